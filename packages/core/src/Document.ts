@@ -1,0 +1,140 @@
+/**
+ * The document model every pipeline produces and every writer consumes:
+ * `Document > Page > Block > Line > Word`. Each node carries its geometry in
+ * page pixels and a confidence in [0, 1]; a `Line` also knows its text
+ * direction and its script mix. The schemas double as the JSON format of the
+ * JSON writer and the benchmark.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { Box, Quad } from "./Geometry.ts"
+
+/** Which scripts a piece of text is written in. */
+export const ScriptMix = Schema.Literals(["han", "latin", "mixed", "other", "none"])
+export type ScriptMix = typeof ScriptMix.Type
+
+/** How a line runs on the page. */
+export const TextDirection = Schema.Literals(["horizontal", "vertical"])
+export type TextDirection = typeof TextDirection.Type
+
+/** A word (a run of Latin letters/digits, or a single Han character) in a line. */
+export const Word = Schema.Struct({
+  text: Schema.String,
+  box: Box,
+  confidence: Schema.Number
+})
+export type Word = typeof Word.Type
+
+/** A line of text as detected and recognised. */
+export const Line = Schema.Struct({
+  text: Schema.String,
+  box: Box,
+  polygon: Quad,
+  confidence: Schema.Number,
+  direction: TextDirection,
+  script: ScriptMix,
+  words: Schema.Array(Word)
+})
+export type Line = typeof Line.Type
+
+/** The role a block plays on the page. */
+export const BlockKind = Schema.Literals([
+  "heading",
+  "paragraph",
+  "list-item",
+  "caption",
+  "header",
+  "footer",
+  "page-number",
+  "table",
+  "figure"
+])
+export type BlockKind = typeof BlockKind.Type
+
+/** A table cell: its place in the grid, its spans and its lines. */
+export const TableCell = Schema.Struct({
+  row: Schema.Number,
+  column: Schema.Number,
+  rowSpan: Schema.Number,
+  columnSpan: Schema.Number,
+  box: Box,
+  lines: Schema.Array(Line)
+})
+export type TableCell = typeof TableCell.Type
+
+/** A group of lines in reading order: a paragraph, a heading, a table, a figure... */
+export const Block = Schema.Struct({
+  kind: BlockKind,
+  box: Box,
+  confidence: Schema.Number,
+  lines: Schema.Array(Line),
+  /** Heading level (1 is the largest) for `heading` blocks. */
+  level: Schema.optionalKey(Schema.Number),
+  /** Estimated font size in page pixels (the body height of the text). */
+  fontSize: Schema.optionalKey(Schema.Number),
+  /** Horizontal alignment of the lines in the block. */
+  alignment: Schema.optionalKey(Schema.Literals(["left", "center", "right", "justified"])),
+  /** Index of the column the block sits in, counted from the left. */
+  column: Schema.optionalKey(Schema.Number),
+  /** Cells of a `table` block. */
+  cells: Schema.optionalKey(Schema.Array(TableCell)),
+  /** PNG bytes of a `figure` block, cropped from the page. */
+  image: Schema.optionalKey(Schema.Uint8Array)
+})
+export type Block = typeof Block.Type
+
+/** One page of the input, blocks in reading order. */
+export const Page = Schema.Struct({
+  index: Schema.Number,
+  width: Schema.Number,
+  height: Schema.Number,
+  /** Clockwise rotation (degrees) applied to the source to make the text upright. */
+  rotation: Schema.Literals([0, 90, 180, 270]),
+  /** Skew (degrees) removed from the page after the rotation. */
+  skew: Schema.Number,
+  confidence: Schema.Number,
+  blocks: Schema.Array(Block)
+})
+export type Page = typeof Page.Type
+
+/** A whole recognised document. */
+export const Document = Schema.Struct({
+  pages: Schema.Array(Page),
+  metadata: Schema.Struct({
+    /** Name of the input (file name or URL), where known. */
+    source: Schema.optionalKey(Schema.String),
+    /** Names of the backends that produced the document, e.g. "paddle". */
+    engine: Schema.String,
+    createdAt: Schema.String
+  })
+})
+export type Document = typeof Document.Type
+
+/** Lines of a page in reading order (block by block; table cells row by row). */
+export const pageLines = (page: Page): ReadonlyArray<Line> =>
+  page.blocks.flatMap((block) =>
+    block.cells !== undefined && block.cells.length > 0
+      ? [...block.cells]
+          .sort((a, b) => a.row - b.row || a.column - b.column)
+          .flatMap((cell) => cell.lines)
+      : block.lines
+  )
+
+/** Plain text of a document: lines joined by newlines, blocks by blank lines, pages by form feeds. */
+export const toPlainText = (document: Document): string =>
+  document.pages
+    .map((page) =>
+      page.blocks
+        .map((block) =>
+          (block.cells !== undefined && block.cells.length > 0
+            ? [...block.cells].sort((a, b) => a.row - b.row || a.column - b.column).flatMap((c) => c.lines)
+            : block.lines
+          )
+            .map((line) => line.text)
+            .join("\n")
+        )
+        .filter((text) => text.length > 0)
+        .join("\n\n")
+    )
+    .join("\n\f\n")

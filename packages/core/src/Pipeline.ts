@@ -1,0 +1,117 @@
+/**
+ * The orchestrator: decode -> preprocess -> detect -> crop -> classify ->
+ * recognise -> layout, page by page. It holds no backend of its own; provide a
+ * layer for each stage service and it composes them, so any detector can be
+ * paired with any recogniser. Every stage call is a span (`Effect.fn`), which
+ * is where the benchmark's per-stage timings come from.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Schema } from "effect"
+import type { Document, Page } from "./Document.ts"
+import { rotatePoint, type Quad } from "./Geometry.ts"
+import { ImageSource } from "./ImageSource.ts"
+import { assembleLine } from "./internal/line-assembly.ts"
+import { LayoutAnalyzer } from "./LayoutAnalyzer.ts"
+import { Preprocessor } from "./Preprocessor.ts"
+import * as Raster from "./Raster.ts"
+import type { PipelineError } from "./StageError.ts"
+import { TextClassifier } from "./TextClassifier.ts"
+import { cropLine } from "./TextCrop.ts"
+import { TextDetector } from "./TextDetector.ts"
+import { TextRecognizer } from "./TextRecognizer.ts"
+
+/** Options of a pipeline. */
+export const PipelineOptions = Schema.Struct({
+  /** Lines recognised with a lower confidence are dropped (PaddleOCR's `drop_score`). */
+  minConfidence: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  /** A line is turned by 180 degrees only when the classifier is at least this sure. */
+  flipConfidence: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))
+})
+export type PipelineOptions = typeof PipelineOptions.Type
+
+export const defaultOptions: PipelineOptions = { minConfidence: 0.5, flipConfidence: 0.9 }
+
+/** What a run is told about its input. */
+export interface RunOptions {
+  /** File name or URL of the input, recorded in the document's metadata. */
+  readonly source?: string
+}
+
+export class Pipeline extends Context.Service<
+  Pipeline,
+  {
+    /** Recognise every page of an encoded image. */
+    readonly run: (bytes: Uint8Array, options?: RunOptions) => Effect.Effect<Document, PipelineError>
+    /** Recognise one decoded page. */
+    readonly runPage: (image: Raster.Raster, index: number) => Effect.Effect<Page, PipelineError>
+  }
+>()("@ocr2word/core/Pipeline") {}
+
+/** The quad of a line after its page was turned by 180 degrees, still in reading order. */
+const turnQuad = (q: Quad, width: number, height: number): Quad => {
+  const r = (i: number) => rotatePoint(q[i]!, 180, width, height)
+  return [r(2), r(3), r(0), r(1)]
+}
+
+/** Build a pipeline from the stage services in context. */
+export const make = (options: Partial<PipelineOptions> = {}) =>
+  Effect.gen(function* () {
+    const opts = { ...defaultOptions, ...options }
+    const source = yield* ImageSource
+    const preprocessor = yield* Preprocessor
+    const detector = yield* TextDetector
+    const classifier = yield* TextClassifier
+    const recognizer = yield* TextRecognizer
+    const layout = yield* LayoutAnalyzer
+    const engine = detector.name === recognizer.name ? detector.name : `${detector.name}+${recognizer.name}`
+
+    const runPage = Effect.fn("Pipeline.runPage")(function* (input: Raster.Raster, index: number) {
+      const pre = yield* preprocessor.process(input)
+      let image = pre.image
+      let rotation = pre.rotation
+      let quads = (yield* detector.detect(image)).map((d) => d.polygon)
+      let crops = quads.map((q) => cropLine(image, q))
+      const orientations = yield* classifier.classify(crops)
+      const flipped = orientations.map((o) => o.angle === 180 && o.confidence >= opts.flipConfidence)
+      if (flipped.filter(Boolean).length * 2 > quads.length) {
+        // Most lines are upside down: the page is, so turn it (reading order follows).
+        const { width, height } = image
+        image = Raster.rotate(image, 180)
+        rotation = ((rotation + 180) % 360) as 0 | 90 | 180 | 270
+        quads = quads.map((q) => turnQuad(q, width, height))
+        crops = quads.map((q, i) => (flipped[i] ? cropLine(image, q) : Raster.rotate(cropLine(image, q), 180)))
+      } else {
+        crops = crops.map((c, i) => (flipped[i] ? Raster.rotate(c, 180) : c))
+      }
+      const texts = yield* recognizer.recognize(crops)
+      const lines = quads
+        .map((q, i) => assembleLine(q, texts[i]!))
+        .filter((line) => line.text.trim().length > 0 && line.confidence >= opts.minConfidence)
+      return yield* layout.analyze({ index, image, rotation, skew: pre.skew, lines })
+    })
+
+    const run = Effect.fn("Pipeline.run")(function* (bytes: Uint8Array, runOptions?: RunOptions) {
+      const decoded = yield* source.decode(bytes, runOptions?.source)
+      const pages = yield* Effect.forEach(decoded.pages, (page, index) => runPage(page, index))
+      return {
+        pages,
+        metadata: {
+          ...(runOptions?.source !== undefined ? { source: runOptions.source } : {}),
+          engine,
+          createdAt: new Date().toISOString()
+        }
+      } satisfies Document
+    })
+
+    return Pipeline.of({ run, runPage })
+  })
+
+/** The pipeline over whatever stage layers are provided. */
+export const layer = (
+  options: Partial<PipelineOptions> = {}
+): Layer.Layer<
+  Pipeline,
+  never,
+  ImageSource | Preprocessor | TextDetector | TextClassifier | TextRecognizer | LayoutAnalyzer
+> => Layer.effect(Pipeline, make(options))

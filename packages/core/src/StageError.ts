@@ -1,0 +1,72 @@
+/**
+ * Tagged errors, one per stage. Each has a `reason` a program can match on and
+ * a `message` a person can act on: it says what was wrong and what to do.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/** Fetching or decoding the input image failed. */
+export class ImageSourceError extends Schema.TaggedError<ImageSourceError>()("ImageSourceError", {
+  reason: Schema.Literals(["NotFound", "Unreadable", "TooLarge", "TooManyPixels", "UnsupportedFormat", "Corrupt", "Empty"]),
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
+/** Orientation, deskew or another preprocessing step failed. */
+export class PreprocessError extends Schema.TaggedError<PreprocessError>()("PreprocessError", {
+  reason: Schema.Literals(["Failed"]),
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
+/** A model or its data could not be loaded. */
+export class ModelLoadError extends Schema.TaggedError<ModelLoadError>()("ModelLoadError", {
+  reason: Schema.Literals(["NotFound", "Invalid", "RuntimeUnavailable"]),
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
+/** Text detection failed. */
+export class DetectionError extends Schema.TaggedError<DetectionError>()("DetectionError", {
+  reason: Schema.Literals(["InferenceFailed", "InvalidInput"]),
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
+/** Text-line orientation classification failed. */
+export class ClassificationError extends Schema.TaggedError<ClassificationError>()("ClassificationError", {
+  reason: Schema.Literals(["InferenceFailed", "InvalidInput"]),
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
+/** Text recognition failed. */
+export class RecognitionError extends Schema.TaggedError<RecognitionError>()("RecognitionError", {
+  reason: Schema.Literals(["InferenceFailed", "InvalidInput"]),
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
+/** Layout analysis failed. */
+export class LayoutError extends Schema.TaggedError<LayoutError>()("LayoutError", {
+  reason: Schema.Literals(["Failed"]),
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
+/** Writing the output document failed. */
+export class WriteError extends Schema.TaggedError<WriteError>()("WriteError", {
+  reason: Schema.Literals(["Failed", "Exists", "Io"]),
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
+/** Any error a pipeline run can fail with. */
+export type PipelineError =
+  | ImageSourceError
+  | PreprocessError
+  | DetectionError
+  | ClassificationError
+  | RecognitionError
+  | LayoutError

@@ -1,0 +1,35 @@
+/**
+ * The stage that tells whether a text-line crop is upside down. The pipeline
+ * turns such crops (and, when most lines of a page are, the whole page) by 180
+ * degrees before recognition. `TextClassifier.none` says every line is upright.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer } from "effect"
+import type { Raster } from "./Raster.ts"
+import type { ClassificationError } from "./StageError.ts"
+
+/** Orientation of one line crop. */
+export interface LineOrientation {
+  readonly angle: 0 | 180
+  readonly confidence: number
+}
+
+export class TextClassifier extends Context.Service<
+  TextClassifier,
+  {
+    readonly name: string
+    readonly classify: (
+      crops: ReadonlyArray<Raster>
+    ) => Effect.Effect<ReadonlyArray<LineOrientation>, ClassificationError>
+  }
+>()("@ocr2word/core/TextClassifier") {
+  /** A classifier that finds every line upright. */
+  static readonly none: Layer.Layer<TextClassifier> = Layer.succeed(
+    TextClassifier,
+    TextClassifier.of({
+      name: "none",
+      classify: (crops) => Effect.succeed(crops.map(() => ({ angle: 0 as const, confidence: 1 })))
+    })
+  )
+}
