@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * The `ocr2word` executable. npm links it into node_modules/.bin, where the
+ * `node` on the PATH is the workspace's Node 24 (it runs this file's
+ * TypeScript directly).
+ *
+ * @since 0.1.0
+ */
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Cause, Effect } from "effect"
+import { CliError, Command } from "effect/cli"
+import * as Cli from "./Cli.ts"
+import { ConversionFailed } from "./Convert.ts"
+
+Command.run(Cli.command, { version: "0.1.0" }).pipe(
+  // Failed inputs and bad command lines were already reported, one clear line
+  // each; anything else is a bug and is printed in full.
+  Effect.tapCause((cause) =>
+    Effect.sync(() => {
+      const error = Cause.squash(cause)
+      const reported = Cause.hasFails(cause) && (error instanceof ConversionFailed || CliError.isCliError(error))
+      if (!reported && !Cause.hasInterruptsOnly(cause)) process.stderr.write(`${Cause.pretty(cause)}\n`)
+    })
+  ),
+  Effect.provide(NodeServices.layer),
+  NodeRuntime.runMain({ disableErrorReporting: true })
+)

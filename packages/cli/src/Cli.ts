@@ -1,0 +1,88 @@
+/**
+ * The `ocr2word` command line: `ocr2word <inputs...> [-o out] [--format
+ * docx|txt|json] [--engine paddle] ...` converts images to documents. Other
+ * features come as subcommands (`ocr2word serve`, `ocr2word keys`): add them
+ * to `subcommands`.
+ *
+ * @since 0.1.0
+ */
+import { Engines } from "@ocr2word/engines"
+import { Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import * as Convert from "./Convert.ts"
+
+const nameFlag = (name: string, kind: keyof typeof Engines.names, default_: string) =>
+  Flag.String(name).pipe(
+    Flag.withDescription(
+      `${kind === "preprocess" ? "Preprocessor" : kind[0]!.toUpperCase() + kind.slice(1)}: ${Engines.names[kind].join(", ")} (default: ${default_})`
+    ),
+    Flag.optional
+  )
+
+const some = <K extends string>(key: K, value: Option.Option<string>) =>
+  (Option.isSome(value) ? { [key]: value.value } : {}) as { readonly [P in K]?: string }
+
+/** The convert command at the root: `ocr2word <inputs...>`. */
+export const ocr2word = Command.make(
+  "ocr2word",
+  {
+    inputs: Argument.String("inputs").pipe(
+      Argument.withDescription("Image files, directories (searched recursively for images) and globs"),
+      Argument.variadic()
+    ),
+    output: Flag.String("output").pipe(
+      Flag.withAlias("o"),
+      Flag.withDescription(
+        "Output file for a single input, output directory for several (default: next to each input, same name, the format's extension)"
+      ),
+      Flag.optional
+    ),
+    format: Flag.Literals("format", Engines.formats).pipe(
+      Flag.withAlias("f"),
+      Flag.withDescription("Output format"),
+      Flag.withDefault("docx" as const)
+    ),
+    overwrite: Flag.Boolean("overwrite").pipe(
+      Flag.withDescription("Replace existing output files (by default an existing file makes that input fail)"),
+      Flag.withDefault(false)
+    ),
+    engine: nameFlag("engine", "engine", "paddle"),
+    detector: nameFlag("detector", "detector", "the engine's"),
+    classifier: nameFlag("classifier", "classifier", "the engine's, else none"),
+    recognizer: nameFlag("recognizer", "recognizer", "the engine's"),
+    layout: nameFlag("layout", "layout", "xycut"),
+    preprocess: nameFlag("preprocess", "preprocess", "auto")
+  },
+  Effect.fn("Cli.convert")(function* (flags) {
+    yield* Convert.run(
+      {
+        inputs: flags.inputs,
+        format: flags.format,
+        overwrite: flags.overwrite,
+        ...some("output", flags.output),
+        ...some("engine", flags.engine),
+        ...some("detector", flags.detector),
+        ...some("classifier", flags.classifier),
+        ...some("recognizer", flags.recognizer),
+        ...some("layout", flags.layout),
+        ...some("preprocess", flags.preprocess)
+      },
+      {
+        // The bar is redrawn in place, so it writes to stderr directly.
+        write: (text) => process.stderr.write(text),
+        isTerminal: process.stderr.isTTY === true,
+        columns: process.stderr.columns ?? 80
+      }
+    )
+  })
+).pipe(
+  Command.withDescription("Turn images of Chinese, English and mixed text into editable Word documents."),
+  Command.withExamples([
+    { command: "ocr2word scan.png -o scan.docx", description: "Convert one image" },
+    { command: "ocr2word scans/ -o out/ --format txt", description: "Convert every image below scans/ to text" },
+    { command: "ocr2word 'photos/*.jpg'", description: "Convert the matches of a glob, next to each image" }
+  ])
+)
+
+/** The whole command line: conversion at the root, other features as subcommands (serve, keys). */
+export const command = ocr2word.pipe(Command.withSubcommands([]))

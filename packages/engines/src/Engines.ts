@@ -1,0 +1,236 @@
+/**
+ * Choosing backends by name, docTR-style. `pipelineLayer` turns a selection
+ * such as `{ engine: "paddle" }` or `{ detector: "paddle", recognizer:
+ * "tesseract" }` into a ready `Pipeline` layer: the stage layers of the named
+ * backends, the image decoder, the preprocessor and the layout analyser, with
+ * each backend's shared resources (ONNX sessions, workers) loaded once.
+ * `writerLayer` does the same for output formats.
+ *
+ * Use it wherever a program takes backend names from outside (CLI flags, HTTP
+ * fields, config). To add a backend, add one entry to `backends`.
+ *
+ * @since 0.1.0
+ */
+import {
+  type DocumentWriter,
+  type LayoutAnalyzer,
+  Pipeline,
+  Preprocessor,
+  type StageError,
+  TextClassifier,
+  type TextDetector,
+  type TextRecognizer
+} from "@ocr2word/core"
+import { DocxDocumentWriter, JsonDocumentWriter, TextDocumentWriter } from "@ocr2word/docx"
+import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
+import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
+import { PaddleModels, PaddleTextClassifier, PaddleTextDetector, PaddleTextRecognizer } from "@ocr2word/paddle"
+import { Effect, Layer, Schema } from "effect"
+import { decodeOptions } from "./internal/option-decoding.ts"
+
+/** A name that is not in a registry, or options that do not decode. */
+export class EngineError extends Schema.TaggedError<EngineError>()("EngineError", {
+  reason: Schema.Literals(["UnknownName", "InvalidOptions"]),
+  message: Schema.String
+}) {}
+
+type LoadError = StageError.ModelLoadError
+
+/** The stage layers one backend offers, its shared resources already provided. */
+export interface Backend {
+  /** One line for help texts. */
+  readonly description: string
+  readonly detector?: Layer.Layer<TextDetector.TextDetector, LoadError>
+  readonly classifier?: Layer.Layer<TextClassifier.TextClassifier, LoadError>
+  readonly recognizer?: Layer.Layer<TextRecognizer.TextRecognizer, LoadError>
+}
+
+/**
+ * A backend from stage layers that share `resources` (models, workers). Layers
+ * are memoised by reference, so the resources are built once per pipeline
+ * however many of the backend's stages are chosen.
+ */
+export const backend = <R, E extends LoadError>(options: {
+  readonly description: string
+  readonly resources: Layer.Layer<R, E>
+  readonly detector?: Layer.Layer<TextDetector.TextDetector, LoadError, R>
+  readonly classifier?: Layer.Layer<TextClassifier.TextClassifier, LoadError, R>
+  readonly recognizer?: Layer.Layer<TextRecognizer.TextRecognizer, LoadError, R>
+}): Backend => ({
+  description: options.description,
+  ...(options.detector ? { detector: Layer.provide(options.detector, options.resources) } : {}),
+  ...(options.classifier ? { classifier: Layer.provide(options.classifier, options.resources) } : {}),
+  ...(options.recognizer ? { recognizer: Layer.provide(options.recognizer, options.resources) } : {})
+})
+
+/** The OCR backends by name. */
+export const backends: Readonly<Record<string, Backend>> = {
+  paddle: backend({
+    description: "PaddleOCR PP-OCRv4 on ONNX Runtime: DB detection, 180-degree line classification, CTC recognition",
+    resources: PaddleModels.layer,
+    detector: PaddleTextDetector.layer,
+    classifier: PaddleTextClassifier.layer,
+    recognizer: PaddleTextRecognizer.layer
+  })
+}
+
+/** Line classifiers besides the backends' own. */
+const extraClassifiers: Readonly<Record<string, Layer.Layer<TextClassifier.TextClassifier, LoadError>>> = {
+  none: TextClassifier.TextClassifier.none
+}
+
+/** Layout analysers by name. */
+export const layouts: Readonly<Record<string, Layer.Layer<LayoutAnalyzer.LayoutAnalyzer>>> = {
+  xycut: XyCutLayoutAnalyzer.layer
+}
+
+/** Preprocessors by name: `auto` finds the orientation and deskews, `none` leaves the page alone. */
+export const preprocessors: Readonly<Record<string, Layer.Layer<Preprocessor.Preprocessor>>> = {
+  auto: ImagePreprocessor.layer,
+  none: Preprocessor.Preprocessor.identity
+}
+
+/** Output formats. */
+export const Format = Schema.Literals(["docx", "txt", "json"])
+export type Format = typeof Format.Type
+export const formats: ReadonlyArray<Format> = Format.literals
+
+/** Writers by format. */
+export const writers: Readonly<Record<Format, Layer.Layer<DocumentWriter.DocumentWriter>>> = {
+  docx: DocxDocumentWriter.layer,
+  txt: TextDocumentWriter.layer,
+  json: JsonDocumentWriter.layer
+}
+
+const stageNames = (stage: "detector" | "classifier" | "recognizer"): ReadonlyArray<string> =>
+  Object.keys(backends).filter((name) => backends[name]![stage] !== undefined)
+
+/** Names each option accepts. */
+export const names = {
+  engine: Object.keys(backends),
+  detector: stageNames("detector"),
+  classifier: [...stageNames("classifier"), ...Object.keys(extraClassifiers)],
+  recognizer: stageNames("recognizer"),
+  layout: Object.keys(layouts),
+  preprocess: Object.keys(preprocessors),
+  format: formats
+} as const
+
+const Unit = Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))
+
+/** What `pipelineLayer` takes: backend names per stage and the pipeline's thresholds. */
+export const PipelineSelection = Schema.Struct({
+  /** Backend for every OCR stage not named on its own. Default `paddle`. */
+  engine: Schema.optionalKey(Schema.String),
+  detector: Schema.optionalKey(Schema.String),
+  /** Default: the engine's classifier, or `none` when it has none. */
+  classifier: Schema.optionalKey(Schema.String),
+  recognizer: Schema.optionalKey(Schema.String),
+  /** Default `xycut`. */
+  layout: Schema.optionalKey(Schema.String),
+  /** Default `auto`. */
+  preprocess: Schema.optionalKey(Schema.String),
+  minConfidence: Schema.optionalKey(Unit),
+  flipConfidence: Schema.optionalKey(Unit)
+})
+export type PipelineSelection = typeof PipelineSelection.Type
+
+const expected: Readonly<Record<keyof PipelineSelection, string>> = {
+  engine: "an engine name",
+  detector: "a detector name",
+  classifier: "a classifier name",
+  recognizer: "a recognizer name",
+  layout: "a layout name",
+  preprocess: "a preprocessor name",
+  minConfidence: "a number between 0 and 1",
+  flipConfidence: "a number between 0 and 1"
+}
+
+/** A selection with every stage named. */
+export interface Resolved {
+  readonly engine: string
+  readonly detector: string
+  readonly classifier: string
+  readonly recognizer: string
+  readonly layout: string
+  readonly preprocess: string
+  readonly minConfidence?: number
+  readonly flipConfidence?: number
+}
+
+const plural = (kind: string) => (kind === "preprocess" ? "preprocessors" : `${kind}s`)
+
+const known = (kind: keyof typeof names, name: string): Effect.Effect<string, EngineError> =>
+  names[kind].includes(name as never)
+    ? Effect.succeed(name)
+    : Effect.fail(
+        new EngineError({
+          reason: "UnknownName",
+          message: `Unknown ${kind === "preprocess" ? "preprocessor" : kind} '${name}'. Known ${plural(kind)}: ${names[kind].join(", ")}`
+        })
+      )
+
+/** Decode a selection and name every stage, failing on unknown names. */
+export const resolve = Effect.fn("Engines.resolve")(function* (options: unknown = {}) {
+  const selection = yield* decodeOptions(
+    PipelineSelection,
+    expected,
+    options,
+    (message) => new EngineError({ reason: "InvalidOptions", message })
+  )
+  const engine = yield* known("engine", selection.engine ?? "paddle")
+  const own = backends[engine]!
+  const stage = (kind: "detector" | "recognizer", given: string | undefined) =>
+    given !== undefined
+      ? known(kind, given)
+      : own[kind] !== undefined
+        ? Effect.succeed(engine)
+        : Effect.fail(
+            new EngineError({
+              reason: "UnknownName",
+              message: `Engine '${engine}' has no ${kind}. Choose one with the ${kind} option: ${names[kind].join(", ")}`
+            })
+          )
+  return {
+    engine,
+    detector: yield* stage("detector", selection.detector),
+    classifier: yield* known("classifier", selection.classifier ?? (own.classifier !== undefined ? engine : "none")),
+    recognizer: yield* stage("recognizer", selection.recognizer),
+    layout: yield* known("layout", selection.layout ?? "xycut"),
+    preprocess: yield* known("preprocess", selection.preprocess ?? "auto"),
+    ...(selection.minConfidence !== undefined ? { minConfidence: selection.minConfidence } : {}),
+    ...(selection.flipConfidence !== undefined ? { flipConfidence: selection.flipConfidence } : {})
+  } satisfies Resolved
+})
+
+/** The stage layers of a resolved selection (without the pipeline on top). */
+export const stagesLayer = (resolved: Resolved) =>
+  Layer.mergeAll(
+    SharpImageSource.layer,
+    preprocessors[resolved.preprocess]!,
+    backends[resolved.detector]!.detector!,
+    backends[resolved.classifier]?.classifier ?? extraClassifiers[resolved.classifier]!,
+    backends[resolved.recognizer]!.recognizer!,
+    layouts[resolved.layout]!
+  )
+
+/**
+ * A `Pipeline` layer from backend names. Fails with `EngineError` on unknown
+ * names or bad options, and with `ModelLoadError` when a backend's models do
+ * not load. Models load when the layer is built, once for every run.
+ */
+export const pipelineLayer = (
+  options: PipelineSelection = {}
+): Layer.Layer<Pipeline.Pipeline, EngineError | LoadError> =>
+  Layer.unwrap(
+    Effect.map(resolve(options), (resolved) =>
+      Pipeline.layer({
+        ...(resolved.minConfidence !== undefined ? { minConfidence: resolved.minConfidence } : {}),
+        ...(resolved.flipConfidence !== undefined ? { flipConfidence: resolved.flipConfidence } : {})
+      }).pipe(Layer.provide(stagesLayer(resolved)))
+    )
+  )
+
+/** A `DocumentWriter` layer for an output format: `docx`, `txt` or `json`. */
+export const writerLayer = (format: string): Layer.Layer<DocumentWriter.DocumentWriter, EngineError> =>
+  Layer.unwrap(Effect.map(known("format", format), (name) => writers[name as Format]))
