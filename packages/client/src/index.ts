@@ -1,0 +1,9 @@
+/**
+ * @ocr2word/client: a typed client of the ocr2word HTTP contract, for the
+ * commercial service and our own server alike.
+ *
+ * @since 0.1.0
+ */
+export * as ClientError from "./ClientError.ts"
+export * as Ocr2WordClient from "./Ocr2WordClient.ts"
+export * as FaultServer from "./FaultServer.ts"
