@@ -62,6 +62,17 @@ export class WriteError extends Schema.TaggedError<WriteError>()("WriteError", {
   cause: Schema.optionalKey(Schema.Defect())
 }) {}
 
+/**
+ * A remote OCR service (`@ocr2word/remote`) failed, timed out, throttled us,
+ * refused our key or answered outside its contract. A server forwarding to
+ * such a backend answers 502/110 for it: the upstream failed, not the client.
+ */
+export class RemoteError extends Schema.TaggedError<RemoteError>()("RemoteError", {
+  reason: Schema.Literals(["Unavailable", "Timeout", "RateLimited", "Rejected", "BadResponse"]),
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
 /** Any error a pipeline run can fail with. */
 export type PipelineError =
   | ImageSourceError
@@ -70,3 +81,4 @@ export type PipelineError =
   | ClassificationError
   | RecognitionError
   | LayoutError
+  | RemoteError
