@@ -51,7 +51,7 @@ export const decode = (
   Effect.try({
     try: () => {
       if (bytes.length < 2 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) {
-        throw new BmpFault("UnsupportedFormat", "The input is not a BMP: it does not start with \"BM\".")
+        throw new BmpFault("UnsupportedFormat", 'The input is not a BMP: it does not start with "BM".')
       }
       const header = readHeader(bytes)
       const max = options.maxPixels ?? Number.POSITIVE_INFINITY

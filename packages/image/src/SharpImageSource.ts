@@ -60,9 +60,7 @@ const REJECTED: Partial<Record<SniffedFormat, string>> = {
 const WHITE = { r: 255, g: 255, b: 255 }
 
 const fail = (reason: StageError.ImageSourceError["reason"], message: string, cause?: unknown) =>
-  Effect.fail(
-    new StageError.ImageSourceError(cause === undefined ? { reason, message } : { reason, message, cause })
-  )
+  Effect.fail(new StageError.ImageSourceError(cause === undefined ? { reason, message } : { reason, message, cause }))
 
 const sharpMessage = (error: unknown): string =>
   (error instanceof Error ? error.message : String(error)).split("\n")[0]!.trim()
@@ -93,9 +91,7 @@ const sharpFailure = (format: SniffedFormat, error: unknown): StageError.ImageSo
 }
 
 const withName = (name: string | undefined) => (error: StageError.ImageSourceError) =>
-  name === undefined
-    ? error
-    : new StageError.ImageSourceError({ ...error, message: `${name}: ${error.message}` })
+  name === undefined ? error : new StageError.ImageSourceError({ ...error, message: `${name}: ${error.message}` })
 
 /** Build the service with decoded options. */
 const makeWith = (options: Required<Options>): ImageSource.ImageSource["Service"] => {
@@ -135,7 +131,10 @@ const makeWith = (options: Required<Options>): ImageSource.ImageSource["Service"
         catch: (e) => sharpFailure(format, e)
       })
       if (info.channels !== 3) {
-        return yield* fail("Corrupt", `The image decoded to ${info.channels} channels instead of RGB: convert it to PNG`)
+        return yield* fail(
+          "Corrupt",
+          `The image decoded to ${info.channels} channels instead of RGB: convert it to PNG`
+        )
       }
       pages.push({
         width: info.width,
@@ -161,7 +160,8 @@ const makeWith = (options: Required<Options>): ImageSource.ImageSource["Service"
         )
       }
       const rejected = REJECTED[format]
-      if (rejected !== undefined) return yield* fail("UnsupportedFormat", `${rejected}; accepted formats are ${acceptedFormats}`)
+      if (rejected !== undefined)
+        return yield* fail("UnsupportedFormat", `${rejected}; accepted formats are ${acceptedFormats}`)
       const pages =
         format === "bmp" ? [yield* BmpDecoder.decode(bytes, { maxPixels })] : yield* decodeWithSharp(bytes, format)
       return { format: format as ImageSource.ImageFormat, pages } satisfies ImageSource.DecodedImage

@@ -5,5 +5,7 @@
  * @since 0.1.0
  */
 export * as BmpDecoder from "./BmpDecoder.ts"
+export * as ImageCodec from "./ImageCodec.ts"
 export * as ImageOptionsError from "./ImageOptionsError.ts"
+export * as ImagePreprocessor from "./ImagePreprocessor.ts"
 export * as SharpImageSource from "./SharpImageSource.ts"

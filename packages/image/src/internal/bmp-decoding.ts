@@ -39,7 +39,8 @@ export interface BmpHeader {
   readonly masks: readonly [number, number, number, number] | undefined
 }
 
-const corrupt = (what: string) => new BmpFault("Corrupt", `The BMP is damaged: ${what}. Re-export it or convert it to PNG.`)
+const corrupt = (what: string) =>
+  new BmpFault("Corrupt", `The BMP is damaged: ${what}. Re-export it or convert it to PNG.`)
 
 export const readHeader = (bytes: Uint8Array): BmpHeader => {
   if (bytes.length < 26) throw corrupt(`it is only ${bytes.length} bytes long, too short for its headers`)
@@ -88,7 +89,8 @@ export const readHeader = (bytes: Uint8Array): BmpHeader => {
     compression === BI_RGB ||
     (compression === BI_RLE8 && bitsPerPixel === 8) ||
     (compression === BI_RLE4 && bitsPerPixel === 4) ||
-    ((compression === BI_BITFIELDS || compression === BI_ALPHABITFIELDS) && (bitsPerPixel === 16 || bitsPerPixel === 32))
+    ((compression === BI_BITFIELDS || compression === BI_ALPHABITFIELDS) &&
+      (bitsPerPixel === 16 || bitsPerPixel === 32))
   if (!validCompression) {
     throw new BmpFault(
       "UnsupportedFormat",
@@ -119,7 +121,8 @@ export const readHeader = (bytes: Uint8Array): BmpHeader => {
     const alpha = view.getUint32(66, true)
     if (alpha !== 0) masks = [0xff0000, 0xff00, 0xff, alpha]
   }
-  const paletteSize = bitsPerPixel <= 8 ? (colorsUsed > 0 ? Math.min(colorsUsed, 1 << bitsPerPixel) : 1 << bitsPerPixel) : 0
+  const paletteSize =
+    bitsPerPixel <= 8 ? (colorsUsed > 0 ? Math.min(colorsUsed, 1 << bitsPerPixel) : 1 << bitsPerPixel) : 0
   return {
     width,
     height: Math.abs(rawHeight),

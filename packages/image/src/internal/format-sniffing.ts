@@ -52,7 +52,8 @@ export const sniff = (bytes: Uint8Array): SniffedFormat | undefined => {
   if (ascii(bytes, 0, "%PDF-")) return "pdf"
   if (startsWith(bytes, [0x00, 0x00, 0x01, 0x00])) return "ico"
   if (ascii(bytes, 0, "8BPS")) return "psd"
-  if (startsWith(bytes, [0xff, 0x0a]) || startsWith(bytes, [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20])) return "jxl"
+  if (startsWith(bytes, [0xff, 0x0a]) || startsWith(bytes, [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20]))
+    return "jxl"
   if (looksLikeSvg(bytes)) return "svg"
   return undefined
 }
