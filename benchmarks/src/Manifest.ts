@@ -11,16 +11,11 @@
  */
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
+import { Geometry } from "@ocr2word/core"
 import { Effect, Schema } from "effect"
 
-/** An axis-aligned box in image pixels (the same shape as core's `Geometry.Box`). */
-export const Box = Schema.Struct({
-  x: Schema.Number,
-  y: Schema.Number,
-  width: Schema.Number,
-  height: Schema.Number
-})
-export type Box = typeof Box.Type
+/** An axis-aligned box in image pixels. */
+const Box = Geometry.Box
 
 /** Languages of a whole item. */
 export const Language = Schema.Literals(["zh", "en", "mixed"])

@@ -14,13 +14,9 @@
  * @since 0.1.0
  */
 
-/** An axis-aligned box (the shape of core's `Geometry.Box`). */
-export interface Box {
-  readonly x: number
-  readonly y: number
-  readonly width: number
-  readonly height: number
-}
+import { Geometry } from "@ocr2word/core"
+
+type Box = Geometry.Box
 
 /** Edits needed to turn a reference into a hypothesis, and the reference length. */
 export interface ErrorCount {
@@ -149,13 +145,7 @@ export const bagOfCharactersF1 = (reference: string, hypothesis: string): F1 => 
 }
 
 /** Area of the intersection of two boxes over the area of their union. */
-export const iou = (a: Box, b: Box): number => {
-  const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x))
-  const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y))
-  const inter = ix * iy
-  const union = a.width * a.height + b.width * b.height - inter
-  return union <= 0 ? 0 : inter / union
-}
+export const iou = Geometry.iou
 
 /** A one-to-one match of reference index to prediction index. */
 export interface Match {
