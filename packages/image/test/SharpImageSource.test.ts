@@ -5,7 +5,7 @@ import * as zlib from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
 import { type Raster, StageError } from "@ocr2word/core"
 import { Effect } from "effect"
-import sharp from "sharp"
+import sharp, { type Sharp } from "sharp"
 import * as SharpImageSource from "../src/SharpImageSource.ts"
 import { encodeBmp } from "./bmp-writer.ts"
 import { realDev } from "./real-dev.ts"
@@ -32,7 +32,7 @@ const failure = <A>(effect: Effect.Effect<A, StageError.ImageSourceError>) =>
   Effect.flip(effect).pipe(Effect.map((e) => ({ reason: e.reason, message: e.message })))
 
 describe("SharpImageSource formats (from a real-dev screenshot)", () => {
-  const cases: ReadonlyArray<[string, (s: sharp.Sharp) => sharp.Sharp, number]> = [
+  const cases: ReadonlyArray<[string, (s: Sharp) => Sharp, number]> = [
     ["png", (s) => s.png(), 0],
     ["jpeg", (s) => s.jpeg({ quality: 92 }), 6],
     ["webp", (s) => s.webp({ lossless: true }), 0],
