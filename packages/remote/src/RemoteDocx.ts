@@ -3,23 +3,24 @@
  * pipeline reads each returned .docx into a core `Document` (for scoring and
  * for the txt/json writers), but when the user asks for Word output the
  * service's own file is the better answer: it is what the service's users get,
- * layout and fonts included, and re-writing it from a geometry-less document
- * would lose both. So:
+ * layout and fonts included, and re-writing it from a document without
+ * geometry would lose both. So:
  *
- * - `RemoteDocx.convert` gives the document, the .docx bytes and the URL at once,
- *   for programs that want both explicitly;
- * - `RemoteDocx.original(document)` finds the .docx behind a document this
- *   backend returned (held weakly: it goes when the document does);
- * - `writerLayer` is a `DocumentWriter` for format `docx` that writes that
- *   original byte for byte; provide it instead of the docx writer when the
- *   engine is `remote`, and every other part of a program stays unchanged.
- *
- * `RemotePipeline.layer` provides this service next to `Pipeline`.
+ * - `passThrough(docxWriter)` wraps a `docx` `DocumentWriter`: documents the
+ *   remote backend returned are written as the service's file, byte for byte;
+ *   any other document goes to the wrapped writer. Programs that pick their
+ *   writer by format (the CLI, the server, the benchmark) need no other change.
+ * - `original(document)` gives that file for a document, if there is one.
+ * - the `RemoteDocx` service (provided by `RemotePipeline.layer`) converts and
+ *   returns the document, the file and its URL together, for programs that
+ *   want all three explicitly.
  *
  * @since 0.1.0
  */
-import { type Document, DocumentWriter, type Pipeline, StageError } from "@ocr2word/core"
+import type { Document, Pipeline, StageError } from "@ocr2word/core"
+import { DocumentWriter } from "@ocr2word/core"
 import { Context, Effect, Layer, Option } from "effect"
+import { lookup } from "./internal/originals.ts"
 
 /** One remote conversion: the Word file as the service returned it, and what it says. */
 export interface RemoteConversion {
@@ -36,39 +37,34 @@ export class RemoteDocx extends Context.Service<
       bytes: Uint8Array,
       options?: Pipeline.RunOptions
     ) => Effect.Effect<RemoteConversion, StageError.PipelineError>
-    /** The .docx a document returned by this backend was read from. */
-    readonly original: (document: Document.Document) => Option.Option<Uint8Array>
   }
 >()("@ocr2word/remote/RemoteDocx") {}
 
+/** The media type of Word files. */
 export const DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 /**
- * A `docx` writer that passes the remote service's Word file through
- * untouched. A document that did not come from the remote backend (or was
- * rebuilt since) has no such file: writing it fails with a `WriteError`
- * saying to use the regular docx writer.
+ * The .docx the remote service wrote for `document`; none when the document
+ * did not come from the remote backend, or is a copy of one that did.
  */
-export const writerLayer: Layer.Layer<DocumentWriter.DocumentWriter, never, RemoteDocx> = Layer.effect(
-  DocumentWriter.DocumentWriter,
-  Effect.gen(function* () {
-    const remote = yield* RemoteDocx
-    return DocumentWriter.DocumentWriter.of({
-      format: "docx",
-      extension: "docx",
-      mediaType: DOCX_MEDIA_TYPE,
-      write: (document) =>
-        Option.match(remote.original(document), {
-          onSome: Effect.succeed,
-          onNone: () =>
-            Effect.fail(
-              new StageError.WriteError({
-                reason: "Failed",
-                message:
-                  "This document did not come from the remote backend (or was changed since), so there is no remote Word file to pass through; write it with the docx writer instead"
-              })
-            )
-        })
+export const original = (document: Document.Document): Option.Option<Uint8Array> => Option.fromNullishOr(lookup(document))
+
+/**
+ * A writer that passes remote Word files through untouched and hands every
+ * other document to `writer`. Wrap only a `docx` writer: other formats are
+ * returned unchanged, since a .docx is no answer to a request for text.
+ */
+export const passThrough = <E, R>(
+  writer: Layer.Layer<DocumentWriter.DocumentWriter, E, R>
+): Layer.Layer<DocumentWriter.DocumentWriter, E, R> =>
+  Layer.effect(
+    DocumentWriter.DocumentWriter,
+    Effect.gen(function* () {
+      const inner = yield* DocumentWriter.DocumentWriter
+      if (inner.format !== "docx") return inner
+      return DocumentWriter.DocumentWriter.of({
+        ...inner,
+        write: (document) => Option.match(original(document), { onSome: Effect.succeed, onNone: () => inner.write(document) })
+      })
     })
-  })
-)
+  ).pipe(Layer.provide(writer))

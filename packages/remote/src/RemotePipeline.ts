@@ -4,8 +4,8 @@
  * sends the image, downloads the returned .docx, and reads its paragraphs,
  * headings, lists, tables and page breaks back into a core `Document`, so the
  * benchmark scores remote output exactly like a local pipeline's, and the
- * txt/json writers work unchanged. The .docx itself is kept for Word output
- * (see `RemoteDocx`).
+ * txt/json writers work unchanged. The .docx itself is kept for Word output:
+ * wrap the docx writer in `RemoteDocx.passThrough`.
  *
  * `RemotePipeline.layer({ baseUrl, appkey })` provides `Pipeline` and
  * `RemoteDocx`; it is interchangeable with the local pipelines wherever a
@@ -22,9 +22,10 @@
 import { type ClientError, Ocr2WordClient } from "@ocr2word/client"
 import { type Document, Pipeline, type Raster, StageError } from "@ocr2word/core"
 import { ImageCodec } from "@ocr2word/image"
-import { Context, Effect, Layer, Option, Schema } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
 import sharp from "sharp"
 import * as DocxReader from "./DocxReader.ts"
+import { remember } from "./internal/originals.ts"
 import { RemoteDocx } from "./RemoteDocx.ts"
 
 /** How the image is sent: `base64` (a documented field of the commercial API, the default) or `file` (multipart). */
@@ -76,7 +77,6 @@ const baseName = (source: string | undefined) => source?.split(/[\\/]/).pop() ||
 export const make = (upload: Upload = "base64") =>
   Effect.gen(function* () {
     const client = yield* Ocr2WordClient.Ocr2WordClient
-    const originals = new WeakMap<Document.Document, Uint8Array>()
 
     const convert = Effect.fn("RemotePipeline.convert")(function* (bytes: Uint8Array, options?: Pipeline.RunOptions) {
       if (bytes.length === 0) {
@@ -99,7 +99,7 @@ export const make = (upload: Upload = "base64") =>
         ...(options?.source !== undefined ? { source: options.source } : {}),
         ...size
       })
-      originals.set(document, docx)
+      remember(document, docx)
       return { document, docx, wordUrl: conversion.wordUrl }
     })
 
@@ -124,7 +124,7 @@ export const make = (upload: Upload = "base64") =>
 
     return {
       pipeline: Pipeline.Pipeline.of({ run, runPage }),
-      remote: RemoteDocx.of({ convert, original: (document) => Option.fromNullishOr(originals.get(document)) })
+      remote: RemoteDocx.of({ convert })
     }
   })
 

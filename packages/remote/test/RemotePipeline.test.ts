@@ -27,13 +27,24 @@ const serviceDocx = Effect.promise(async () =>
 const remoteFor = (server: FaultServer.FaultServer, options: Partial<RemotePipeline.RemoteOptions> = {}) =>
   Effect.gen(function* () {
     const layer = RemotePipeline.layer({ baseUrl: server.url, appkey: KEY, baseDelay: 10, maxDelay: 50, retries: 2, qps: 0, ...options })
-    const context = yield* Layer.build(Layer.merge(layer, RemoteDocx.writerLayer.pipe(Layer.provide(layer))))
+    const context = yield* Layer.build(Layer.merge(layer, RemoteDocx.passThrough(fallbackWriter)))
     return {
       pipeline: Context.get(context, Pipeline.Pipeline),
       remote: Context.get(context, RemoteDocx.RemoteDocx),
       writer: Context.get(context, DocumentWriter.DocumentWriter)
     }
   })
+
+/** Stands in for the real docx writer: says which documents it was asked to write. */
+const fallbackWriter = Layer.succeed(
+  DocumentWriter.DocumentWriter,
+  DocumentWriter.DocumentWriter.of({
+    format: "docx",
+    extension: "docx",
+    mediaType: RemoteDocx.DOCX_MEDIA_TYPE,
+    write: (document) => Effect.succeed(new TextEncoder().encode(`rewritten ${document.metadata.engine}`))
+  })
+)
 
 const posts = (server: FaultServer.FaultServer) => server.requests.filter((r) => r.method === "POST")
 
@@ -61,10 +72,18 @@ describe("RemotePipeline", () => {
       expect(Buffer.from(sent!, "base64").equals(Buffer.from(image))).toBe(true)
 
       // Word output is the service's file, byte for byte.
-      expect(Option.getOrThrow(remote.original(document))).toEqual(docx)
+      expect(Option.getOrThrow(RemoteDocx.original(document))).toEqual(docx)
       expect(yield* writer.write(document)).toEqual(docx)
+      // A copy is no longer what the service wrote: the regular writer writes it.
       const copy = { ...document }
-      expect(yield* Effect.flip(writer.write(copy))).toMatchObject({ _tag: "WriteError", reason: "Failed" })
+      expect(RemoteDocx.original(copy)).toEqual(Option.none())
+      expect(new TextDecoder().decode(yield* writer.write(copy))).toBe("rewritten remote")
+      // The explicit form gives all three at once.
+      server.script(FaultServer.success(`${server.url}/files/result.docx`))
+      const conversion = yield* remote.convert(image)
+      expect(conversion.docx).toEqual(docx)
+      expect(conversion.wordUrl).toBe(`${server.url}/files/result.docx`)
+      expect(CoreDocument.toPlainText(conversion.document)).toBe("你好世界\nHello world\n\n第二段 second")
     }))
 
   it.live("uploads as multipart with upload: 'file', and runs single pages", () =>
