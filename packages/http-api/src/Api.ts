@@ -1,0 +1,183 @@
+/**
+ * The ocr2word HTTP API as an `effect/http-api` definition: endpoints, request
+ * and response schemas and the failures with their HTTP statuses. It holds no
+ * handler: `@ocr2word/server` implements it, `OpenApi.fromApi(Api)` gives the
+ * OpenAPI 3.1 document and `HttpApiClient.make(Api)` a typed client, all from
+ * these same schemas.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { Multipart } from "effect/http"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
+import {
+  AccessDenied,
+  InternalError,
+  InvalidAppKey,
+  InvalidParameter,
+  NotFound,
+  RateLimited,
+  Unavailable,
+  UnsupportedMediaType,
+  UpstreamError
+} from "./ApiError.ts"
+import { Ocr2WordResponse } from "./Envelope.ts"
+
+/** MIME type of the Word files. */
+export const DocxMediaType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+/** Path of the contract endpoint. */
+export const ConvertPath = "/imagerecognition/ocr2word"
+/** Path of the keyless demo endpoint. */
+export const DemoPath = "/imagerecognition/ocr2word/demo"
+/** Path of the preview page. */
+export const PreviewPath = "/preview/ocr2word"
+
+const imageFields = {
+  /** The key; also accepted in the query string (where the original puts it). */
+  appkey: Schema.optionalKey(Schema.String).annotate({ description: "APPKEY; normally in the query string." }),
+  imageurl: Schema.optionalKey(Schema.String).annotate({
+    description: "http(s) URL of the image; give exactly one of imageurl and imagebase64."
+  }),
+  imagebase64: Schema.optionalKey(Schema.String).annotate({
+    description: "Base64 of the image bytes (a data: URI prefix, URL-safe alphabet, line breaks and missing padding are accepted)."
+  })
+}
+
+/** `application/x-www-form-urlencoded` body, as in the original's examples. */
+export const FormPayload = Schema.Struct(imageFields)
+  .annotate({ identifier: "Ocr2WordForm" })
+  .pipe(HttpApiSchema.asFormUrlEncoded())
+
+/** `multipart/form-data` body: an image file part (`file`, or `image`) or the same text fields. */
+export const MultipartPayload = Schema.Struct({
+  ...imageFields,
+  file: Schema.optionalKey(Multipart.FilesSchema).annotate({ description: "The image file." }),
+  image: Schema.optionalKey(Multipart.FilesSchema).annotate({ description: "Alternative name of the image file part." })
+})
+  .annotate({ identifier: "Ocr2WordMultipart" })
+  .pipe(HttpApiSchema.asMultipart())
+
+/** `application/json` body (a convenience, not in the original). */
+export const JsonPayload = Schema.Struct(imageFields).annotate({ identifier: "Ocr2WordJson" })
+
+const payload = [FormPayload, MultipartPayload, JsonPayload] as const
+
+const query = { appkey: Schema.optional(Schema.String).annotate({ description: "APPKEY from the key administrator." }) }
+
+/** The conversion endpoints: the contract's and the keyless demo. */
+export class Ocr2WordGroup extends HttpApiGroup.make("ocr2word", { topLevel: true })
+  .add(
+    HttpApiEndpoint.post("convert", ConvertPath, {
+      query,
+      payload,
+      success: Ocr2WordResponse,
+      error: [
+        InvalidParameter,
+        InvalidAppKey,
+        AccessDenied,
+        UnsupportedMediaType,
+        RateLimited,
+        InternalError,
+        UpstreamError,
+        Unavailable
+      ]
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Convert an image of Chinese/English text into a Word document",
+        description:
+          "Give exactly one of imageurl and imagebase64 (or upload a file part). The .docx stays downloadable at Data.ResultWordFileUrl."
+      })
+    ),
+    HttpApiEndpoint.post("demo", DemoPath, {
+      payload,
+      success: Ocr2WordResponse,
+      error: [InvalidParameter, UnsupportedMediaType, RateLimited, InternalError, UpstreamError, Unavailable]
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Try the API without a key (small images, tighter limits)",
+        description: "Same body as the main endpoint; with no image at all the bundled sample is converted."
+      })
+    ),
+    HttpApiEndpoint.get("demoSample", DemoPath, {
+      success: Ocr2WordResponse,
+      error: [RateLimited, InternalError, Unavailable]
+    }).annotateMerge(OpenApi.annotations({ summary: "Convert the bundled sample image without a key" }))
+  ) {}
+
+/** A recognised line as the preview page draws it. */
+export const PreviewLine = Schema.Struct({
+  text: Schema.String,
+  confidence: Schema.Number,
+  /** Four corners clockwise from top-left, in page pixels of the upright page. */
+  polygon: Schema.Array(Schema.Tuple([Schema.Number, Schema.Number]))
+})
+
+/** One page of a preview. */
+export const PreviewPage = Schema.Struct({
+  width: Schema.Number,
+  height: Schema.Number,
+  rotation: Schema.Number,
+  lines: Schema.Array(PreviewLine)
+})
+
+/** What the preview page gets back: the lines with their geometry, the text and the Word file. */
+export const PreviewResult = Schema.Struct({
+  ResultWordFileUrl: Schema.String,
+  text: Schema.String,
+  pages: Schema.Array(PreviewPage)
+}).annotate({ identifier: "PreviewResult" })
+export type PreviewResult = typeof PreviewResult.Type
+
+/** The preview page and its recognition call. */
+export class PreviewGroup extends HttpApiGroup.make("preview")
+  .add(
+    HttpApiEndpoint.get("page", PreviewPath, {
+      success: Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/html" }))
+    }),
+    HttpApiEndpoint.post("recognize", `${PreviewPath}/recognize`, {
+      payload,
+      success: PreviewResult,
+      error: [InvalidParameter, UnsupportedMediaType, RateLimited, InternalError, UpstreamError, Unavailable]
+    })
+  ) {}
+
+/** Stored Word files. */
+export class FilesGroup extends HttpApiGroup.make("files").add(
+  HttpApiEndpoint.get("download", "/files/:file", {
+    params: { file: Schema.String.annotate({ description: "`<id>.docx` as in ResultWordFileUrl." }) },
+    success: Schema.Uint8Array.pipe(HttpApiSchema.asUint8Array({ contentType: DocxMediaType })),
+    error: NotFound
+  }).annotateMerge(
+    OpenApi.annotations({ summary: "Download a stored Word file (also HEAD; ETag and If-None-Match supported)" })
+  )
+) {}
+
+/** Probes and metrics. */
+export class OpsGroup extends HttpApiGroup.make("ops", { topLevel: true }).add(
+  HttpApiEndpoint.get("healthz", "/healthz", {
+    success: Schema.Struct({ status: Schema.Literal("ok") })
+  }),
+  HttpApiEndpoint.get("readyz", "/readyz", {
+    success: Schema.Struct({ status: Schema.Literal("ready") }),
+    error: Unavailable
+  }),
+  HttpApiEndpoint.get("metrics", "/metrics", {
+    success: Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/plain; version=0.0.4; charset=utf-8" }))
+  })
+) {}
+
+/** The whole API. */
+export class Api extends HttpApi.make("ocr2word")
+  .add(Ocr2WordGroup)
+  .add(PreviewGroup)
+  .add(FilesGroup)
+  .add(OpsGroup)
+  .annotateMerge(
+    OpenApi.annotations({
+      title: "ocr2word",
+      version: "0.1.0",
+      description:
+        "Images of Chinese, English and mixed text into editable Word documents. Every response of the conversion endpoints is the envelope {DataStatus{StatusCode,StatusDescription,ResponseDateTime,DataTotalCount},Data}."
+    })
+  ) {}

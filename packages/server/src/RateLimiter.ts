@@ -1,0 +1,83 @@
+/**
+ * Per-client request limits (token buckets: `rate` requests per second, the
+ * same burst), in memory by default. Behind a load balancer the client is
+ * the first untrusted address of `X-Forwarded-For`, read only when the peer
+ * is a configured trusted proxy (`clientIp`), so a client cannot pick its own
+ * bucket by sending the header.
+ *
+ * @since 0.1.0
+ */
+import { isIP } from "node:net"
+import { Context, Effect, Layer } from "effect"
+
+/** The verdict on one request. */
+export interface Decision {
+  readonly allowed: boolean
+  /** Whole seconds until a request would be allowed (0 when allowed). */
+  readonly retryAfterSeconds: number
+}
+
+export class RateLimiter extends Context.Service<
+  RateLimiter,
+  {
+    /** Take one token from `client`'s bucket in `bucket` (e.g. "api", "demo"). */
+    readonly take: (bucket: string, client: string) => Effect.Effect<Decision>
+  }
+>()("@ocr2word/server/RateLimiter") {}
+
+interface Bucket {
+  tokens: number
+  updated: number
+}
+
+/** In-memory token buckets: `rates[bucket]` tokens per second, burst the same. */
+export const makeMemory = (rates: Readonly<Record<string, number>>, now: () => number = () => performance.now()) =>
+  Effect.sync(() => {
+    const buckets = new Map<string, Bucket>()
+    let lastSweep = now()
+    const take = (bucket: string, client: string) =>
+      Effect.sync((): Decision => {
+        const rate = rates[bucket] ?? rates.api ?? 5
+        const t = now()
+        if (t - lastSweep > 60_000) {
+          // Full buckets carry no information: drop them so memory stays bounded.
+          for (const [key, b] of buckets) if (b.tokens + ((t - b.updated) / 1000) * rate >= rate) buckets.delete(key)
+          lastSweep = t
+        }
+        const key = `${bucket}\u0000${client}`
+        const b = buckets.get(key) ?? { tokens: rate, updated: t }
+        b.tokens = Math.min(rate, b.tokens + ((t - b.updated) / 1000) * rate)
+        b.updated = t
+        buckets.set(key, b)
+        if (b.tokens >= 1) {
+          b.tokens -= 1
+          return { allowed: true, retryAfterSeconds: 0 }
+        }
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / rate)) }
+      })
+    return RateLimiter.of({ take })
+  })
+
+export const layerMemory = (rates: Readonly<Record<string, number>>): Layer.Layer<RateLimiter> =>
+  Layer.effect(RateLimiter, makeMemory(rates))
+
+const normalize = (address: string) => {
+  const a = address.trim().replace(/^\[|\]$/g, "")
+  return a.startsWith("::ffff:") && isIP(a.slice(7)) === 4 ? a.slice(7) : a
+}
+
+/**
+ * The client address of a request: the peer, or, when the peer is a trusted
+ * proxy, the rightmost `X-Forwarded-For` entry that is not a trusted proxy.
+ */
+export const clientIp = (peer: string | undefined, forwardedFor: string | undefined, trustedProxies: ReadonlyArray<string>): string => {
+  const trusted = new Set(trustedProxies.map(normalize))
+  let client = normalize(peer ?? "unknown")
+  if (forwardedFor === undefined || !trusted.has(client)) return client
+  const hops = forwardedFor.split(",").map(normalize).filter((h) => isIP(h) !== 0)
+  for (let i = hops.length - 1; i >= 0; i--) {
+    client = hops[i]!
+    if (!trusted.has(client)) return client
+  }
+  return client
+}

@@ -1,0 +1,184 @@
+/**
+ * The ocr2word HTTP service assembled: the `Api` handlers, `/openapi.json`,
+ * the self-contained docs UI at `/docs`, the envelope for every unknown path
+ * (404), wrong method (405 with `Allow`) and unexpected failure (500, never a
+ * stack trace), `Retry-After` on 429, request metrics, and the Node server
+ * over HTTP or HTTPS (TLS 1.2+1.3 by default, down to 1.0 when configured,
+ * Apple-ATS cipher suites).
+ *
+ * `Server.layer(config)` gives the running `HttpServer` (its `address` says
+ * the bound port); `Server.services(config)` the storage, keys, limits and
+ * queue it runs on, for embedding or tests.
+ *
+ * @since 0.1.0
+ */
+import * as fs from "node:fs"
+import * as http from "node:http"
+import * as https from "node:https"
+import * as path from "node:path"
+import { Api, ApiError, Envelope } from "@ocr2word/http-api"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Effect, Layer } from "effect"
+import { HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
+import { NetAddress } from "effect/net"
+import * as DocumentStore from "./DocumentStore.ts"
+import * as Handlers from "./Handlers.ts"
+import * as ImageFetcher from "./ImageFetcher.ts"
+import { retryAfter } from "./internal/retry-after.ts"
+import * as KeyStore from "./KeyStore.ts"
+import * as Metrics from "./Metrics.ts"
+import * as OcrQueue from "./OcrQueue.ts"
+import * as RateLimiter from "./RateLimiter.ts"
+import { type ServerConfig, Settings } from "./ServerConfig.ts"
+
+/** Paths the server answers, with their methods, for 405 and metric labels. */
+const routes: ReadonlyArray<{ readonly pattern: RegExp; readonly label: string; readonly methods: string }> = [
+  { pattern: /^\/imagerecognition\/ocr2word\/?$/, label: Api.ConvertPath, methods: "POST" },
+  { pattern: /^\/imagerecognition\/ocr2word\/demo\/?$/, label: Api.DemoPath, methods: "GET, HEAD, POST" },
+  { pattern: /^\/preview\/ocr2word\/?$/, label: Api.PreviewPath, methods: "GET, HEAD" },
+  { pattern: /^\/preview\/ocr2word\/recognize\/?$/, label: `${Api.PreviewPath}/recognize`, methods: "POST" },
+  { pattern: /^\/files\/[^/]*$/, label: "/files/:file", methods: "GET, HEAD" },
+  { pattern: /^\/(healthz|readyz|metrics|openapi\.json|docs)$/, label: "", methods: "GET, HEAD" },
+  { pattern: /^\/$/, label: "/", methods: "GET, HEAD" }
+]
+
+const routeOf = (url: string) => {
+  const p = url.split("?")[0]!
+  const route = routes.find((r) => r.pattern.test(p))
+  return { path: p, route, label: route === undefined ? "unmatched" : route.label === "" ? p : route.label }
+}
+
+const envelopeResponse = (status: number, error: ApiError.ApiError, headers: Record<string, string> = {}) =>
+  HttpServerResponse.jsonUnsafe({ DataStatus: error.DataStatus, Data: null }, { status, headers })
+
+/**
+ * Global middleware: a pre-response handler that gives every bodiless error
+ * (unknown path, wrong method, defects, schema errors) the envelope, adds
+ * `Allow` to 405 and `Retry-After` to 429, sets the JSON charset and records
+ * request metrics. It sees the final response of every request, handlers'
+ * failures included.
+ */
+const ResponseMiddleware = HttpRouter.middleware(
+  Effect.gen(function* () {
+    const settings = yield* Settings
+    const metrics = yield* Metrics.Metrics
+    const time = () => Envelope.formatDateTime(new Date(), settings.timeZone)
+    const finish = (started: number) => (request: HttpServerRequest.HttpServerRequest, original: HttpServerResponse.HttpServerResponse) =>
+      Effect.sync(() => {
+        let response = original
+        const { path: p, route, label } = routeOf(request.url)
+        if (response.status >= 400 && response.body._tag === "Empty") {
+          if (response.status === 404 && route !== undefined && !p.startsWith("/files/")) {
+            response = envelopeResponse(405, ApiError.make(ApiError.NotFound, `${request.method} is not allowed on ${p}; use ${route.methods}.`, time()), {
+              allow: route.methods
+            })
+          } else if (response.status === 404) {
+            response = envelopeResponse(
+              404,
+              ApiError.make(ApiError.NotFound, `no such path ${p}; the API is POST ${Api.ConvertPath}?appkey=YOUR_APPKEY (see /docs).`, time())
+            )
+          } else {
+            const kind = response.status >= 500 ? ApiError.InternalError : ApiError.InvalidParameter
+            const text =
+              response.status === 413
+                ? "the request body is too large; send a smaller image."
+                : response.status >= 500
+                  ? "the server failed while handling the request; retry later."
+                  : "the request parameters are malformed; see /docs for the accepted fields."
+            response = envelopeResponse(response.status, ApiError.make(kind, text, time()))
+          }
+        }
+        if (response.status === 429 && response.headers["retry-after"] === undefined) {
+          response = HttpServerResponse.setHeader(response, "retry-after", String(retryAfter.get(request.source) ?? 1))
+        }
+        const type = response.headers["content-type"] ?? (response.body as { contentType?: string }).contentType
+        if (type !== undefined && type.startsWith("application/json") && !type.includes("charset")) {
+          response = HttpServerResponse.setHeader(response, "content-type", "application/json; charset=utf-8")
+        }
+        metrics.request(label, request.method, response.status, (performance.now() - started) / 1000)
+        return response
+      })
+    return (httpEffect) =>
+      Effect.flatMap(HttpEffect.appendPreResponseHandler(finish(performance.now())), () => httpEffect)
+  }),
+  { global: true }
+)
+
+const RootRedirect = HttpRouter.add("GET", "/", HttpServerResponse.redirect(Api.PreviewPath, { status: 302 }))
+
+/** Routes of the API, its OpenAPI document and docs UI. */
+export const routesLayer = Layer.mergeAll(
+  HttpApiBuilder.layer(Api.Api, { openapiPath: "/openapi.json" }).pipe(Layer.provide(Handlers.layer)),
+  HttpApiScalar.layer(Api.Api, { path: "/docs" }),
+  RootRedirect,
+  ResponseMiddleware
+)
+
+/** The services the handlers run on, from a configuration. */
+export const services = (config: ServerConfig, options: { readonly queue?: Layer.Layer<OcrQueue.OcrQueue> } = {}) =>
+  Layer.mergeAll(
+    Layer.succeed(Settings, config),
+    DocumentStore.layerLocal(config.dataDir),
+    KeyStore.layerSqlite(path.join(config.dataDir, "keys.sqlite")),
+    RateLimiter.layerMemory({ api: config.rateLimit, demo: config.demoRateLimit }),
+    ImageFetcher.layer({
+      maxBytes: config.maxImageBytes,
+      timeoutMs: config.fetchTimeoutMs,
+      connectTimeoutMs: config.fetchConnectTimeoutMs,
+      maxRedirects: config.fetchMaxRedirects,
+      allowOrigins: config.fetchAllow
+    }),
+    Metrics.layer,
+    options.queue ?? OcrQueue.layerWorkers({ workers: config.workers, queueSize: config.queueSize, engine: config.engine })
+  )
+
+/** TLS 1.2 suites Apple ATS accepts (forward secrecy, AEAD); TLS 1.3 suites are all acceptable. */
+export const atsCiphers = [
+  "ECDHE-ECDSA-AES256-GCM-SHA384",
+  "ECDHE-ECDSA-AES128-GCM-SHA256",
+  "ECDHE-ECDSA-CHACHA20-POLY1305",
+  "ECDHE-RSA-AES256-GCM-SHA384",
+  "ECDHE-RSA-AES128-GCM-SHA256",
+  "ECDHE-RSA-CHACHA20-POLY1305"
+]
+/** Forward-secret CBC suites, only offered when TLS 1.0/1.1 clients are allowed (they know no AEAD). */
+const legacyCiphers = ["ECDHE-ECDSA-AES256-SHA", "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES256-SHA", "ECDHE-RSA-AES128-SHA"]
+
+/** The Node server: HTTPS when a certificate and key are configured, HTTP otherwise. */
+export const nodeServer = (config: ServerConfig) => {
+  if (config.tlsCert === undefined || config.tlsKey === undefined) return () => http.createServer()
+  const legacy = config.tlsMinVersion === "TLSv1" || config.tlsMinVersion === "TLSv1.1"
+  const options: https.ServerOptions = {
+    cert: fs.readFileSync(config.tlsCert),
+    key: fs.readFileSync(config.tlsKey),
+    minVersion: config.tlsMinVersion,
+    maxVersion: "TLSv1.3",
+    // OpenSSL 3 refuses TLS < 1.2 at the default security level.
+    ciphers: [...atsCiphers, ...(legacy ? legacyCiphers : [])].join(":") + (legacy ? ":@SECLEVEL=0" : ""),
+    honorCipherOrder: true
+  }
+  return () => https.createServer(options) as unknown as http.Server
+}
+
+/** The running server. */
+export const layer = (
+  config: ServerConfig,
+  options: { readonly queue?: Layer.Layer<OcrQueue.OcrQueue>; readonly logRequests?: boolean } = {}
+) =>
+  HttpRouter.serve(routesLayer, { disableLogger: options.logRequests !== true, disableListenLog: true }).pipe(
+    Layer.provideMerge(NodeHttpServer.layer(nodeServer(config), { port: config.port, host: config.host })),
+    Layer.provideMerge(services(config, options))
+  )
+
+/** `http(s)://host:port` of a running server, for messages. */
+export const addressUrl = (config: ServerConfig) =>
+  Effect.gen(function* () {
+    const server = yield* HttpServer.HttpServer
+    const a = server.address
+    const scheme = config.tlsCert !== undefined ? "https" : "http"
+    if (a._tag === "UnixPathAddress") return `${scheme}://localhost`
+    const ip = NetAddress.formatIp(a.address)
+    const host = ip === "0.0.0.0" || ip === "::" ? "localhost" : a._tag === "InetAddressV6" ? `[${ip}]` : ip
+    return `${scheme}://${host}:${a.port}`
+  })

@@ -1,0 +1,193 @@
+/**
+ * Configuration of the HTTP service, decoded with Schema from CLI flags and
+ * environment variables (`OCR2WORD_*`), with every default in one place.
+ * Use `ServerConfig.decode(input)` at a boundary, `fromEnv(process.env)` to
+ * read the environment; a bad value fails with
+ * `Expected <what> for <name> but received <value>`.
+ *
+ * | env                              | flag                 | default          |
+ * | -------------------------------- | -------------------- | ---------------- |
+ * | OCR2WORD_PORT                    | --port               | 8080             |
+ * | OCR2WORD_HOST                    | --host               | 0.0.0.0          |
+ * | OCR2WORD_DATA_DIR                | --data-dir           | ./data           |
+ * | OCR2WORD_PUBLIC_URL              | --public-url         | from Host header |
+ * | OCR2WORD_TIME_ZONE               | --time-zone          | Asia/Shanghai    |
+ * | OCR2WORD_RATE_LIMIT              | --rate-limit         | 5 (req/s per IP) |
+ * | OCR2WORD_TRUSTED_PROXIES         | --trusted-proxies    | (none)           |
+ * | OCR2WORD_WORKERS                 | --workers            | 2                |
+ * | OCR2WORD_QUEUE_SIZE              | --queue-size         | 8                |
+ * | OCR2WORD_TIMEOUT_MS              | --timeout-ms         | 120000           |
+ * | OCR2WORD_MAX_IMAGE_BYTES         | --max-image-bytes    | 20971520         |
+ * | OCR2WORD_TLS_CERT / _KEY         | --tls-cert/--tls-key | (HTTP)           |
+ * | OCR2WORD_TLS_MIN_VERSION         | --tls-min-version    | TLSv1.2          |
+ * | OCR2WORD_FETCH_ALLOW             | --fetch-allow        | (none)           |
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Schema } from "effect"
+
+const Port = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))
+const Positive = Schema.Int.check(Schema.isGreaterThan(0))
+const NonNegative = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
+
+/** TLS protocol versions Node accepts. */
+export const TlsVersion = Schema.Literals(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"])
+export type TlsVersion = typeof TlsVersion.Type
+
+export const ServerConfig = Schema.Struct({
+  port: Port,
+  host: Schema.String,
+  /** Folder of the embedded storage: Word files and the key database. */
+  dataDir: Schema.String,
+  /** Base of ResultWordFileUrl (e.g. https://ocr.example.org); default: scheme + Host of each request. */
+  publicUrl: Schema.optionalKey(Schema.String),
+  /** IANA time zone of ResponseDateTime. */
+  timeZone: Schema.String,
+  /** Requests per second per client IP on the keyed endpoint (burst the same). */
+  rateLimit: Positive,
+  /** Requests per second per client IP on the demo and preview endpoints. */
+  demoRateLimit: Positive,
+  /** Peer addresses whose X-Forwarded-For is believed. */
+  trustedProxies: Schema.Array(Schema.String),
+  /** OCR worker threads. */
+  workers: Positive,
+  /** Conversions that may wait for a worker; beyond that 429/102. */
+  queueSize: NonNegative,
+  /** Per-request time limit of a conversion (queue wait included). */
+  timeoutMs: Positive,
+  maxImageBytes: Positive,
+  demoMaxImageBytes: Positive,
+  /** imageurl fetching: total time, connect time, redirects. */
+  fetchTimeoutMs: Positive,
+  fetchConnectTimeoutMs: Positive,
+  fetchMaxRedirects: NonNegative,
+  /** Origins (`http://127.0.0.1:8081`) exempt from the private-address check; for tests. */
+  fetchAllow: Schema.Array(Schema.String),
+  tlsCert: Schema.optionalKey(Schema.String),
+  tlsKey: Schema.optionalKey(Schema.String),
+  tlsMinVersion: TlsVersion,
+  /** OCR engine name given to @ocr2word/engines. */
+  engine: Schema.String
+})
+export type ServerConfig = typeof ServerConfig.Type
+
+export const defaults: ServerConfig = {
+  port: 8080,
+  host: "0.0.0.0",
+  dataDir: "./data",
+  timeZone: "Asia/Shanghai",
+  rateLimit: 5,
+  demoRateLimit: 1,
+  trustedProxies: [],
+  workers: 2,
+  queueSize: 8,
+  timeoutMs: 120_000,
+  maxImageBytes: 20 * 1024 * 1024,
+  demoMaxImageBytes: 2 * 1024 * 1024,
+  fetchTimeoutMs: 15_000,
+  fetchConnectTimeoutMs: 5_000,
+  fetchMaxRedirects: 3,
+  fetchAllow: [],
+  tlsMinVersion: "TLSv1.2",
+  engine: "paddle"
+}
+
+/** A configuration error in the house format. */
+export class ConfigError extends Schema.TaggedError<ConfigError>()("ConfigError", {
+  reason: Schema.Literals(["Invalid"]),
+  message: Schema.String
+}) {}
+
+const expected: Readonly<Record<keyof ServerConfig, string>> = {
+  port: "an integer between 0 and 65535",
+  host: "a host name or address",
+  dataDir: "a folder path",
+  publicUrl: "an absolute http(s) URL",
+  timeZone: "an IANA time zone such as Asia/Shanghai",
+  rateLimit: "a positive integer",
+  demoRateLimit: "a positive integer",
+  trustedProxies: "a list of IP addresses",
+  workers: "a positive integer",
+  queueSize: "a non-negative integer",
+  timeoutMs: "a positive integer (milliseconds)",
+  maxImageBytes: "a positive integer (bytes)",
+  demoMaxImageBytes: "a positive integer (bytes)",
+  fetchTimeoutMs: "a positive integer (milliseconds)",
+  fetchConnectTimeoutMs: "a positive integer (milliseconds)",
+  fetchMaxRedirects: "a non-negative integer",
+  fetchAllow: "a list of origins such as http://127.0.0.1:8081",
+  tlsCert: "a PEM certificate file",
+  tlsKey: "a PEM key file",
+  tlsMinVersion: "one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
+  engine: "an engine name"
+}
+
+const fail = (name: keyof ServerConfig, value: unknown) =>
+  Effect.fail(
+    new ConfigError({
+      reason: "Invalid",
+      message: `Expected ${expected[name]} for ${name} but received ${JSON.stringify(value)}`
+    })
+  )
+
+/** Decode a partial configuration over the defaults. */
+export const decode = Effect.fn("ServerConfig.decode")(function* (input: Record<string, unknown>) {
+  const merged: Record<string, unknown> = { ...defaults }
+  for (const [key, value] of Object.entries(input)) if (value !== undefined) merged[key] = value
+  for (const key of Object.keys(merged)) {
+    if (!(key in expected)) {
+      return yield* Effect.fail(
+        new ConfigError({ reason: "Invalid", message: `Unknown option ${key}; known: ${Object.keys(expected).join(", ")}` })
+      )
+    }
+  }
+  for (const key of Object.keys(expected) as Array<keyof ServerConfig>) {
+    const field = ServerConfig.fields[key]
+    if (merged[key] === undefined) continue
+    const ok = Schema.is(field as Schema.Codec<unknown>)(merged[key])
+    if (!ok) return yield* fail(key, merged[key])
+  }
+  const config = merged as ServerConfig
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: config.timeZone })
+  } catch {
+    return yield* fail("timeZone", config.timeZone)
+  }
+  if (config.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(config.publicUrl)) return yield* fail("publicUrl", config.publicUrl)
+  for (const origin of config.fetchAllow) if (!/^https?:\/\/[^/]+$/.test(origin)) return yield* fail("fetchAllow", config.fetchAllow)
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    return yield* Effect.fail(
+      new ConfigError({ reason: "Invalid", message: "Expected both tlsCert and tlsKey (or neither) but received only one" })
+    )
+  }
+  return config
+})
+
+const int = (value: string | undefined) => (value === undefined || value === "" ? undefined : /^-?\d+$/.test(value) ? Number(value) : value)
+const list = (value: string | undefined) =>
+  value === undefined || value === "" ? undefined : value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
+const str = (value: string | undefined) => (value === undefined || value === "" ? undefined : value)
+
+/** The options set in the environment (`OCR2WORD_*`); pass the result to `decode`. */
+export const fromEnv = (env: Record<string, string | undefined>): Record<string, unknown> => ({
+  port: int(env.OCR2WORD_PORT ?? env.PORT),
+  host: str(env.OCR2WORD_HOST),
+  dataDir: str(env.OCR2WORD_DATA_DIR),
+  publicUrl: str(env.OCR2WORD_PUBLIC_URL),
+  timeZone: str(env.OCR2WORD_TIME_ZONE),
+  rateLimit: int(env.OCR2WORD_RATE_LIMIT),
+  demoRateLimit: int(env.OCR2WORD_DEMO_RATE_LIMIT),
+  trustedProxies: list(env.OCR2WORD_TRUSTED_PROXIES),
+  workers: int(env.OCR2WORD_WORKERS),
+  queueSize: int(env.OCR2WORD_QUEUE_SIZE),
+  timeoutMs: int(env.OCR2WORD_TIMEOUT_MS),
+  maxImageBytes: int(env.OCR2WORD_MAX_IMAGE_BYTES),
+  fetchAllow: list(env.OCR2WORD_FETCH_ALLOW),
+  tlsCert: str(env.OCR2WORD_TLS_CERT),
+  tlsKey: str(env.OCR2WORD_TLS_KEY),
+  tlsMinVersion: str(env.OCR2WORD_TLS_MIN_VERSION),
+  engine: str(env.OCR2WORD_ENGINE)
+})
+
+/** The decoded configuration, as a service for the handlers. */
+export class Settings extends Context.Service<Settings, ServerConfig>()("@ocr2word/server/Settings") {}

@@ -1,0 +1,15 @@
+/**
+ * @ocr2word/server: the contract-compatible HTTP service over the OCR
+ * pipeline: handlers, storage, keys, limits, the work queue and the Node server.
+ *
+ * @since 0.1.0
+ */
+export * as DocumentStore from "./DocumentStore.ts"
+export * as Handlers from "./Handlers.ts"
+export * as ImageFetcher from "./ImageFetcher.ts"
+export * as KeyStore from "./KeyStore.ts"
+export * as Metrics from "./Metrics.ts"
+export * as OcrQueue from "./OcrQueue.ts"
+export * as RateLimiter from "./RateLimiter.ts"
+export * as Server from "./Server.ts"
+export * as ServerConfig from "./ServerConfig.ts"

@@ -1,0 +1,188 @@
+/**
+ * The conversion flow shared by the keyed endpoint, the demo and the preview:
+ * rate limit -> body -> key -> exactly one image -> bytes (fetch or decode) ->
+ * sniff -> queue -> store. Every failure becomes an `ApiError` with the
+ * contract's status and custom code and a description a client can act on.
+ */
+import { ApiError, Envelope } from "@ocr2word/http-api"
+import { Effect, Option } from "effect"
+import type { HttpServerRequest } from "effect/http"
+import { DocumentStore, type StoredFile } from "../DocumentStore.ts"
+import { ImageFetcher } from "../ImageFetcher.ts"
+import { KeyStore, type KeyInfo } from "../KeyStore.ts"
+import { Metrics } from "../Metrics.ts"
+import { OcrQueue, type OcrResult } from "../OcrQueue.ts"
+import { clientIp, RateLimiter } from "../RateLimiter.ts"
+import { Settings } from "../ServerConfig.ts"
+import { decodeBase64, readFields, sniff } from "./image-input.ts"
+import { retryAfter } from "./retry-after.ts"
+
+export type Mode = "api" | "demo" | "preview"
+
+export interface Converted {
+  readonly result: OcrResult
+  readonly stored: StoredFile
+  readonly fileUrl: string
+  readonly sourceUrl?: string
+  readonly key?: KeyInfo
+}
+
+const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+/** `ResponseDateTime` for now. */
+export const now: Effect.Effect<string, never, Settings> = Effect.gen(function* () {
+  const settings = yield* Settings
+  return Envelope.formatDateTime(new Date(), settings.timeZone)
+})
+
+/** Fail with an API error of the given class. */
+export const fail = <E extends ApiError.ApiError>(
+  kind: new (props: { readonly DataStatus: Envelope.DataStatus; readonly Data: null }) => E,
+  description: string
+): Effect.Effect<never, E, Settings> => Effect.flatMap(now, (time) => Effect.fail(ApiError.make(kind, description, time)))
+
+const header = (request: HttpServerRequest.HttpServerRequest, name: string) => {
+  const v = request.headers[name]
+  return typeof v === "string" ? v : undefined
+}
+
+/** The client's address, believing X-Forwarded-For only from trusted proxies. */
+export const clientOf = (request: HttpServerRequest.HttpServerRequest, trustedProxies: ReadonlyArray<string>) =>
+  clientIp(Option.getOrUndefined(request.remoteAddress), header(request, "x-forwarded-for"), trustedProxies)
+
+/** Scheme and host the client used, for absolute file URLs. */
+export const baseUrl = (request: HttpServerRequest.HttpServerRequest, settings: Settings["Service"]) => {
+  if (settings.publicUrl !== undefined) return settings.publicUrl.replace(/\/+$/, "")
+  const peer = Option.getOrUndefined(request.remoteAddress)
+  const viaProxy = peer !== undefined && settings.trustedProxies.map((p) => clientIp(p, undefined, [])).includes(clientIp(peer, undefined, []))
+  const proto = (viaProxy ? header(request, "x-forwarded-proto")?.split(",")[0]?.trim() : undefined) ?? (settings.tlsCert !== undefined ? "https" : "http")
+  const host = (viaProxy ? header(request, "x-forwarded-host")?.split(",")[0]?.trim() : undefined) ?? header(request, "host") ?? `localhost:${settings.port}`
+  return `${proto}://${host}`
+}
+
+/** Refuse the request when its client is over the rate of `bucket`. */
+export const limit = (request: HttpServerRequest.HttpServerRequest, bucket: "api" | "demo") =>
+  Effect.gen(function* () {
+    const settings = yield* Settings
+    const limiter = yield* RateLimiter
+    const metrics = yield* Metrics
+    const ip = clientOf(request, settings.trustedProxies)
+    const decision = yield* limiter.take(bucket, ip)
+    if (!decision.allowed) {
+      retryAfter.set(request.source, decision.retryAfterSeconds)
+      metrics.rejected("rate_limit")
+      const rate = bucket === "api" ? settings.rateLimit : settings.demoRateLimit
+      return yield* fail(ApiError.RateLimited, `more than ${rate} requests per second from ${ip}; slow down and retry after ${decision.retryAfterSeconds} s (see Retry-After).`)
+    }
+  })
+
+/** Run a conversion of the request's image. `sample` is used when no image is given (demo). */
+export const convert = (
+  request: HttpServerRequest.HttpServerRequest,
+  mode: Mode,
+  options: { readonly queryKey?: string | undefined; readonly sample?: Effect.Effect<Uint8Array> }
+) =>
+  Effect.gen(function* () {
+    const settings = yield* Settings
+    const fetcher = yield* ImageFetcher
+    const keys = yield* KeyStore
+    const queue = yield* OcrQueue
+    const store = yield* DocumentStore
+    const metrics = yield* Metrics
+
+    yield* limit(request, mode === "api" ? "api" : "demo")
+    const maxImage = mode === "api" ? settings.maxImageBytes : settings.demoMaxImageBytes
+    const fields = yield* readFields(request, Math.ceil((maxImage * 4) / 3) + 64 * 1024).pipe(
+      Effect.catchTag("InputError", (e) =>
+        e.reason === "UnsupportedMediaType" ? fail(ApiError.UnsupportedMediaType, e.message) : fail(ApiError.InvalidParameter, e.message)
+      )
+    )
+
+    let key: KeyInfo | undefined
+    if (mode === "api") {
+      const given = options.queryKey !== undefined && options.queryKey !== "" ? options.queryKey : fields.appkey
+      key = yield* keys.authorize(given).pipe(
+        Effect.catchTags({
+          KeyRejected: (e) =>
+            e.reason === "Missing" || e.reason === "Unknown" ? fail(ApiError.InvalidAppKey, e.message) : fail(ApiError.AccessDenied, e.message),
+          KeyStoreError: () => fail(ApiError.InternalError, "the key database is unavailable; retry later.")
+        })
+      )
+      metrics.keyCall(key.id)
+    }
+
+    const url = fields.imageurl?.trim() ?? ""
+    const b64 = fields.imagebase64?.trim() ?? ""
+    const count = (url !== "" ? 1 : 0) + (b64 !== "" ? 1 : 0) + (fields.file !== undefined ? 1 : 0)
+    if (count > 1) {
+      return yield* fail(ApiError.InvalidParameter, "more than one image was given (imageurl, imagebase64, file); send exactly one of them.")
+    }
+    let bytes: Uint8Array
+    let sourceUrl: string | undefined
+    let source: string | undefined
+    if (url !== "") {
+      sourceUrl = fields.imageurl!
+      source = url
+      const fetched = yield* fetcher.fetch(url, maxImage).pipe(
+        Effect.catchTag("FetchError", (e) =>
+          e.reason === "Timeout" || e.reason === "Upstream" ? fail(ApiError.UpstreamError, e.message) : fail(ApiError.InvalidParameter, e.message)
+        )
+      )
+      bytes = fetched.bytes
+    } else if (b64 !== "") {
+      bytes = yield* decodeBase64(b64).pipe(Effect.catchTag("InputError", (e) => fail(ApiError.InvalidParameter, e.message)))
+    } else if (fields.file !== undefined) {
+      bytes = fields.file.bytes
+      source = fields.file.name
+    } else if (options.sample !== undefined) {
+      bytes = yield* options.sample
+      source = "demo-sample.png"
+    } else {
+      return yield* fail(
+        ApiError.InvalidParameter,
+        "no image was given: send imageurl (an http(s) URL) or imagebase64 (the image bytes in base64) as a form field, or upload a file part named file."
+      )
+    }
+    if (bytes.byteLength === 0) return yield* fail(ApiError.InvalidParameter, "the image is empty (0 bytes); send the image's content.")
+    if (bytes.byteLength > maxImage) {
+      return yield* fail(ApiError.InvalidParameter, `the image is ${bytes.byteLength} bytes; the limit is ${maxImage} bytes. Send a smaller image.`)
+    }
+    if (sniff(bytes) === undefined) {
+      return yield* fail(
+        ApiError.InvalidParameter,
+        "the data is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF/HEIF); check that you sent the image's bytes, not a web page or text."
+      )
+    }
+
+    const result = yield* queue.submit(bytes, { ...(source !== undefined ? { source } : {}), timeoutMs: settings.timeoutMs }).pipe(
+      Effect.catchTag("OcrError", (e) => {
+        switch (e.reason) {
+          case "QueueFull":
+            retryAfter.set(request.source, e.retryAfterSeconds ?? 1)
+            metrics.rejected("queue_full")
+            return fail(ApiError.RateLimited, e.message)
+          case "BadImage":
+            return fail(ApiError.InvalidParameter, e.message)
+          case "NotReady":
+            return fail(ApiError.Unavailable, `${e.message}; retry later.`)
+          case "Timeout":
+            metrics.rejected("timeout")
+            return fail(ApiError.InternalError, e.message)
+          default:
+            return fail(ApiError.InternalError, "the conversion failed inside the server; retry later or report the image.")
+        }
+      })
+    )
+    metrics.stages(result.timings)
+    const stored = yield* store.put(result.bytes, { extension: "docx", mediaType: docxType }).pipe(
+      Effect.catchTag("StoreError", () => fail(ApiError.InternalError, "the Word file could not be stored; retry later."))
+    )
+    const fileUrl = `${baseUrl(request, settings)}/files/${stored.name}`
+    return {
+      result,
+      stored,
+      fileUrl,
+      ...(sourceUrl !== undefined ? { sourceUrl } : {}),
+      ...(key !== undefined ? { key } : {})
+    } satisfies Converted
+  })

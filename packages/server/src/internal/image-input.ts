@@ -1,0 +1,142 @@
+/**
+ * Reading the image parameters out of a request body (form-urlencoded,
+ * multipart or JSON), decoding lenient base64 and sniffing image formats.
+ */
+import { Effect, Schema, Stream } from "effect"
+import type { HttpServerRequest } from "effect/http"
+
+export class InputError extends Schema.TaggedError<InputError>()("InputError", {
+  /** `UnsupportedMediaType` is 415; the others 400/101. */
+  reason: Schema.Literals(["UnsupportedMediaType", "Invalid", "TooLarge"]),
+  message: Schema.String
+}) {}
+
+/** The parameters of a conversion request, before validation. */
+export interface Fields {
+  readonly appkey?: string
+  readonly imageurl?: string
+  readonly imagebase64?: string
+  readonly file?: { readonly bytes: Uint8Array; readonly name: string }
+}
+
+const mediaType = (header: string | undefined) => (header ?? "").split(";")[0]!.trim().toLowerCase()
+
+const readBody = (request: HttpServerRequest.HttpServerRequest, maxBytes: number) =>
+  Effect.gen(function* () {
+    const declared = Number(request.headers["content-length"] ?? "NaN")
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      return yield* Effect.fail(new InputError({ reason: "TooLarge", message: `the request body is ${declared} bytes; the limit is ${maxBytes} bytes. Send a smaller image.` }))
+    }
+    const chunks: Array<Uint8Array> = []
+    let total = 0
+    yield* request.stream.pipe(
+      Stream.mapError(() => new InputError({ reason: "Invalid", message: "the request body could not be read completely; resend it." })),
+      Stream.runForEach((chunk) => {
+        total += chunk.byteLength
+        if (total > maxBytes) {
+          return Effect.fail(new InputError({ reason: "TooLarge", message: `the request body is larger than the limit of ${maxBytes} bytes. Send a smaller image.` }))
+        }
+        chunks.push(chunk)
+        return Effect.void
+      })
+    )
+    return Buffer.concat(chunks)
+  })
+
+const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)
+
+const fromRecord = (record: Record<string, unknown>): Fields => {
+  const out: { appkey?: string; imageurl?: string; imagebase64?: string } = {}
+  const appkey = text(record.appkey)
+  const imageurl = text(record.imageurl)
+  const imagebase64 = text(record.imagebase64)
+  if (appkey !== undefined) out.appkey = appkey
+  if (imageurl !== undefined) out.imageurl = imageurl
+  if (imagebase64 !== undefined) out.imagebase64 = imagebase64
+  return out
+}
+
+/** The body's fields; `maxBytes` bounds the body (base64 and multipart overhead included). */
+export const readFields = (request: HttpServerRequest.HttpServerRequest, maxBytes: number) =>
+  Effect.gen(function* () {
+    const type = mediaType(request.headers["content-type"])
+    const hasBody = request.headers["content-length"] !== undefined && request.headers["content-length"] !== "0"
+    const chunked = request.headers["transfer-encoding"] !== undefined
+    if (type === "" && !hasBody && !chunked) return {} as Fields
+    if (type === "application/x-www-form-urlencoded") {
+      const body = yield* readBody(request, maxBytes)
+      return fromRecord(Object.fromEntries(new URLSearchParams(body.toString("utf8"))))
+    }
+    if (type === "application/json" || type.endsWith("+json")) {
+      const body = yield* readBody(request, maxBytes)
+      if (body.length === 0) return {} as Fields
+      const parsed = yield* Effect.try({
+        try: () => JSON.parse(body.toString("utf8")) as unknown,
+        catch: () => new InputError({ reason: "Invalid", message: "the JSON body is not valid JSON; send {\"imageurl\": \"...\"} or {\"imagebase64\": \"...\"}." })
+      })
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        return yield* Effect.fail(new InputError({ reason: "Invalid", message: "the JSON body must be an object such as {\"imageurl\": \"...\"}." }))
+      }
+      return fromRecord(parsed as Record<string, unknown>)
+    }
+    if (type === "multipart/form-data") {
+      const body = yield* readBody(request, maxBytes)
+      const form = yield* Effect.tryPromise({
+        try: () => new Response(body, { headers: { "content-type": request.headers["content-type"]! } }).formData(),
+        catch: () => new InputError({ reason: "Invalid", message: "the multipart/form-data body is malformed; let your HTTP library build it (with its boundary)." })
+      })
+      const record: Record<string, unknown> = {}
+      for (const key of ["appkey", "imageurl", "imagebase64"]) {
+        const value = form.get(key)
+        if (typeof value === "string") record[key] = value
+      }
+      const fields = fromRecord(record)
+      const part = form.get("file") ?? form.get("image")
+      if (part !== null && typeof part !== "string") {
+        const bytes = new Uint8Array(yield* Effect.promise(() => part.arrayBuffer()))
+        return { ...fields, file: { bytes, name: part.name } }
+      }
+      return fields
+    }
+    return yield* Effect.fail(
+      new InputError({
+        reason: "UnsupportedMediaType",
+        message: `Content-Type ${type === "" ? "(none)" : type} is not accepted; send application/x-www-form-urlencoded, multipart/form-data or application/json.`
+      })
+    )
+  })
+
+/**
+ * Bytes of a lenient base64 string: a `data:` URI prefix, the URL-safe
+ * alphabet, white space and missing padding are accepted.
+ */
+export const decodeBase64 = (input: string): Effect.Effect<Uint8Array, InputError> => {
+  let s = input.trim()
+  const comma = s.indexOf(",")
+  if (s.startsWith("data:") && comma > 0) s = s.slice(comma + 1)
+  s = s.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "")
+  if (s.length === 0) return Effect.fail(new InputError({ reason: "Invalid", message: "imagebase64 is empty; send the base64 of the image bytes." }))
+  const bad = /[^A-Za-z0-9+/]/.exec(s)
+  if (bad !== null) {
+    return Effect.fail(new InputError({ reason: "Invalid", message: `imagebase64 is not valid base64: character ${JSON.stringify(bad[0])} at position ${bad.index}. URL-encode the field (e.g. --data-urlencode) so '+' is not turned into a space.` }))
+  }
+  if (s.length % 4 === 1) return Effect.fail(new InputError({ reason: "Invalid", message: "imagebase64 is not valid base64: its length is impossible (truncated?)." }))
+  return Effect.succeed(new Uint8Array(Buffer.from(s, "base64")))
+}
+
+/** The image format of some bytes by their signature, or undefined. */
+export const sniff = (b: Uint8Array): string | undefined => {
+  const at = (i: number, ...bytes: Array<number>) => bytes.every((x, j) => b[i + j] === x)
+  const ascii = (i: number, s: string) => [...s].every((c, j) => b[i + j] === c.charCodeAt(0))
+  if (at(0, 0xff, 0xd8, 0xff)) return "jpeg"
+  if (at(0, 0x89, 0x50, 0x4e, 0x47)) return "png"
+  if (ascii(0, "GIF8")) return "gif"
+  if (ascii(0, "RIFF") && ascii(8, "WEBP")) return "webp"
+  if (at(0, 0x49, 0x49, 0x2a, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2a)) return "tiff"
+  if (ascii(0, "BM")) return "bmp"
+  if (ascii(4, "ftyp")) return "heif/avif"
+  if (at(0, 0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20) || at(0, 0xff, 0x4f, 0xff, 0x51)) return "jp2"
+  const head = Buffer.from(b.subarray(0, 256)).toString("utf8").trimStart()
+  if (head.startsWith("<svg") || (head.startsWith("<?xml") && head.includes("<svg"))) return "svg"
+  return undefined
+}

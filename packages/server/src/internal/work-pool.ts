@@ -1,0 +1,107 @@
+/**
+ * A fixed set of executors, each running one job at a time, with a bounded
+ * waiting line: `run` rejects at once with `PoolFull` when every executor is
+ * busy and the line is full, instead of piling work up.
+ */
+export class PoolFull extends Error {
+  readonly waiting: number
+  constructor(waiting: number) {
+    super(`all workers are busy and ${waiting} conversions are waiting`)
+    this.waiting = waiting
+  }
+}
+
+export interface Executor<I, O> {
+  readonly run: (input: I) => Promise<O>
+}
+
+interface Waiting<I, O> {
+  readonly input: I
+  readonly resolve: (o: O) => void
+  readonly reject: (e: unknown) => void
+  cancelled: boolean
+}
+
+export class WorkPool<I, O> {
+  private readonly idle: Array<Executor<I, O>>
+  private readonly line: Array<Waiting<I, O>> = []
+  private running = 0
+  private readonly size: number
+  private readonly maxWaiting: number
+  /** Moving average of job durations in ms, for Retry-After estimates. */
+  averageMs = 5000
+
+  constructor(executors: ReadonlyArray<Executor<I, O>>, maxWaiting: number) {
+    this.idle = [...executors]
+    this.size = executors.length
+    this.maxWaiting = maxWaiting
+  }
+
+  get waiting(): number {
+    return this.line.filter((w) => !w.cancelled).length
+  }
+
+  get busy(): number {
+    return this.running
+  }
+
+  get capacity(): number {
+    return this.size
+  }
+
+  /** Seconds until a slot is likely free. */
+  retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil(((this.waiting + 1) * this.averageMs) / 1000 / Math.max(1, this.size)))
+  }
+
+  /** Run `input`; `signal` withdraws it from the line (a running job finishes on its own). */
+  run(input: I, signal?: AbortSignal): Promise<O> {
+    const executor = this.idle.pop()
+    if (executor !== undefined) return this.start(executor, input)
+    if (this.waiting >= this.maxWaiting) return Promise.reject(new PoolFull(this.waiting))
+    return new Promise<O>((resolve, reject) => {
+      const entry: Waiting<I, O> = { input, resolve, reject, cancelled: false }
+      this.line.push(entry)
+      signal?.addEventListener("abort", () => {
+        if (!entry.cancelled) {
+          entry.cancelled = true
+          const i = this.line.indexOf(entry)
+          if (i >= 0) this.line.splice(i, 1)
+          reject(signal.reason)
+        }
+      })
+    })
+  }
+
+  private start(executor: Executor<I, O>, input: I): Promise<O> {
+    this.running++
+    const started = performance.now()
+    const done = () => {
+      this.running--
+      this.averageMs = this.averageMs * 0.8 + (performance.now() - started) * 0.2
+      this.release(executor)
+    }
+    return executor.run(input).then(
+      (o) => {
+        done()
+        return o
+      },
+      (e) => {
+        done()
+        throw e
+      }
+    )
+  }
+
+  private release(executor: Executor<I, O>) {
+    let next = this.line.shift()
+    while (next !== undefined && next.cancelled) next = this.line.shift()
+    if (next === undefined) {
+      this.idle.push(executor)
+      return
+    }
+    const entry = next
+    entry.cancelled = true
+    this.start(executor, entry.input).then(entry.resolve, entry.reject)
+  }
+}
