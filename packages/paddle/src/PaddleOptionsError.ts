@@ -1,0 +1,15 @@
+/**
+ * The error of an invalid options object given to a layer of this package
+ * (`PaddleModels.layerWith`, `PaddleTextDetector.layerWith`,
+ * `PaddleTextRecognizer.layerWith`). The message follows sharp's format,
+ * `Expected <what> for <name> but received <value>`.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+export class PaddleOptionsError extends Schema.TaggedError<PaddleOptionsError>()("PaddleOptionsError", {
+  /** The option (or `options` for the whole object) that was wrong. */
+  option: Schema.String,
+  message: Schema.String
+}) {}
