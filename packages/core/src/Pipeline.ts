@@ -19,6 +19,7 @@ import type { PipelineError } from "./StageError.ts"
 import { TextClassifier } from "./TextClassifier.ts"
 import { cropLine } from "./TextCrop.ts"
 import { TextDetector } from "./TextDetector.ts"
+import { normalizeRecognized } from "./TextNormalization.ts"
 import { TextRecognizer } from "./TextRecognizer.ts"
 
 /** Options of a pipeline. */
@@ -26,11 +27,13 @@ export const PipelineOptions = Schema.Struct({
   /** Lines recognised with a lower confidence are dropped (PaddleOCR's `drop_score`). */
   minConfidence: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
   /** A line is turned by 180 degrees only when the classifier is at least this sure. */
-  flipConfidence: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))
+  flipConfidence: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  /** Tidy every recognised line with `TextNormalization` (spaces, punctuation width). */
+  normalize: Schema.Boolean
 })
 export type PipelineOptions = typeof PipelineOptions.Type
 
-export const defaultOptions: PipelineOptions = { minConfidence: 0.5, flipConfidence: 0.9 }
+export const defaultOptions: PipelineOptions = { minConfidence: 0.5, flipConfidence: 0.9, normalize: true }
 
 /** What a run is told about its input. */
 export interface RunOptions {
@@ -86,7 +89,7 @@ export const make = (options: Partial<PipelineOptions> = {}) =>
       }
       const texts = yield* recognizer.recognize(crops)
       const lines = quads
-        .map((q, i) => assembleLine(q, texts[i]!))
+        .map((q, i) => assembleLine(q, opts.normalize ? normalizeRecognized(texts[i]!) : texts[i]!))
         .filter((line) => line.text.trim().length > 0 && line.confidence >= opts.minConfidence)
       return yield* layout.analyze({ index, image, rotation, skew: pre.skew, lines })
     })
