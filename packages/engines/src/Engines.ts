@@ -7,7 +7,9 @@
  * `writerLayer` does the same for output formats.
  *
  * Use it wherever a program takes backend names from outside (CLI flags, HTTP
- * fields, config). To add a backend, add one entry to `backends`.
+ * fields, config). To add a backend, add one entry to `backends`; a backend
+ * that runs the whole pipeline itself (the `remote` service) goes in
+ * `pipelineBackends` instead.
  *
  * @since 0.1.0
  */
@@ -22,10 +24,11 @@ import {
   type TextRecognizer
 } from "@ocr2word/core"
 import { DocxDocumentWriter, JsonDocumentWriter, TextDocumentWriter } from "@ocr2word/docx"
+import { RemoteDocx, RemotePipeline } from "@ocr2word/remote"
 import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
 import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { PaddleModels, PaddleTextClassifier, PaddleTextDetector, PaddleTextRecognizer } from "@ocr2word/paddle"
-import { Effect, Layer, Schema } from "effect"
+import { Effect, Layer, Redacted, Schema } from "effect"
 import { decodeOptions } from "./internal/option-decoding.ts"
 
 /** A name that is not in a registry, or options that do not decode. */
@@ -74,6 +77,17 @@ export const backends: Readonly<Record<string, Backend>> = {
   })
 }
 
+/**
+ * Backends that run the whole pipeline themselves, so no stage can be mixed
+ * with another backend's: by name.
+ */
+export const pipelineBackends: Readonly<Record<string, { readonly description: string }>> = {
+  remote: {
+    description:
+      "A contract-compatible ocr2word service (the commercial API at https://api.gugudata.com, or another ocr2word server): set remoteUrl and appkey"
+  }
+}
+
 /** Line classifiers besides the backends' own. */
 const extraClassifiers: Readonly<Record<string, Layer.Layer<TextClassifier.TextClassifier, LoadError>>> = {
   none: TextClassifier.TextClassifier.none
@@ -97,7 +111,8 @@ export const formats: ReadonlyArray<Format> = Format.literals
 
 /** Writers by format. */
 export const writers: Readonly<Record<Format, Layer.Layer<DocumentWriter.DocumentWriter>>> = {
-  docx: DocxDocumentWriter.layer,
+  // Documents from the remote backend keep the service's own Word file.
+  docx: RemoteDocx.passThrough(DocxDocumentWriter.layer),
   txt: TextDocumentWriter.layer,
   json: JsonDocumentWriter.layer
 }
@@ -107,7 +122,7 @@ const stageNames = (stage: "detector" | "classifier" | "recognizer"): ReadonlyAr
 
 /** Names each option accepts. */
 export const names = {
-  engine: Object.keys(backends),
+  engine: [...Object.keys(backends), ...Object.keys(pipelineBackends)],
   detector: stageNames("detector"),
   classifier: [...stageNames("classifier"), ...Object.keys(extraClassifiers)],
   recognizer: stageNames("recognizer"),
@@ -131,7 +146,11 @@ export const PipelineSelection = Schema.Struct({
   /** Default `auto`. */
   preprocess: Schema.optionalKey(Schema.String),
   minConfidence: Schema.optionalKey(Unit),
-  flipConfidence: Schema.optionalKey(Unit)
+  flipConfidence: Schema.optionalKey(Unit),
+  /** Base URL of the service, for engine `remote`, e.g. `https://api.gugudata.com`. */
+  remoteUrl: Schema.optionalKey(Schema.String),
+  /** The service's key, for engine `remote`. Kept `Redacted` once resolved. */
+  appkey: Schema.optionalKey(Schema.Union([Schema.String, Schema.Redacted(Schema.String)]))
 })
 export type PipelineSelection = typeof PipelineSelection.Type
 
@@ -143,7 +162,9 @@ const expected: Readonly<Record<keyof PipelineSelection, string>> = {
   layout: "a layout name",
   preprocess: "a preprocessor name",
   minConfidence: "a number between 0 and 1",
-  flipConfidence: "a number between 0 and 1"
+  flipConfidence: "a number between 0 and 1",
+  remoteUrl: "an http or https URL",
+  appkey: "a string"
 }
 
 /** A selection with every stage named. */
@@ -156,6 +177,8 @@ export interface Resolved {
   readonly preprocess: string
   readonly minConfidence?: number
   readonly flipConfidence?: number
+  readonly remoteUrl?: string
+  readonly appkey?: Redacted.Redacted<string>
 }
 
 const plural = (kind: string) => (kind === "preprocess" ? "preprocessors" : `${kind}s`)
@@ -179,6 +202,7 @@ export const resolve = Effect.fn("Engines.resolve")(function* (options: unknown 
     (message) => new EngineError({ reason: "InvalidOptions", message })
   )
   const engine = yield* known("engine", selection.engine ?? "paddle")
+  if (pipelineBackends[engine] !== undefined) return yield* resolveWhole(engine, selection)
   const own = backends[engine]!
   const stage = (kind: "detector" | "recognizer", given: string | undefined) =>
     given !== undefined
@@ -203,6 +227,45 @@ export const resolve = Effect.fn("Engines.resolve")(function* (options: unknown 
   } satisfies Resolved
 })
 
+const isHttpUrl = (text: string) => {
+  try {
+    return ["http:", "https:"].includes(new URL(text).protocol)
+  } catch {
+    return false
+  }
+}
+
+/** A selection of a whole-pipeline backend: no stage of another backend, and the service's address. */
+const resolveWhole = (engine: string, selection: PipelineSelection): Effect.Effect<Resolved, EngineError> => {
+  const invalid = (message: string) => Effect.fail(new EngineError({ reason: "InvalidOptions", message }))
+  for (const stage of ["detector", "classifier", "recognizer", "layout", "preprocess"] as const) {
+    const given = selection[stage]
+    if (given !== undefined && given !== engine) {
+      return invalid(`Engine '${engine}' runs the whole pipeline on the service, so its ${stage} cannot be chosen; drop the ${stage} option`)
+    }
+  }
+  const { remoteUrl, appkey } = selection
+  if (remoteUrl === undefined || !isHttpUrl(remoteUrl)) {
+    return invalid(
+      remoteUrl === undefined
+        ? `Engine '${engine}' needs the service's address: set remoteUrl (--remote-url), e.g. https://api.gugudata.com`
+        : `Expected an http or https URL for remoteUrl but received '${remoteUrl}'`
+    )
+  }
+  const key = appkey === undefined || Redacted.isRedacted(appkey) ? appkey : Redacted.make(appkey, { label: "appkey" })
+  if (key !== undefined && Redacted.value(key).length === 0) return invalid("Expected a non-empty string for appkey but received ''")
+  return Effect.succeed({
+    engine,
+    detector: engine,
+    classifier: engine,
+    recognizer: engine,
+    layout: engine,
+    preprocess: engine,
+    remoteUrl,
+    ...(key !== undefined ? { appkey: key } : {})
+  })
+}
+
 /** The stage layers of a resolved selection (without the pipeline on top). */
 export const stagesLayer = (resolved: Resolved) =>
   Layer.mergeAll(
@@ -224,10 +287,15 @@ export const pipelineLayer = (
 ): Layer.Layer<Pipeline.Pipeline, EngineError | LoadError> =>
   Layer.unwrap(
     Effect.map(resolve(options), (resolved) =>
-      Pipeline.layer({
-        ...(resolved.minConfidence !== undefined ? { minConfidence: resolved.minConfidence } : {}),
-        ...(resolved.flipConfidence !== undefined ? { flipConfidence: resolved.flipConfidence } : {})
-      }).pipe(Layer.provide(stagesLayer(resolved)))
+      resolved.remoteUrl !== undefined
+        ? // Options were checked by resolve, so the client's own decoding cannot fail.
+          Layer.orDie(
+            RemotePipeline.layer({ baseUrl: resolved.remoteUrl, ...(resolved.appkey !== undefined ? { appkey: resolved.appkey } : {}) })
+          )
+        : Pipeline.layer({
+            ...(resolved.minConfidence !== undefined ? { minConfidence: resolved.minConfidence } : {}),
+            ...(resolved.flipConfidence !== undefined ? { flipConfidence: resolved.flipConfidence } : {})
+          }).pipe(Layer.provide(stagesLayer(resolved)))
     )
   )
 
