@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { Engines } from "@ocr2word/engines"
+import { ServerCli } from "@ocr2word/server"
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Convert from "./Convert.ts"
@@ -85,4 +86,4 @@ export const ocr2word = Command.make(
 )
 
 /** The whole command line: conversion at the root, other features as subcommands (serve, keys). */
-export const command = ocr2word.pipe(Command.withSubcommands([]))
+export const command = ocr2word.pipe(Command.withSubcommands([ServerCli.serve, ServerCli.keys]))

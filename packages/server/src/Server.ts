@@ -18,7 +18,7 @@ import * as https from "node:https"
 import * as path from "node:path"
 import { Api, ApiError, Envelope } from "@ocr2word/http-api"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Effect, Layer } from "effect"
+import { Console, Context, Effect, Layer } from "effect"
 import { HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { NetAddress } from "effect/net"
@@ -182,3 +182,46 @@ export const addressUrl = (config: ServerConfig) =>
     const host = ip === "0.0.0.0" || ip === "::" ? "localhost" : a._tag === "InetAddressV6" ? `[${ip}]` : ip
     return `${scheme}://${host}:${a.port}`
   })
+
+/** The sample image bundled with the server (used by the demo and the start-up curl line). */
+export const samplePath = new URL("../assets/demo-sample.png", import.meta.url).pathname
+
+/**
+ * What `ocr2word serve` prints once listening: the URLs, and on a fresh data
+ * folder a development key (created now; only its hash is stored) with a
+ * ready-to-run curl line.
+ */
+export const banner = (config: ServerConfig, url: string, devKey: string | undefined) => {
+  const lines = [
+    `ocr2word listening on ${url}`,
+    `  API:     POST ${url}${Api.ConvertPath}?appkey=YOUR_APPKEY`,
+    `  preview: ${url}${Api.PreviewPath}`,
+    `  docs:    ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
+    `  data:    ${path.resolve(config.dataDir)}`
+  ]
+  if (devKey !== undefined) {
+    lines.push(
+      "",
+      `Development key (created now; stored hashed, shown only once): ${devKey}`,
+      "Try it:",
+      `  curl --location --request POST '${url}${Api.ConvertPath}?appkey=${devKey}' \\`,
+      `    --header 'Content-Type: application/x-www-form-urlencoded' \\`,
+      `    --data-urlencode "imagebase64=$(base64 -w0 '${samplePath}')"`
+    )
+  } else {
+    lines.push("", "Keys: `ocr2word keys list`; a new one: `ocr2word keys create --name NAME`.")
+  }
+  return lines.join("\n")
+}
+
+/** Run the server until interrupted, printing the banner (and a development key on a fresh data folder). */
+export const main = (config: ServerConfig) =>
+  Effect.gen(function* () {
+    const context = yield* Layer.build(layer(config, { logRequests: true }))
+    const keys = Context.get(context, KeyStore.KeyStore)
+    const existing = yield* keys.list
+    const devKey = existing.length === 0 ? (yield* keys.create({ name: "development" })).key : undefined
+    const url = yield* addressUrl(config).pipe(Effect.provideContext(context))
+    yield* Console.log(banner(config, url, devKey))
+    return yield* Effect.never
+  }).pipe(Effect.scoped)

@@ -1,0 +1,136 @@
+/**
+ * The `serve` and `keys` subcommands of the `ocr2word` command line:
+ * `ocr2word serve --port 8080 --data-dir ./data` runs the service (flags win
+ * over `OCR2WORD_*` environment variables, which win over the defaults), and
+ * `ocr2word keys create|list|revoke|suspend|resume|usage` manages the keys in
+ * the data folder's key database.
+ *
+ * @since 0.1.0
+ */
+import * as path from "node:path"
+import { Console, Effect, Layer, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import * as KeyStore from "./KeyStore.ts"
+import * as Server from "./Server.ts"
+import * as ServerConfig from "./ServerConfig.ts"
+
+const opt = <A>(key: string, value: Option.Option<A>) => (Option.isSome(value) ? { [key]: value.value } : {})
+const described = <A>(flag: Flag.Flag<A>, text: string) => flag.pipe(Flag.withDescription(text), Flag.optional)
+
+/** `ocr2word serve`. */
+export const serve = Command.make(
+  "serve",
+  {
+    port: described(Flag.Int("port"), "Port to listen on (env OCR2WORD_PORT, default 8080; 0 picks a free one)"),
+    host: described(Flag.String("host"), "Address to bind (env OCR2WORD_HOST, default 0.0.0.0)"),
+    dataDir: described(Flag.String("data-dir"), "Folder of the Word files and the key database (env OCR2WORD_DATA_DIR, default ./data)"),
+    publicUrl: described(Flag.String("public-url"), "Base of ResultWordFileUrl, e.g. https://ocr.example.org (default: from the request's Host)"),
+    rateLimit: described(Flag.Int("rate-limit"), "Requests per second per client IP (env OCR2WORD_RATE_LIMIT, default 5)"),
+    trustedProxies: described(Flag.String("trusted-proxies"), "Comma-separated proxy addresses whose X-Forwarded-For is believed"),
+    workers: described(Flag.Int("workers"), "OCR worker threads (env OCR2WORD_WORKERS, default 2)"),
+    queueSize: described(Flag.Int("queue-size"), "Conversions that may wait before 429 (env OCR2WORD_QUEUE_SIZE, default 8)"),
+    timeoutMs: described(Flag.Int("timeout-ms"), "Time limit of one conversion (default 120000)"),
+    tlsCert: described(Flag.String("tls-cert"), "PEM certificate: serve HTTPS"),
+    tlsKey: described(Flag.String("tls-key"), "PEM private key of --tls-cert"),
+    tlsMinVersion: described(Flag.Literals("tls-min-version", ServerConfig.TlsVersion.literals), "Oldest TLS version (default TLSv1.2)"),
+    engine: described(Flag.String("engine"), "OCR engine (default paddle)")
+  },
+  Effect.fn("Cli.serve")(function* (flags) {
+    const input = {
+      ...ServerConfig.fromEnv(process.env),
+      ...opt("port", flags.port),
+      ...opt("host", flags.host),
+      ...opt("dataDir", flags.dataDir),
+      ...opt("publicUrl", flags.publicUrl),
+      ...opt("rateLimit", flags.rateLimit),
+      ...opt("trustedProxies", Option.map(flags.trustedProxies, (s) => s.split(",").map((x) => x.trim()).filter(Boolean))),
+      ...opt("workers", flags.workers),
+      ...opt("queueSize", flags.queueSize),
+      ...opt("timeoutMs", flags.timeoutMs),
+      ...opt("tlsCert", flags.tlsCert),
+      ...opt("tlsKey", flags.tlsKey),
+      ...opt("tlsMinVersion", flags.tlsMinVersion),
+      ...opt("engine", flags.engine)
+    }
+    const config = yield* ServerConfig.decode(input)
+    yield* Server.main(config)
+  })
+).pipe(Command.withDescription("Run the contract-compatible HTTP service (POST /imagerecognition/ocr2word)."))
+
+const dataDir = Flag.String("data-dir").pipe(
+  Flag.withDescription("Data folder holding keys.sqlite (env OCR2WORD_DATA_DIR, default ./data)"),
+  Flag.optional
+)
+
+const withKeys = <A, E>(dir: Option.Option<string>, f: (keys: KeyStore.KeyStore["Service"]) => Effect.Effect<A, E>) =>
+  Effect.gen(function* () {
+    const folder = Option.getOrElse(dir, () => process.env.OCR2WORD_DATA_DIR ?? ServerConfig.defaults.dataDir)
+    const keys = yield* KeyStore.KeyStore
+    return yield* f(keys)
+  }).pipe(
+    Effect.provide(
+      Layer.unwrap(
+        Effect.sync(() =>
+          KeyStore.layerSqlite(path.join(Option.getOrElse(dir, () => process.env.OCR2WORD_DATA_DIR ?? ServerConfig.defaults.dataDir), "keys.sqlite"))
+        )
+      )
+    )
+  )
+
+const show = (info: KeyStore.KeyInfo) =>
+  [
+    info.id.padEnd(14),
+    (info.revoked ? "revoked" : info.suspended ? "suspended" : info.expiresAt !== null && info.expiresAt <= new Date().toISOString() ? "expired" : "active").padEnd(10),
+    `${info.calls}${info.quota !== null ? `/${info.quota}` : ""} calls`.padEnd(16),
+    `expires ${info.expiresAt ?? "never"}`.padEnd(34),
+    info.name
+  ].join(" ")
+
+const idArgument = Argument.String("id").pipe(Argument.withDescription("Key id (the first column of `keys list`)"))
+
+const create = Command.make(
+  "create",
+  {
+    dataDir,
+    name: Flag.String("name").pipe(Flag.withDescription("Who or what the key is for"), Flag.withDefault("key")),
+    expires: described(Flag.String("expires"), "ISO date after which the key is refused (403/103)"),
+    quota: described(Flag.Int("quota"), "Calls allowed in total (then 403/103)")
+  },
+  (flags) =>
+    withKeys(flags.dataDir, (keys) =>
+      Effect.gen(function* () {
+        const { key, info } = yield* keys.create({ name: flags.name, ...opt("expiresAt", flags.expires), ...opt("quota", flags.quota) })
+        yield* Console.log(`${key}\n${show(info)}\nThe key is shown only now; only its hash is stored.`)
+      })
+    )
+).pipe(Command.withDescription("Create a key and print it (once)."))
+
+const list = Command.make("list", { dataDir }, (flags) =>
+  withKeys(flags.dataDir, (keys) => Effect.flatMap(keys.list, (all) => Console.log(all.length === 0 ? "No keys yet: `ocr2word keys create --name NAME`." : all.map(show).join("\n"))))
+).pipe(Command.withDescription("List the keys (never the keys themselves)."))
+
+const usage = Command.make("usage", { dataDir, id: idArgument }, (flags) =>
+  withKeys(flags.dataDir, (keys) =>
+    Effect.flatMap(keys.get(flags.id), (info) =>
+      Console.log(`${show(info)}\ncreated ${info.createdAt}, last used ${info.lastUsedAt ?? "never"}, ${info.calls} calls${info.quota !== null ? ` of ${info.quota}` : ""}`)
+    )
+  )
+).pipe(Command.withDescription("Show one key's call count, quota and dates."))
+
+const revoke = Command.make("revoke", { dataDir, id: idArgument }, (flags) =>
+  withKeys(flags.dataDir, (keys) => Effect.flatMap(keys.revoke(flags.id), (info) => Console.log(show(info))))
+).pipe(Command.withDescription("Refuse a key from now on, for good."))
+
+const suspend = Command.make("suspend", { dataDir, id: idArgument }, (flags) =>
+  withKeys(flags.dataDir, (keys) => Effect.flatMap(keys.suspend(flags.id, true), (info) => Console.log(show(info))))
+).pipe(Command.withDescription("Refuse a key until it is resumed."))
+
+const resume = Command.make("resume", { dataDir, id: idArgument }, (flags) =>
+  withKeys(flags.dataDir, (keys) => Effect.flatMap(keys.suspend(flags.id, false), (info) => Console.log(show(info))))
+).pipe(Command.withDescription("Accept a suspended key again."))
+
+/** `ocr2word keys ...`. */
+export const keys = Command.make("keys").pipe(
+  Command.withDescription("Manage API keys in the data folder's key database."),
+  Command.withSubcommands([create, list, usage, revoke, suspend, resume])
+)
