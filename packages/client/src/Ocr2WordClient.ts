@@ -21,6 +21,7 @@
  * @since 0.1.0
  */
 import { NodeHttpClient } from "@effect/platform-node"
+import { Api } from "@ocr2word/http-api"
 import { Context, Effect, Layer, Random, Redacted, Schema } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import * as ClientError from "./ClientError.ts"
@@ -33,8 +34,8 @@ import { describeTransportFailure } from "./internal/transport-failure.ts"
 /** The commercial service the contract comes from. */
 export const COMMERCIAL_BASE_URL = "https://api.gugudata.com"
 
-/** The conversion endpoint's path. */
-export const ENDPOINT_PATH = "/imagerecognition/ocr2word"
+/** The conversion endpoint's path, from the API definition. */
+export const ENDPOINT_PATH = Api.ConvertPath
 
 const Millis = Schema.Number.check(Schema.isGreaterThan(0))
 const HttpUrl = Schema.String.check(

@@ -9,11 +9,17 @@
  * 403 are never retried, whatever the body says: repeating the same request
  * cannot fix a bad parameter, key or account.
  */
+import { Envelope } from "@ocr2word/http-api"
 import { Schema } from "effect"
 import * as ClientError from "../ClientError.ts"
 
-/** The parts of the envelope the client relies on; other fields are ignored. */
-const Envelope = Schema.Struct({
+const Code = Envelope.StatusCode
+
+/**
+ * The parts of the envelope the client relies on, read leniently (other fields
+ * ignored, `Data` optional) so a service that differs in details still works.
+ */
+const LenientEnvelope = Schema.Struct({
   DataStatus: Schema.Struct({
     StatusCode: Schema.Number,
     StatusDescription: Schema.optionalKey(Schema.String)
@@ -27,7 +33,7 @@ const Envelope = Schema.Struct({
     )
   )
 })
-const decodeEnvelope = Schema.decodeUnknownOption(Envelope)
+const decodeEnvelope = Schema.decodeUnknownOption(LenientEnvelope)
 
 /** A successful conversion as the service reported it. */
 export interface Converted {
@@ -93,7 +99,7 @@ export const classify = (
       attempts
     })
     switch (code) {
-      case 100: {
+      case Code.Ok: {
         const wordUrl = Data?.ResultWordFileUrl
         if (status >= 200 && status < 300 && typeof wordUrl === "string" && wordUrl.length > 0) {
           const source = Data?.SourceImageUrl
@@ -117,7 +123,7 @@ export const classify = (
             })
         )
       }
-      case 101:
+      case Code.InvalidParameter:
         return fail(
           false,
           (attempts) =>
@@ -126,7 +132,7 @@ export const classify = (
               ...fields(attempts)
             })
         )
-      case 102:
+      case Code.RateLimited:
         return fail(
           true,
           (attempts) =>
@@ -136,7 +142,7 @@ export const classify = (
               ...retryAfter
             })
         )
-      case 103:
+      case Code.AccessDenied:
         return fail(
           false,
           (attempts) =>
@@ -145,7 +151,7 @@ export const classify = (
               ...fields(attempts)
             })
         )
-      case 104:
+      case Code.InvalidAppKey:
         return fail(
           false,
           (attempts) =>
@@ -154,7 +160,7 @@ export const classify = (
               ...fields(attempts)
             })
         )
-      case 110:
+      case Code.ServiceError:
         return fail(
           true,
           (attempts) =>
