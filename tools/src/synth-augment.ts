@@ -100,7 +100,12 @@ export const augment = async (png: Uint8Array, rng: Rng, strength = 1): Promise<
   if (rng.chance(0.6)) {
     // Perspective: each corner moves inwards by up to 4% of the page, as a phone held at a slight angle.
     const { width: w, height: h } = image
-    const j = () => rng.range(0, 0.04 * s)
+    let most = 0
+    const j = () => {
+      const v = rng.range(0, 0.04 * s)
+      most = Math.max(most, v)
+      return v
+    }
     const quad = [
       { x: -w * j(), y: -h * j() },
       { x: w * (1 + j()), y: -h * j() },
@@ -119,7 +124,8 @@ export const augment = async (png: Uint8Array, rng: Rng, strength = 1): Promise<
       const u = apply(toSquare, p)
       return { x: u.x * w, y: u.y * h }
     })
-    applied.perspective = Number((quad.reduce((m, p) => Math.max(m, Math.abs(p.x) / w, Math.abs(p.y) / h), 0) * 100).toFixed(2))
+    // The largest corner shift, in percent of the page side.
+    applied.perspective = Number((most * 100).toFixed(2))
   }
 
   if (rng.chance(0.7)) {

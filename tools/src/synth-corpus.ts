@@ -145,9 +145,9 @@ export interface Corpus {
   readonly manSource?: string
 }
 
-/** A paragraph: a source first (our own text a third of the time), then one of its paragraphs. */
+/** A paragraph: a source first (our own text a fifth of the time), then one of its paragraphs. */
 export const samplePassage = (corpus: Corpus, rng: Rng): Passage => {
-  if (corpus.groups.length <= 1 || rng.chance(0.35)) return rng.pick(corpus.groups[0]!)
+  if (corpus.groups.length <= 1 || rng.chance(0.2)) return rng.pick(corpus.groups[0]!)
   return rng.pick(rng.pick(corpus.groups.slice(1)))
 }
 

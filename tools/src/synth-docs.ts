@@ -19,7 +19,7 @@ import { parseArgs } from "node:util"
 import sharp from "sharp"
 import { augment, mapBox } from "./synth-augment.ts"
 import { loadCorpus, Rng } from "./synth-corpus.ts"
-import { type Box, type DomTruth, launchBrowser, makePage, MAX_PAGE_HEIGHT, PAGE_WIDTH, renderPage } from "./synth-page.ts"
+import { type Box, type DomTruth, isMainModule, launchBrowser, writeManifest, makePage, MAX_PAGE_HEIGHT, PAGE_WIDTH, renderPage } from "./synth-page.ts"
 
 /** The language of a text: zh, en or mixed. */
 export const languageOf = (text: string): "zh" | "en" | "mixed" => {
@@ -116,13 +116,11 @@ export const generateDocs = async (options: SynthDocsOptions): Promise<Array<Rec
   } finally {
     await browser.close()
   }
-  Fs.writeFileSync(Path.join(options.out, "manifest.jsonl"), `${items.map((i) => JSON.stringify(i)).join("\n")}\n`)
+  writeManifest(options.out, items)
   return items
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === new URL(`file://${Path.resolve(process.argv[1])}`).href
-
-if (isMain) {
+if (isMainModule(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       count: { type: "string", default: "30" },

@@ -12,6 +12,8 @@
  *
  * @since 0.1.0
  */
+import * as Fs from "node:fs"
+import * as Path from "node:path"
 import { type Browser, chromium, type Page } from "playwright-core"
 import { CAPTIONS, type Corpus, LIST_ITEMS, makeTable, OWN_SOURCE, type Rng, samplePassage } from "./synth-corpus.ts"
 
@@ -78,8 +80,11 @@ export const makePage = (rng: Rng, corpus: Corpus, pageNumber: number): PageSpec
   const padding = rng.int(40, 64)
   const columnWidth = (PAGE_WIDTH - 2 * padding - (columns - 1) * gap) / columns
   const sources = new Set<string>()
+  const used = new Set<string>()
   const para = () => {
-    const p = samplePassage(corpus, rng)
+    let p = samplePassage(corpus, rng)
+    for (let tries = 0; used.has(p.text) && tries < 20; tries++) p = samplePassage(corpus, rng)
+    used.add(p.text)
     sources.add(p.source)
     return p.text
   }
@@ -101,7 +106,8 @@ export const makePage = (rng: Rng, corpus: Corpus, pageNumber: number): PageSpec
       flow.push(`<h${level} data-kind="heading" data-level="${level}">${escapeHtml(number + heading())}</h${level}>`)
     } else if (r < 0.22) {
       const ordered = rng.chance(0.5)
-      const items = Array.from({ length: rng.int(2, 4) }, () => rng.pick(LIST_ITEMS))
+      const first = rng.int(0, LIST_ITEMS.length - 1)
+      const items = Array.from({ length: rng.int(2, 4) }, (_, i) => LIST_ITEMS[(first + i * 3) % LIST_ITEMS.length]!)
       flow.push(
         `<ul>${items
           .map((t, i) => `<li data-kind="list-item">${ordered ? `${i + 1}. ` : "• "}${inline(t, rng)}</li>`)
@@ -118,7 +124,7 @@ export const makePage = (rng: Rng, corpus: Corpus, pageNumber: number): PageSpec
           .map((row, i) => `<tr>${row.map((c) => (i === 0 ? `<th>${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join("")}</tr>`)
           .join("")}</table></div>`
       )
-    } else if (r < 0.36) {
+    } else if (r >= 0.3 && r < 0.35) {
       sources.add(OWN_SOURCE)
       flow.push(
         `<div class="block"><div data-kind="figure" class="figure">${figureSvg(rng, Math.floor(Math.min(columnWidth, 420)))}</div><p data-kind="caption" class="caption">${escapeHtml(rng.pick(CAPTIONS))}</p></div>`
@@ -311,3 +317,11 @@ export const launchBrowser = async (executablePath = process.env.CHROMIUM_PATH ?
     )
   }
 }
+
+/** Write dataset items as `manifest.jsonl` in `out`. */
+export const writeManifest = (out: string, items: ReadonlyArray<unknown>): void =>
+  Fs.writeFileSync(Path.join(out, "manifest.jsonl"), `${items.map((i) => JSON.stringify(i)).join("\n")}\n`)
+
+/** True when the module at `url` is the script node was started with. */
+export const isMainModule = (url: string): boolean =>
+  process.argv[1] !== undefined && url === new URL(`file://${Path.resolve(process.argv[1])}`).href
