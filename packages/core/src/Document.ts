@@ -63,6 +63,19 @@ export const TableCell = Schema.Struct({
 })
 export type TableCell = typeof TableCell.Type
 
+/** How a `list-item` block is marked: its marker as written, its number and nesting level. */
+export const ListInfo = Schema.Struct({
+  /** bullet, decimal (1. 1) 1、), decimal-paren ((1)), chinese (一、), circled (①), lower-letter, upper-letter. */
+  format: Schema.Literals(["bullet", "decimal", "decimal-paren", "chinese", "circled", "lower-letter", "upper-letter"]),
+  /** The marker as it appears at the start of the first line, e.g. "1." or "•". */
+  marker: Schema.String,
+  /** The item's number (1 for bullets). */
+  number: Schema.Number,
+  /** Nesting level from the indent, 0 for the outermost list. */
+  level: Schema.Number
+})
+export type ListInfo = typeof ListInfo.Type
+
 /** A group of lines in reading order: a paragraph, a heading, a table, a figure... */
 export const Block = Schema.Struct({
   kind: BlockKind,
@@ -80,7 +93,9 @@ export const Block = Schema.Struct({
   /** Cells of a `table` block. */
   cells: Schema.optionalKey(Schema.Array(TableCell)),
   /** PNG bytes of a `figure` block, cropped from the page. */
-  image: Schema.optionalKey(Schema.Uint8Array)
+  image: Schema.optionalKey(Schema.Uint8Array),
+  /** Marker, number and level of a `list-item` block. */
+  list: Schema.optionalKey(ListInfo)
 })
 export type Block = typeof Block.Type
 
@@ -94,7 +109,12 @@ export const Page = Schema.Struct({
   /** Skew (degrees) removed from the page after the rotation. */
   skew: Schema.Number,
   confidence: Schema.Number,
-  blocks: Schema.Array(Block)
+  blocks: Schema.Array(Block),
+  /**
+   * PNG bytes of the upright page image, when the layout stage was asked to
+   * keep it (e.g. for a Word page with the original image behind the text).
+   */
+  image: Schema.optionalKey(Schema.Uint8Array)
 })
 export type Page = typeof Page.Type
 
