@@ -28,8 +28,8 @@ export interface OcrResult {
 }
 
 export class OcrError extends Schema.TaggedError<OcrError>()("OcrError", {
-  /** `QueueFull` is 429/102, `BadImage` 400/101, `NotReady` 503, the others 500/110. */
-  reason: Schema.Literals(["QueueFull", "Timeout", "BadImage", "Failed", "NotReady"]),
+  /** `QueueFull` is 429/102, `BadImage` 400/101, `NotReady` 503, `Upstream` 502/110, the others 500/110. */
+  reason: Schema.Literals(["QueueFull", "Timeout", "BadImage", "Failed", "NotReady", "Upstream"]),
   message: Schema.String,
   retryAfterSeconds: Schema.optionalKey(Schema.Number)
 }) {}
@@ -89,7 +89,8 @@ const toOcrError = (error: unknown, pool: WorkPool<Input, Output>): OcrError => 
       return new OcrError({ reason: "BadImage", message: `the image could not be read (${f.reason}): ${f.message}` })
     }
     if (f.tag === "NotReady") return new OcrError({ reason: "NotReady", message: f.message })
-    return new OcrError({ reason: "Failed", message: `conversion failed in ${f.tag}` })
+    if (f.tag === "RemoteError") return new OcrError({ reason: "Upstream", message: `the remote OCR backend failed: ${f.message}` })
+    return new OcrError({ reason: "Failed", message: `conversion failed in ${f.tag} (${f.reason}): ${f.message}` })
   }
   return new OcrError({ reason: "Failed", message: "conversion failed" })
 }

@@ -168,8 +168,13 @@ export const convert = (
           case "Timeout":
             metrics.rejected("timeout")
             return fail(ApiError.InternalError, e.message)
+          case "Upstream":
+            return fail(ApiError.UpstreamError, e.message)
           default:
-            return fail(ApiError.InternalError, "the conversion failed inside the server; retry later or report the image.")
+            // The details stay in the log; the client gets no internals.
+            return Effect.logError("conversion failed", e.message).pipe(
+              Effect.andThen(fail(ApiError.InternalError, "the conversion failed inside the server; retry later or report the image."))
+            )
         }
       })
     )
