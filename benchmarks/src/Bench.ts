@@ -1,0 +1,252 @@
+/**
+ * The benchmark run: every pipeline over every dataset, models loaded once, a
+ * warm-up untimed, then each item timed and scored. Per-stage times come from
+ * the Effect spans (`SpanRecorder`); the Debian `tesseract` CLI runs as an
+ * outside baseline when it is installed.
+ *
+ * Pipelines are named as on the CLI: an engine ("paddle", "tesseract"), a
+ * detector+recognizer pair ("paddle+tesseract"), or "tesseract-cli".
+ *
+ * @since 0.1.0
+ */
+import * as ChildProcess from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import type { Document } from "@ocr2word/core"
+import { DocumentWriter, Pipeline } from "@ocr2word/core"
+import { Effect, Exit, Layer, ManagedRuntime } from "effect"
+import * as Manifest from "./Manifest.ts"
+import * as Metrics from "./Metrics.ts"
+import * as Score from "./Score.ts"
+import { type SpanTotal, SpanRecorder } from "./SpanRecorder.ts"
+
+/** Something that turns image bytes into text (and a document where it can). */
+export interface Runner {
+  readonly name: string
+  readonly description: string
+  /** Threads the runner is set to use, where it says. */
+  readonly threads: number | string
+  readonly run: (bytes: Uint8Array, path: string) => Promise<Score.Output>
+  readonly close: () => Promise<void>
+}
+
+/** One item's result. */
+export interface ItemResult {
+  readonly pipeline: string
+  readonly dataset: string
+  readonly id: string
+  readonly lang: string
+  readonly kind: string
+  readonly quality: string
+  readonly ms: number
+  readonly score?: Score.ItemScore
+  readonly text: string
+  readonly reference: string
+  readonly error?: string
+}
+
+/** One pipeline's run over all datasets. */
+export interface PipelineRun {
+  readonly pipeline: string
+  readonly description: string
+  readonly loadMs: number
+  readonly threads: number | string
+  readonly peakRssMb: number
+  readonly maxThreads: number
+  readonly items: ReadonlyArray<ItemResult>
+  /** Span totals over the timed items (warm-up excluded). */
+  readonly spans: ReadonlyArray<SpanTotal>
+  readonly error?: string
+}
+
+const threadsNow = (): number => {
+  try {
+    const m = /Threads:\s+(\d+)/.exec(Fs.readFileSync("/proc/self/status", "utf8"))
+    return m ? Number(m[1]) : 0
+  } catch {
+    return 0
+  }
+}
+
+/** A runner from an Engines selection: the pipeline and a docx writer in one runtime, built once. */
+export const pipelineRunner = async (name: string, recorder: SpanRecorder): Promise<Runner> => {
+  // Imported here so the outside baseline still runs when a backend package fails to load.
+  const { Engines } = await import("@ocr2word/engines")
+  const [detector, recognizer] = name.split("+")
+  const selection = recognizer !== undefined ? { detector: detector!, recognizer } : { engine: name }
+  const runtime = ManagedRuntime.make(Layer.mergeAll(Engines.pipelineLayer(selection), Engines.writerLayer("docx")))
+  const exit = await runtime.runPromiseExit(Effect.void)
+  if (Exit.isFailure(exit)) {
+    await runtime.dispose()
+    throw new Error(String(exit.cause))
+  }
+  return {
+    name,
+    description: `ocr2word ${JSON.stringify(selection)} -> docx`,
+    threads: Os.availableParallelism(),
+    run: (bytes, path) =>
+      runtime.runPromise(
+        Effect.gen(function* () {
+          const pipeline = yield* Pipeline.Pipeline
+          const writer = yield* DocumentWriter.DocumentWriter
+          const document: Document.Document = yield* pipeline.run(bytes, { source: path })
+          yield* writer.write(document)
+          return { text: Score.documentText(document), document }
+        }).pipe(Effect.withTracer(recorder.tracer))
+      ),
+    close: () => runtime.dispose()
+  }
+}
+
+/** True when the Debian tesseract CLI is on PATH. */
+export const hasTesseractCli = (): boolean => ChildProcess.spawnSync("tesseract", ["--version"], { stdio: "ignore" }).status === 0
+
+/** The Debian tesseract CLI (psm 3, chi_sim+eng, one thread): an outside baseline. */
+export const tesseractCliRunner = (): Runner => ({
+  name: "tesseract-cli",
+  description: "Debian tesseract CLI, -l chi_sim+eng --psm 3, OMP_THREAD_LIMIT=1",
+  threads: 1,
+  run: (_bytes, path) =>
+    new Promise((resolve, reject) => {
+      ChildProcess.execFile(
+        "tesseract",
+        [path, "stdout", "-l", "chi_sim+eng", "--psm", "3"],
+        { env: { ...process.env, OMP_THREAD_LIMIT: "1" }, maxBuffer: 16 * 1024 * 1024 },
+        (error, stdout) => (error ? reject(error) : resolve({ text: stdout }))
+      )
+    }),
+  close: async () => {}
+})
+
+/** Options of a run. */
+export interface BenchOptions {
+  readonly pipelines: ReadonlyArray<string>
+  readonly datasets: ReadonlyArray<Manifest.Dataset>
+  /** At most this many items per dataset. */
+  readonly limit?: number
+  readonly onProgress?: (pipeline: string, done: number, total: number, item: string) => void
+  readonly onNote?: (message: string) => void
+}
+
+/** Run every pipeline over every dataset. */
+export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> => {
+  const runs: Array<PipelineRun> = []
+  const work = options.datasets.flatMap((dataset) =>
+    (options.limit !== undefined ? dataset.items.slice(0, options.limit) : dataset.items).map((item) => ({ dataset, item }))
+  )
+  for (const name of options.pipelines) {
+    const recorder = new SpanRecorder()
+    const started = performance.now()
+    let runner: Runner
+    try {
+      runner = name === "tesseract-cli" ? tesseractCliRunner() : await pipelineRunner(name, recorder)
+    } catch (e) {
+      const message = (e as Error).message
+      options.onNote?.(`pipeline ${name} skipped: ${message}`)
+      runs.push({ pipeline: name, description: "", loadMs: 0, threads: 0, peakRssMb: 0, maxThreads: 0, items: [], spans: [], error: message })
+      continue
+    }
+    const loadMs = performance.now() - started
+    try {
+      // Warm-up, untimed: first-call costs (JIT, ONNX allocations, worker start) stay out of the numbers.
+      const first = work[0]
+      if (first !== undefined) {
+        const path = Manifest.imagePath(first.dataset, first.item)
+        await runner.run(Fs.readFileSync(path), path).catch(() => undefined)
+      }
+      recorder.reset()
+      const items: Array<ItemResult> = []
+      let peakRss = process.memoryUsage.rss()
+      let maxThreads = threadsNow()
+      for (let i = 0; i < work.length; i++) {
+        const { dataset, item } = work[i]!
+        options.onProgress?.(name, i, work.length, item.id)
+        const path = Manifest.imagePath(dataset, item)
+        const bytes = Fs.readFileSync(path)
+        const t0 = performance.now()
+        const base = {
+          pipeline: name,
+          dataset: dataset.name,
+          id: item.id,
+          lang: item.lang,
+          kind: item.kind,
+          quality: item.quality,
+          reference: item.text
+        }
+        try {
+          const output = await runner.run(bytes, path)
+          const ms = performance.now() - t0
+          items.push({ ...base, ms, text: output.text, score: Score.score(item, output) })
+        } catch (e) {
+          items.push({ ...base, ms: performance.now() - t0, text: "", error: (e as Error).message.slice(0, 500) })
+        }
+        peakRss = Math.max(peakRss, process.memoryUsage.rss())
+        maxThreads = Math.max(maxThreads, threadsNow())
+      }
+      options.onProgress?.(name, work.length, work.length, "")
+      runs.push({
+        pipeline: name,
+        description: runner.description,
+        loadMs,
+        threads: runner.threads,
+        peakRssMb: peakRss / 1024 / 1024,
+        maxThreads,
+        items,
+        spans: recorder.snapshot()
+      })
+    } finally {
+      await runner.close()
+    }
+  }
+  return runs
+}
+
+/** Aggregate scores of a group of items. */
+export interface Summary {
+  readonly items: number
+  readonly errors: number
+  readonly cer: number
+  readonly strictCer: number
+  readonly wer: number
+  readonly englishWords: number
+  readonly bagF1: number
+  readonly detection?: Metrics.F1
+  readonly paragraphs?: Metrics.F1
+  readonly readingOrder?: number
+  readonly headings?: Metrics.F1
+  readonly tables?: Metrics.F1
+  readonly msP50: number
+  readonly msP95: number
+  readonly pagesPerSecond: number
+}
+
+/** Summarise items: corpus-level rates (sums of edits over sums of lengths), micro F1s, time quantiles. */
+export const summarize = (items: ReadonlyArray<ItemResult>): Summary => {
+  const scored = items.flatMap((i) => (i.score !== undefined ? [i.score] : []))
+  const some = <A>(xs: ReadonlyArray<A | undefined>): Array<A> => xs.filter((x): x is A => x !== undefined)
+  const det = some(scored.map((s) => s.detection))
+  const par = some(scored.map((s) => s.paragraphs))
+  const ord = some(scored.map((s) => s.readingOrder))
+  const head = some(scored.map((s) => s.headings))
+  const tab = some(scored.map((s) => s.tables))
+  const words = Metrics.sumCounts(scored.map((s) => s.words))
+  const ms = items.map((i) => i.ms)
+  const total = ms.reduce((a, b) => a + b, 0)
+  return {
+    items: items.length,
+    errors: items.length - scored.length,
+    cer: Metrics.rate(Metrics.sumCounts(scored.map((s) => s.characters))),
+    strictCer: Metrics.rate(Metrics.sumCounts(scored.map((s) => s.strict))),
+    wer: Metrics.rate(words),
+    englishWords: words.length,
+    bagF1: Metrics.sumF1(scored.map((s) => s.bag)).f1,
+    ...(det.length > 0 ? { detection: Metrics.sumF1(det) } : {}),
+    ...(par.length > 0 ? { paragraphs: Metrics.sumF1(par) } : {}),
+    ...(ord.length > 0 ? { readingOrder: ord.reduce((a, b) => a + b, 0) / ord.length } : {}),
+    ...(head.length > 0 ? { headings: Metrics.sumF1(head) } : {}),
+    ...(tab.length > 0 ? { tables: Metrics.sumF1(tab) } : {}),
+    msP50: Metrics.quantile(ms, 0.5),
+    msP95: Metrics.quantile(ms, 0.95),
+    pagesPerSecond: total > 0 ? (items.length * 1000) / total : 0
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Scoring one pipeline output against one manifest item: text metrics always,
+ * detection where the item has line boxes in the same frame as the output,
+ * and structure metrics (paragraph boundaries, reading order, heading and
+ * table lines) where the item has blocks.
+ *
+ * @since 0.1.0
+ */
+import { Document } from "@ocr2word/core"
+import type { Item } from "./Manifest.ts"
+import * as Metrics from "./Metrics.ts"
+
+/** The scores of one item. */
+export interface ItemScore {
+  readonly characters: Metrics.ErrorCount
+  readonly strict: Metrics.ErrorCount
+  readonly words: Metrics.ErrorCount
+  readonly bag: Metrics.F1
+  readonly detection?: Metrics.F1
+  readonly paragraphs?: Metrics.F1
+  readonly readingOrder?: number
+  readonly headings?: Metrics.F1
+  readonly tables?: Metrics.F1
+}
+
+/** What a pipeline gave for an item: its text, and the document where there is one. */
+export interface Output {
+  readonly text: string
+  readonly document?: Document.Document
+}
+
+/** Units (paragraph, or table cell) of the ground-truth lines, by line index. */
+const truthUnits = (item: Item): { unit: Array<number>; kind: Array<string> } => {
+  const unit: Array<number> = []
+  const kind: Array<string> = []
+  let next = 0
+  for (const block of item.blocks ?? []) {
+    if (block.cells !== undefined && block.cells.length > 0) {
+      for (const cell of block.cells) {
+        const u = next++
+        for (const l of cell.lines) {
+          unit[l] = u
+          kind[l] = block.kind
+        }
+      }
+    } else {
+      const u = next++
+      for (const l of block.lines) {
+        unit[l] = u
+        kind[l] = block.kind
+      }
+    }
+  }
+  return { unit, kind }
+}
+
+/** Predicted lines in reading order with their unit and block kind. */
+const predictedLines = (document: Document.Document) => {
+  const out: Array<{ line: Document.Line; unit: number; kind: string }> = []
+  let next = 0
+  for (const page of document.pages) {
+    for (const block of page.blocks) {
+      if (block.cells !== undefined && block.cells.length > 0) {
+        for (const cell of [...block.cells].sort((a, b) => a.row - b.row || a.column - b.column)) {
+          const u = next++
+          for (const line of cell.lines) out.push({ line, unit: u, kind: block.kind })
+        }
+      } else {
+        const u = next++
+        for (const line of block.lines) out.push({ line, unit: u, kind: block.kind })
+      }
+    }
+  }
+  return out
+}
+
+/** True when the output's page frame is the item's (no turn, no deskew, no warp in the augmentation). */
+const sameFrame = (item: Item, document: Document.Document): boolean => {
+  const page = document.pages[0]
+  if (document.pages.length !== 1 || page === undefined) return false
+  if (page.rotation !== 0 || Math.abs(page.skew) > 0.3) return false
+  const a = item.augment ?? {}
+  return a.rotation === undefined && a.perspective === undefined
+}
+
+/** Score one output against its item. */
+export const score = (item: Item, output: Output): ItemScore => {
+  const base = {
+    characters: Metrics.characterErrors(item.text, output.text),
+    strict: Metrics.strictCharacterErrors(item.text, output.text),
+    words: Metrics.wordErrors(item.text, output.text),
+    bag: Metrics.bagOfCharactersF1(item.text, output.text)
+  }
+  const document = output.document
+  if (document === undefined || item.lines === undefined) return base
+  const predicted = predictedLines(document)
+  const truthBoxes = item.lines.flatMap((l) => (l.box !== undefined ? [l.box] : []))
+  const detection =
+    truthBoxes.length === item.lines.length && sameFrame(item, document)
+      ? Metrics.detectionF1(
+          truthBoxes,
+          predicted.map((p) => p.line.box)
+        )
+      : undefined
+  if (item.blocks === undefined) return { ...base, ...(detection ? { detection } : {}) }
+  const truth = truthUnits(item)
+  const matches = Metrics.matchLinesByText(
+    item.lines.map((l) => l.text),
+    predicted.map((p) => p.line.text)
+  )
+  const predOf = new Map(matches.map((m) => [m.reference, m.prediction]))
+  const predUnit = item.lines.map((_, i) => {
+    const p = predOf.get(i)
+    return p === undefined ? undefined : predicted[p]!.unit
+  })
+  const order = [...matches].sort((a, b) => a.prediction - b.prediction).map((m) => m.reference)
+  const lineF1 = (kind: string) => {
+    let tp = 0
+    let pred = 0
+    let exp = 0
+    for (const m of matches) {
+      const t = truth.kind[m.reference] === kind
+      const p = predicted[m.prediction]!.kind === kind
+      if (t) exp++
+      if (p) pred++
+      if (t && p) tp++
+    }
+    return Metrics.f1(tp, pred, exp)
+  }
+  return {
+    ...base,
+    ...(detection ? { detection } : {}),
+    paragraphs: Metrics.paragraphBoundaryF1(
+      item.lines.map((_, i) => truth.unit[i] ?? -1 - i),
+      predUnit
+    ),
+    readingOrder: Metrics.readingOrderDistance(order),
+    headings: lineF1("heading"),
+    tables: lineF1("table")
+  }
+}
+
+/** Plain text of a document in reading order, lines joined with newlines. */
+export const documentText = (document: Document.Document): string =>
+  document.pages.map((page) => Document.pageLines(page).map((l) => l.text).join("\n")).join("\n")

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench -- --pipeline paddle,tesseract-cli --dataset real-dev,synth-docs [--limit N] [--json] [--out dir]`
+ *
+ * Runs each pipeline over each dataset and writes `results.json`,
+ * `report.md`, `accuracy-vs-speed.svg` and `stages.svg` into
+ * `benchmarks/results/` (or `--out`). A progress bar goes to stderr; `--json`
+ * prints the JSON record on stdout instead of the summary table.
+ *
+ * @since 0.1.0
+ */
+import * as Path from "node:path"
+import { parseArgs } from "node:util"
+import { Effect } from "effect"
+import * as Bench from "./Bench.ts"
+import * as Manifest from "./Manifest.ts"
+import * as Report from "./Report.ts"
+
+const root = Path.resolve(import.meta.dirname, "../..")
+const { values } = parseArgs({
+  options: {
+    pipeline: { type: "string", default: "paddle,tesseract-cli" },
+    dataset: { type: "string", default: "real-dev,synth-docs" },
+    limit: { type: "string" },
+    json: { type: "boolean", default: false },
+    out: { type: "string", default: Path.join(root, "benchmarks/results") }
+  }
+})
+
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n`)
+  process.exit(2)
+}
+
+const limit = values.limit === undefined ? undefined : Number(values.limit)
+if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) fail(`Expected a positive integer for --limit but received ${values.limit}`)
+
+const pipelines = values.pipeline.split(",").map((s) => s.trim()).filter(Boolean)
+const datasets = await Effect.runPromise(
+  Effect.forEach(values.dataset.split(",").map((s) => s.trim()).filter(Boolean), (name) =>
+    Manifest.load(name, Path.join(root, "datasets"))
+  ).pipe(Effect.catch((e) => Effect.sync(() => fail(e.message))))
+)
+
+const selected = pipelines.filter((p) => {
+  if (p === "tesseract-cli" && !Bench.hasTesseractCli()) {
+    process.stderr.write("tesseract-cli skipped: the tesseract command is not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)\n")
+    return false
+  }
+  return true
+})
+
+const bar = (pipeline: string, done: number, total: number, item: string) => {
+  if (!process.stderr.isTTY && done !== total && done % 5 !== 0) return
+  const width = 30
+  const filled = Math.round((done / Math.max(1, total)) * width)
+  const line = `${pipeline.padEnd(14)} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ${item}`
+  process.stderr.write(process.stderr.isTTY ? `\r${line.padEnd(90)}` : `${line}\n`)
+  if (done === total && process.stderr.isTTY) process.stderr.write("\n")
+}
+
+const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim()
+const runs = await Bench.run({
+  pipelines: selected,
+  datasets,
+  ...(limit !== undefined ? { limit } : {}),
+  onProgress: bar,
+  onNote: (m) => process.stderr.write(`${m}\n`)
+})
+const files = Report.write(runs, command, values.out)
+if (values.json) {
+  process.stdout.write(`${JSON.stringify(Report.toJson(runs, command))}\n`)
+} else {
+  const rows = Report.rows(runs, () => "")
+  process.stdout.write("pipeline        dataset        items   CER    strict  WER    bagF1  ms p50  ms p95\n")
+  for (const r of rows) {
+    const s = r.summary
+    const p = (v: number) => `${(v * 100).toFixed(1)}%`.padStart(6)
+    process.stdout.write(
+      `${r.pipeline.padEnd(15)} ${r.dataset.padEnd(14)} ${String(s.items).padStart(5)} ${p(s.cer)} ${p(s.strictCer)} ${p(s.wer)} ${p(s.bagF1)} ${s.msP50.toFixed(0).padStart(7)} ${s.msP95.toFixed(0).padStart(7)}\n`
+    )
+  }
+  process.stdout.write(`\nwrote ${files.map((f) => Path.relative(process.cwd(), f)).join(", ")}\n`)
+}
+process.exit(0)
