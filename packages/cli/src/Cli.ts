@@ -8,7 +8,7 @@
  */
 import { Engines } from "@ocr2word/engines"
 import { ServerCli } from "@ocr2word/server"
-import { Effect, Option } from "effect"
+import { Config, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Convert from "./Convert.ts"
 
@@ -52,7 +52,17 @@ export const ocr2word = Command.make(
     classifier: nameFlag("classifier", "classifier", "the engine's, else none"),
     recognizer: nameFlag("recognizer", "recognizer", "the engine's"),
     layout: nameFlag("layout", "layout", "xycut"),
-    preprocess: nameFlag("preprocess", "preprocess", "auto")
+    preprocess: nameFlag("preprocess", "preprocess", "auto"),
+    remoteUrl: Flag.String("remote-url").pipe(
+      Flag.withDescription("Base URL of the ocr2word service for --engine remote, e.g. https://api.gugudata.com"),
+      Flag.optional
+    ),
+    // Kept Redacted; the environment variable keeps the key out of shell history and `ps`.
+    appkey: Flag.Redacted("appkey").pipe(
+      Flag.withDescription("Key of the service for --engine remote (default: the OCR2WORD_APPKEY environment variable)"),
+      Flag.withFallbackConfig(Config.Redacted("OCR2WORD_APPKEY")),
+      Flag.optional
+    )
   },
   Effect.fn("Cli.convert")(function* (flags) {
     yield* Convert.run(
@@ -66,7 +76,9 @@ export const ocr2word = Command.make(
         ...some("classifier", flags.classifier),
         ...some("recognizer", flags.recognizer),
         ...some("layout", flags.layout),
-        ...some("preprocess", flags.preprocess)
+        ...some("preprocess", flags.preprocess),
+        ...some("remoteUrl", flags.remoteUrl),
+        ...(Option.isSome(flags.appkey) ? { appkey: flags.appkey.value } : {})
       },
       {
         // The bar is redrawn in place, so it writes to stderr directly.
@@ -81,7 +93,11 @@ export const ocr2word = Command.make(
   Command.withExamples([
     { command: "ocr2word scan.png -o scan.docx", description: "Convert one image" },
     { command: "ocr2word scans/ -o out/ --format txt", description: "Convert every image below scans/ to text" },
-    { command: "ocr2word 'photos/*.jpg'", description: "Convert the matches of a glob, next to each image" }
+    { command: "ocr2word 'photos/*.jpg'", description: "Convert the matches of a glob, next to each image" },
+    {
+      command: "OCR2WORD_APPKEY=... ocr2word scan.png --engine remote --remote-url https://api.gugudata.com",
+      description: "Convert with a contract-compatible remote service (the Word file is the service's own)"
+    }
   ])
 )
 

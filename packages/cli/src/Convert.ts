@@ -26,7 +26,10 @@ export const ConvertOptions = Schema.Struct({
   classifier: Schema.optionalKey(Schema.String),
   recognizer: Schema.optionalKey(Schema.String),
   layout: Schema.optionalKey(Schema.String),
-  preprocess: Schema.optionalKey(Schema.String)
+  preprocess: Schema.optionalKey(Schema.String),
+  /** Service address and key for `engine: "remote"`. */
+  remoteUrl: Schema.optionalKey(Schema.String),
+  appkey: Schema.optionalKey(Schema.Redacted(Schema.String))
 })
 export type ConvertOptions = typeof ConvertOptions.Type
 
@@ -76,7 +79,9 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
     ...(options.classifier !== undefined ? { classifier: options.classifier } : {}),
     ...(options.recognizer !== undefined ? { recognizer: options.recognizer } : {}),
     ...(options.layout !== undefined ? { layout: options.layout } : {}),
-    ...(options.preprocess !== undefined ? { preprocess: options.preprocess } : {})
+    ...(options.preprocess !== undefined ? { preprocess: options.preprocess } : {}),
+    ...(options.remoteUrl !== undefined ? { remoteUrl: options.remoteUrl } : {}),
+    ...(options.appkey !== undefined ? { appkey: options.appkey } : {})
   }).pipe(Effect.mapError((e) => couldNotStart(e.message)))
   if (options.inputs.length === 0) {
     return yield* couldNotStart("No inputs given. Usage: ocr2word <file|directory|glob>... [-o output]")
