@@ -20,7 +20,7 @@ import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
 import { Paddle } from "@ocr2word/paddle"
 import { Effect, Layer } from "effect"
 import * as LineOrderLayout from "./internal/line-order-layout.ts"
-import * as TextMetrics from "./TextMetrics.ts"
+import { Metrics } from "@ocr2word/benchmarks"
 
 interface Item {
   readonly id: string
@@ -64,8 +64,8 @@ const pct = (v: number) => `${(v * 100).toFixed(1).padStart(5)}%`
 
 interface Row {
   readonly item: Item
-  readonly count: TextMetrics.ErrorCount
-  readonly strict: TextMetrics.ErrorCount
+  readonly count: Metrics.ErrorCount
+  readonly strict: Metrics.ErrorCount
   readonly f1: number
   readonly recall: number
   readonly ms: number
@@ -83,12 +83,12 @@ const program = Effect.gen(function* () {
     const document = yield* pipeline.run(bytes, { source: item.image })
     const ms = performance.now() - started
     const text = Document.toPlainText(document)
-    const count = TextMetrics.errorCount(text, item.text)
-    const strict = TextMetrics.errorCount(text, item.text, TextMetrics.normalizeStrict)
-    const bag = TextMetrics.bagOfCharacters(text, item.text)
+    const count = Metrics.characterErrors(item.text, text)
+    const strict = Metrics.strictCharacterErrors(item.text, text)
+    const bag = Metrics.bagOfCharactersF1(item.text, text)
     rows.push({ item, count, strict, f1: bag.f1, recall: bag.recall, ms })
     process.stdout.write(
-      `${item.id.padEnd(24)} ${item.lang.padEnd(5)} ${item.gt_quality.padEnd(7)} ${pct(TextMetrics.rate(count))} ${pct(TextMetrics.rate(strict))} ${pct(bag.f1)} ${ms.toFixed(0).padStart(6)}\n`
+      `${item.id.padEnd(24)} ${item.lang.padEnd(5)} ${item.gt_quality.padEnd(7)} ${pct(Metrics.rate(count))} ${pct(Metrics.rate(strict))} ${pct(bag.f1)} ${ms.toFixed(0).padStart(6)}\n`
     )
     if (showText) process.stdout.write(`  > ${text.replace(/\n+/g, " | ")}\n`)
   }
@@ -96,7 +96,7 @@ const program = Effect.gen(function* () {
   const withoutScans = exact.filter((r) => !r.item.id.startsWith("tess_unlv_"))
   const partial = rows.filter((r) => r.item.gt_quality === "partial")
   const line = (label: string, rs: ReadonlyArray<Row>) =>
-    `${label.padEnd(40)} CER ${pct(TextMetrics.microRate(rs.map((r) => r.count)))}  strict ${pct(TextMetrics.microRate(rs.map((r) => r.strict)))}  (${rs.length} items)\n`
+    `${label.padEnd(40)} CER ${pct(Metrics.rate(Metrics.sumCounts(rs.map((r) => r.count))))}  strict ${pct(Metrics.rate(Metrics.sumCounts(rs.map((r) => r.strict))))}  (${rs.length} items)\n`
   process.stdout.write("\n")
   process.stdout.write(line("exact items", exact))
   process.stdout.write(line("exact items without tess_unlv_*", withoutScans))
