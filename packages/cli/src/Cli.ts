@@ -59,7 +59,9 @@ export const ocr2word = Command.make(
     ),
     // Kept Redacted; the environment variable keeps the key out of shell history and `ps`.
     appkey: Flag.Redacted("appkey").pipe(
-      Flag.withDescription("Key of the service for --engine remote (default: the OCR2WORD_APPKEY environment variable)"),
+      Flag.withDescription(
+        "Key of the service for --engine remote (default: the OCR2WORD_APPKEY environment variable)"
+      ),
       Flag.withFallbackConfig(Config.Redacted("OCR2WORD_APPKEY")),
       Flag.optional
     )

@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import "./internal/process-warnings.ts"
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Cause, Effect } from "effect"
 import { CliError, Command } from "effect/cli"

@@ -40,12 +40,12 @@ export interface CliResult {
   readonly stderr: string
 }
 
-/** Run `npx ocr2word ...args` from the repository root. */
+/** Run `npx ocr2word ...args` (the workspace's bin, whatever the working directory). */
 export const runCli = (args: ReadonlyArray<string>, options: { readonly cwd?: string } = {}): Promise<CliResult> =>
   new Promise((resolve) => {
     execFile(
       "npx",
-      ["--no-install", "ocr2word", ...args],
+      ["--prefix", repoRoot, "--no-install", "ocr2word", ...args],
       { cwd: options.cwd ?? repoRoot, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NO_COLOR: "1" } },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1
