@@ -1,29 +1,95 @@
 /**
- * The `LayoutAnalyzer` stage on recognised line boxes: reading order by
- * recursive XY-cut (columns first, then top to bottom), lines grouped into
- * paragraphs, headings told apart by size.
+ * The `LayoutAnalyzer` stage on recognised line boxes, with no model:
+ *
+ * - reading order by recursive XY-cut: columns first (any number, found as
+ *   whitespace channels between side-by-side groups of lines), then top to
+ *   bottom; a heading spanning columns is read before them;
+ * - pieces of one visual line joined (a space between Latin words, none
+ *   between Han characters);
+ * - lines grouped into paragraphs by line spacing, first-line indent,
+ *   short last lines and text size;
+ * - headings told apart by size (clearly taller than the page's body text;
+ *   level 1 is the largest size on the page);
+ * - each block's alignment, font size (median line height, page pixels) and
+ *   column index.
+ *
+ * Vertical Chinese text (most lines running top to bottom) is read in
+ * columns from right to left.
  *
  * @since 0.1.0
  */
 import { LayoutAnalyzer } from "@ocr2word/core"
-import { Effect, Layer } from "effect"
-import { simpleBlocks } from "./internal/simple-layout.ts"
+import { Effect, Layer, Schema } from "effect"
+import { decodeOptions } from "./internal/option-decoding.ts"
+import { defaultPageLayoutOptions, layoutPage, type PageLayoutOptions } from "./internal/page-layout.ts"
+import type { LayoutOptionsError } from "./LayoutOptionsError.ts"
 
-const makeWith = (): LayoutAnalyzer.LayoutAnalyzer["Service"] => {
+const positive = Schema.Number.check(Schema.isGreaterThan(0))
+
+/** Options of the analyser; lengths are in line heights unless said otherwise. */
+export const Options = Schema.Struct({
+  /** Narrowest whitespace channel between two columns, in body text heights. */
+  minColumnGap: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))),
+  /** Narrowest column, in body text heights. */
+  minColumnWidth: Schema.optionalKey(positive),
+  /** Largest gap between two pieces of one visual line, in line heights. */
+  mergeGap: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))),
+  /** A block at least this many times the body text height is a heading. */
+  headingRatio: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))),
+  /** Blocks with more lines are never headings. */
+  maxHeadingLines: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
+  /** A line pitch this many times the column's usual pitch starts a new paragraph. */
+  paragraphSpacing: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))),
+  /** Smallest first-line indent, in line heights. */
+  indent: Schema.optionalKey(positive),
+  /** Lines whose heights differ by more than this ratio are never in one paragraph. */
+  sizeChange: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1)))
+})
+export type Options = typeof Options.Type
+
+const expected = {
+  minColumnGap: "a number of at least 0",
+  minColumnWidth: "a number greater than 0",
+  mergeGap: "a number of at least 0",
+  headingRatio: "a number greater than 1",
+  maxHeadingLines: "an integer of at least 1",
+  paragraphSpacing: "a number greater than 1",
+  indent: "a number greater than 0",
+  sizeChange: "a number greater than 1"
+} as const
+
+export const defaultOptions: Required<Options> = defaultPageLayoutOptions
+
+const makeWith = (options: PageLayoutOptions): LayoutAnalyzer.LayoutAnalyzer["Service"] => {
   const analyze = Effect.fn("XyCutLayoutAnalyzer.analyze")(function* (input: LayoutAnalyzer.LayoutInput) {
-    const blocks = simpleBlocks(input.lines)
+    const blocks = layoutPage(input.lines, options)
+    const lines = blocks.flatMap((b) => b.lines)
+    const chars = lines.reduce((s, l) => s + Math.max(1, [...l.text].length), 0)
+    yield* Effect.annotateCurrentSpan({ lines: input.lines.length, blocks: blocks.length })
     return {
       index: input.index,
       width: input.image.width,
       height: input.image.height,
       rotation: input.rotation,
       skew: input.skew,
-      confidence: input.lines.length === 0 ? 0 : input.lines.reduce((s, l) => s + l.confidence, 0) / input.lines.length,
+      confidence:
+        chars === 0 ? 0 : lines.reduce((s, l) => s + l.confidence * Math.max(1, [...l.text].length), 0) / chars,
       blocks
     }
   })
   return LayoutAnalyzer.LayoutAnalyzer.of({ analyze })
 }
 
+/** Decode `options` (sharp-style errors) and build the service. */
+export const make = (options?: Options): Effect.Effect<LayoutAnalyzer.LayoutAnalyzer["Service"], LayoutOptionsError> =>
+  Effect.map(decodeOptions(Options, expected, options), (decoded) => makeWith({ ...defaultOptions, ...decoded }))
+
 /** The analyser with default options. */
-export const layer: Layer.Layer<LayoutAnalyzer.LayoutAnalyzer> = Layer.succeed(LayoutAnalyzer.LayoutAnalyzer, makeWith())
+export const layer: Layer.Layer<LayoutAnalyzer.LayoutAnalyzer> = Layer.succeed(
+  LayoutAnalyzer.LayoutAnalyzer,
+  makeWith(defaultOptions)
+)
+
+/** The analyser with the given options. */
+export const layerWith = (options: Options): Layer.Layer<LayoutAnalyzer.LayoutAnalyzer, LayoutOptionsError> =>
+  Layer.effect(LayoutAnalyzer.LayoutAnalyzer, make(options))

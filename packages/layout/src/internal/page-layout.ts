@@ -1,0 +1,159 @@
+/**
+ * The whole layout of one page as a pure function of its lines: XY-cut
+ * reading order, pieces of visual lines joined, paragraphs per column,
+ * headings by size, alignment, font size and column index of every block.
+ */
+import { type Document, Geometry } from "@ocr2word/core"
+import { bodyHeight, lineHeight, median } from "./line-metrics.ts"
+import { alignmentOf, type ColumnRun, splitParagraphs } from "./paragraphs.ts"
+import { mergePieces } from "./visual-lines.ts"
+import { xyCut } from "./xy-cut.ts"
+
+export interface PageLayoutOptions {
+  readonly minColumnGap: number
+  readonly minColumnWidth: number
+  readonly mergeGap: number
+  readonly headingRatio: number
+  readonly maxHeadingLines: number
+  readonly paragraphSpacing: number
+  readonly indent: number
+  readonly sizeChange: number
+}
+
+export const defaultPageLayoutOptions: PageLayoutOptions = {
+  minColumnGap: 0.1,
+  minColumnWidth: 3,
+  mergeGap: 1.5,
+  headingRatio: 1.3,
+  maxHeadingLines: 4,
+  paragraphSpacing: 1.45,
+  indent: 0.6,
+  sizeChange: 1.4
+}
+
+/** Part of a box's height the horizontal projection uses. */
+const CORE_FRACTION = 0.6
+/** A heading's word gap is under this many of its heights. */
+const BRIDGE_GAP = 1
+/** Side padding of detector boxes ignored when looking for column gaps, in line heights. */
+const SIDE_TRIM = 0.15
+/** Heading sizes within this ratio share a level. */
+const LEVEL_STEP = 1.12
+
+const meanConfidence = (lines: ReadonlyArray<Document.Line>): number => {
+  let sum = 0
+  let weight = 0
+  for (const l of lines) {
+    const w = Math.max(1, [...l.text].length)
+    sum += l.confidence * w
+    weight += w
+  }
+  return weight === 0 ? 0 : sum / weight
+}
+
+const makeBlock = (lines: ReadonlyArray<Document.Line>, column: Geometry.Box): Document.Block => ({
+  kind: "paragraph",
+  box: Geometry.unionBoxes(lines.map((l) => l.box)),
+  confidence: meanConfidence(lines),
+  lines,
+  fontSize: median(lines.map(lineHeight)),
+  alignment: alignmentOf(lines, column)
+})
+
+/** Vertical (top-to-bottom) text: columns of lines read right to left. */
+const verticalBlocks = (lines: ReadonlyArray<Document.Line>): ReadonlyArray<Document.Block> => {
+  const sorted = [...lines].sort((a, b) => b.box.x + b.box.width / 2 - (a.box.x + a.box.width / 2))
+  const groups: Array<Array<Document.Line>> = []
+  for (const line of sorted) {
+    const group = groups[groups.length - 1]
+    const prev = group?.[group.length - 1]
+    const w = lineHeight(line)
+    const adjacent =
+      prev !== undefined &&
+      prev.direction === "vertical" &&
+      line.direction === "vertical" &&
+      prev.box.x - (line.box.x + line.box.width) < 1.5 * w &&
+      Math.abs(prev.box.y - line.box.y) < 2 * w
+    if (adjacent) group!.push(line)
+    else groups.push([line])
+  }
+  return groups.map((g) => makeBlock(g, Geometry.unionBoxes(g.map((l) => l.box))))
+}
+
+/** Mark blocks whose text is clearly larger than the body text as headings, levels by size rank. */
+const classifyHeadings = (
+  blocks: ReadonlyArray<Document.Block>,
+  body: number,
+  options: PageLayoutOptions
+): ReadonlyArray<Document.Block> => {
+  const isHeading = (b: Document.Block) =>
+    b.lines.length <= options.maxHeadingLines && (b.fontSize ?? 0) >= options.headingRatio * body
+  const sizes = blocks
+    .filter(isHeading)
+    .map((b) => b.fontSize ?? 0)
+    .sort((a, b) => b - a)
+  const levels: Array<number> = []
+  for (const s of sizes) if (levels.length === 0 || s * LEVEL_STEP < levels[levels.length - 1]!) levels.push(s)
+  const levelOf = (size: number) => {
+    let level = 1
+    for (let i = 0; i < levels.length; i++) if (size * LEVEL_STEP >= levels[i]!) return Math.min(6, i + 1)
+    return Math.min(6, level + levels.length - 1)
+  }
+  return blocks.map((b) => (isHeading(b) ? { ...b, kind: "heading" as const, level: levelOf(b.fontSize ?? 0) } : b))
+}
+
+/** Blocks of a page in reading order. */
+export const layoutPage = (
+  input: ReadonlyArray<Document.Line>,
+  options: PageLayoutOptions = defaultPageLayoutOptions
+): ReadonlyArray<Document.Block> => {
+  const lines = input.filter((l) => l.text.trim().length > 0)
+  if (lines.length === 0) return []
+  const vertical = lines.filter((l) => l.direction === "vertical").length
+  if (vertical * 2 > lines.length) return verticalBlocks(lines)
+
+  const body = bodyHeight(lines)
+  const leaves = xyCut(
+    lines.map((l) => ({ box: l.box, height: lineHeight(l) })),
+    {
+      bodyHeight: body,
+      minColumnGap: options.minColumnGap,
+      minColumnWidth: options.minColumnWidth,
+      bridgeGap: BRIDGE_GAP,
+      headingRatio: options.headingRatio,
+      coreFraction: CORE_FRACTION,
+      sideTrim: SIDE_TRIM
+    }
+  )
+  // Consecutive leaves of one column form a run; paragraphs never cross runs.
+  const runs: Array<{ column: Geometry.Box; lines: Array<Document.Line> }> = []
+  for (const leaf of leaves) {
+    const merged = mergePieces(
+      leaf.indices.map((i) => lines[i]!),
+      options.mergeGap
+    )
+    const last = runs[runs.length - 1]
+    if (last !== undefined && last.column === leaf.column) last.lines.push(...merged)
+    else runs.push({ column: leaf.column, lines: [...merged] })
+  }
+  const columnStarts = clusterStarts(
+    runs.map((r) => r.column.x),
+    body
+  )
+  const blocks = runs.flatMap((run: ColumnRun) => {
+    const column = columnStarts.findIndex((x) => run.column.x < x + body)
+    return splitParagraphs(run, options).map((group) => ({
+      ...makeBlock(group, run.column),
+      column: Math.max(0, column)
+    }))
+  })
+  return classifyHeadings(blocks, body, options)
+}
+
+/** Left edges of columns, nearby ones (within `tolerance`) counted once, left to right. */
+const clusterStarts = (starts: ReadonlyArray<number>, tolerance: number): ReadonlyArray<number> => {
+  const sorted = [...starts].sort((a, b) => a - b)
+  const out: Array<number> = []
+  for (const x of sorted) if (out.length === 0 || x - out[out.length - 1]! > tolerance) out.push(x)
+  return out
+}

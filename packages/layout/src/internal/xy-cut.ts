@@ -1,0 +1,191 @@
+/**
+ * Recursive XY-cut on line boxes: reading order with columns first.
+ *
+ * A region is cut at a vertical whitespace channel when one separates two
+ * side-by-side columns (both sides overlap vertically, are wide enough and
+ * at least one holds several rows); otherwise at its widest horizontal gap;
+ * a region with neither is a leaf (one text row, usually). Columns are read
+ * left to right and rows top to bottom, so a heading spanning the columns
+ * (which blocks the vertical channel) is cut off first and read before
+ * them. Horizontal gaps are measured on the middle part of each box, since
+ * padded detector boxes of consecutive lines overlap.
+ */
+import { Geometry } from "@ocr2word/core"
+import { coreSpan, overlap } from "./line-metrics.ts"
+
+/** A line as the cut sees it: its box and its height across the text. */
+export interface CutItem {
+  readonly box: Geometry.Box
+  readonly height: number
+}
+
+export interface CutOptions {
+  /** Body text height of the page, in pixels: the unit of the other options. */
+  readonly bodyHeight: number
+  /** Narrowest channel between columns, in body heights. */
+  readonly minColumnGap: number
+  /** Narrowest column, in body heights. */
+  readonly minColumnWidth: number
+  /**
+   * A channel crossed by a large-type line (a heading at least
+   * `headingRatio` body heights tall) whose pieces are less than this many
+   * of their heights apart is a word gap of that heading, not a gutter.
+   */
+  readonly bridgeGap: number
+  readonly headingRatio: number
+  /** Part of a box's height used for the horizontal projection. */
+  readonly coreFraction: number
+  /**
+   * Padding trimmed from each end of a box for the vertical projection, in
+   * line heights: detector boxes are padded, and a slight residual skew
+   * makes the padded boxes of neighbouring columns touch.
+   */
+  readonly sideTrim: number
+}
+
+/** A run of items read together (one row, usually) and the column it sits in. */
+export interface Leaf {
+  readonly indices: ReadonlyArray<number>
+  readonly column: Geometry.Box
+}
+
+interface Interval {
+  readonly start: number
+  readonly end: number
+}
+
+/** Free intervals between the covered parts of `[min, max]`, interior only. */
+const gaps = (spans: ReadonlyArray<readonly [number, number]>): ReadonlyArray<Interval> => {
+  const sorted = [...spans].sort((a, b) => a[0] - b[0])
+  const out: Array<Interval> = []
+  let reach = -Infinity
+  for (const [s, e] of sorted) {
+    if (reach !== -Infinity && s > reach) out.push({ start: reach, end: s })
+    reach = Math.max(reach, e)
+  }
+  return out
+}
+
+const yExtent = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>, fraction: number): Interval => {
+  let start = Infinity
+  let end = -Infinity
+  for (const i of idx) {
+    const [s, e] = coreSpan(items[i]!.box, fraction)
+    start = Math.min(start, s)
+    end = Math.max(end, e)
+  }
+  return { start, end }
+}
+
+const rowCount = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>, fraction: number): number =>
+  idx.length === 0 ? 0 : gaps(idx.map((i) => coreSpan(items[i]!.box, fraction))).length + 1
+
+/** The horizontal extent of an item without its side padding. */
+const xSpan = (item: CutItem, trim: number): readonly [number, number] => {
+  const t = Math.min(trim * item.height, item.box.width / 4)
+  return [item.box.x + t, item.box.x + item.box.width - t]
+}
+
+const bounds = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>): Geometry.Box =>
+  Geometry.unionBoxes(idx.map((i) => items[i]!.box))
+
+/** A heading-size line split by the channel only at a word gap. */
+const bridged = (
+  items: ReadonlyArray<CutItem>,
+  left: ReadonlyArray<number>,
+  right: ReadonlyArray<number>,
+  options: CutOptions
+): boolean => {
+  const large = options.headingRatio * options.bodyHeight
+  for (const l of left) {
+    const a = items[l]!
+    if (a.height < large) continue
+    for (const r of right) {
+      const b = items[r]!
+      if (b.height < large) continue
+      const h = Math.min(a.height, b.height)
+      if (Math.max(a.height, b.height) > h * 1.35) continue
+      const [a0, a1] = coreSpan(a.box, options.coreFraction)
+      const [b0, b1] = coreSpan(b.box, options.coreFraction)
+      if (overlap(a0, a1, b0, b1) < 0.5 * Math.min(a1 - a0, b1 - b0)) continue
+      if (xSpan(b, options.sideTrim)[0] - xSpan(a, options.sideTrim)[1] < options.bridgeGap * h) return true
+    }
+  }
+  return false
+}
+
+/** The widest vertical channel that separates two columns, as [left, right] item indices. */
+const verticalCut = (
+  items: ReadonlyArray<CutItem>,
+  idx: ReadonlyArray<number>,
+  options: CutOptions
+): readonly [ReadonlyArray<number>, ReadonlyArray<number>] | undefined => {
+  const channels = gaps(idx.map((i) => xSpan(items[i]!, options.sideTrim)))
+    .filter((g) => g.end - g.start >= options.minColumnGap * options.bodyHeight)
+    .sort((a, b) => b.end - b.start - (a.end - a.start))
+  for (const channel of channels) {
+    const left = idx.filter((i) => xSpan(items[i]!, options.sideTrim)[1] <= channel.start)
+    const right = idx.filter((i) => xSpan(items[i]!, options.sideTrim)[0] >= channel.end)
+    const lb = bounds(items, left)
+    const rb = bounds(items, right)
+    if (Math.min(lb.width, rb.width) < options.minColumnWidth * options.bodyHeight) continue
+    const ly = yExtent(items, left, options.coreFraction)
+    const ry = yExtent(items, right, options.coreFraction)
+    const shorter = Math.min(ly.end - ly.start, ry.end - ry.start)
+    // Columns stand side by side; pieces one above the other are rows.
+    if (overlap(ly.start, ly.end, ry.start, ry.end) < 0.5 * shorter) continue
+    // A column holds several rows; a lone piece beside a column is a line split at a wide space.
+    if (rowCount(items, left, options.coreFraction) < 2 || rowCount(items, right, options.coreFraction) < 2) continue
+    if (bridged(items, left, right, options)) continue
+    return [left, right]
+  }
+  return undefined
+}
+
+/** The widest horizontal gap, as [top, bottom] item indices. */
+const horizontalCut = (
+  items: ReadonlyArray<CutItem>,
+  idx: ReadonlyArray<number>,
+  options: CutOptions
+): readonly [ReadonlyArray<number>, ReadonlyArray<number>] | undefined => {
+  const free = gaps(idx.map((i) => coreSpan(items[i]!.box, options.coreFraction)))
+  let best: Interval | undefined
+  for (const g of free) if (best === undefined || g.end - g.start > best.end - best.start) best = g
+  if (best === undefined) return undefined
+  const cut = (best.start + best.end) / 2
+  const centre = (i: number) => items[i]!.box.y + items[i]!.box.height / 2
+  return [idx.filter((i) => centre(i) < cut), idx.filter((i) => centre(i) >= cut)]
+}
+
+/** Items of a leaf top to bottom, then left to right. */
+const leafOrder = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>): ReadonlyArray<number> =>
+  [...idx].sort((a, b) => {
+    const A = items[a]!.box
+    const B = items[b]!.box
+    const sameRow = overlap(A.y, A.y + A.height, B.y, B.y + B.height) > 0.5 * Math.min(A.height, B.height)
+    return sameRow ? A.x - B.x : A.y + A.height / 2 - (B.y + B.height / 2)
+  })
+
+/** Leaves of the items in reading order. */
+export const xyCut = (items: ReadonlyArray<CutItem>, options: CutOptions): ReadonlyArray<Leaf> => {
+  const leaves: Array<Leaf> = []
+  const visit = (idx: ReadonlyArray<number>, column: Geometry.Box): void => {
+    if (idx.length === 0) return
+    if (idx.length > 1) {
+      const v = verticalCut(items, idx, options)
+      if (v !== undefined) {
+        for (const part of v) visit(part, bounds(items, part))
+        return
+      }
+      const h = horizontalCut(items, idx, options)
+      if (h !== undefined && h[0].length > 0 && h[1].length > 0) {
+        for (const part of h) visit(part, column)
+        return
+      }
+    }
+    leaves.push({ indices: leafOrder(items, idx), column })
+  }
+  const all = items.map((_, i) => i)
+  if (all.length > 0) visit(all, bounds(items, all))
+  return leaves
+}

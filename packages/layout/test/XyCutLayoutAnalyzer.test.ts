@@ -1,0 +1,247 @@
+import { describe, expect, it } from "@effect/vitest"
+import { LayoutAnalyzer, type Raster } from "@ocr2word/core"
+import { Effect, Exit } from "effect"
+import { layoutPage } from "../src/internal/page-layout.ts"
+import * as XyCutLayoutAnalyzer from "../src/XyCutLayoutAnalyzer.ts"
+import { column, line, order, shuffle, verticalLine } from "./synthetic-lines.ts"
+
+const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`)
+
+describe("reading order", () => {
+  it("two columns with aligned baselines: the left column, then the right", () => {
+    const lines = [...column("L", 100, 100, 400, 12), ...column("R", 540, 100, 400, 12)]
+    expect(order(layoutPage(shuffle(lines)))).toEqual([...names("L", 12), ...names("R", 12)])
+  })
+
+  it("three columns, the last one shorter", () => {
+    const lines = [...column("A", 50, 100, 280, 10), ...column("B", 360, 100, 280, 10), ...column("C", 670, 100, 280, 6)]
+    const blocks = layoutPage(shuffle(lines))
+    expect(order(blocks)).toEqual([...names("A", 10), ...names("B", 10), ...names("C", 6)])
+    expect(blocks.map((b) => b.column)).toEqual([0, 1, 2])
+  })
+
+  it("a heading spanning both columns is read first and marked as a heading", () => {
+    const lines = [line("Title", 200, 20, 600, 90), ...column("L", 100, 160, 400, 8), ...column("R", 540, 160, 400, 8)]
+    const blocks = layoutPage(shuffle(lines))
+    expect(order(blocks)).toEqual(["Title", ...names("L", 8), ...names("R", 8)])
+    expect(blocks[0]).toMatchObject({ kind: "heading", level: 1, alignment: "center" })
+    expect(blocks.slice(1).every((b) => b.kind === "paragraph")).toBe(true)
+  })
+
+  it("a large title split by a word gap right over the gutter is one line, read after the columns above it", () => {
+    const lines = [
+      ...column("L", 100, 100, 400, 8),
+      ...column("R", 540, 100, 400, 8),
+      line("What Kids", 300, 560, 220, 100),
+      line("Need Most", 560, 560, 260, 100)
+    ]
+    const blocks = layoutPage(shuffle(lines))
+    expect(order(blocks)).toEqual([...names("L", 8), ...names("R", 8), "What Kids Need Most"])
+    expect(blocks.at(-1)).toMatchObject({ kind: "heading", level: 1 })
+  })
+
+  it("full-width text, then two columns, then full-width text", () => {
+    const lines = [
+      ...column("T", 100, 50, 840, 3),
+      ...column("L", 100, 260, 400, 6),
+      ...column("R", 540, 260, 400, 6),
+      ...column("B", 100, 680, 840, 3)
+    ]
+    expect(order(layoutPage(shuffle(lines)))).toEqual([
+      ...names("T", 3),
+      ...names("L", 6),
+      ...names("R", 6),
+      ...names("B", 3)
+    ])
+  })
+
+  it("columns whose padded boxes touch (residual skew) are still told apart", () => {
+    // Left lines end at 500 + up to 6 px of drift, right lines start at 504 - drift: no clean gap between boxes.
+    const left = Array.from({ length: 10 }, (_, i) => line(`L${i + 1}`, 100, 100 + i * 56, 400 + i * 0.6, 40))
+    const right = Array.from({ length: 10 }, (_, i) => line(`R${i + 1}`, 504 - i * 0.6, 103 + i * 56, 400, 40))
+    expect(order(layoutPage(shuffle([...left, ...right])))).toEqual([...names("L", 10), ...names("R", 10)])
+  })
+
+  it("a single column is read top to bottom whatever the input order", () => {
+    const lines = column("P", 100, 100, 600, 15)
+    expect(order(layoutPage(shuffle(lines)))).toEqual(names("P", 15))
+  })
+
+  it("a short line above and to the right of the next is not a column: rows stay top to bottom", () => {
+    const lines = [line("first", 600, 100, 300), line("second", 100, 160, 300)]
+    expect(order(layoutPage(lines))).toEqual(["first", "second"])
+  })
+
+  it("label and page number on one row are read left to right", () => {
+    const lines = [...column("P", 100, 100, 700, 5), line("Chapter 3", 100, 520, 200), line("47", 760, 520, 40)]
+    expect(order(layoutPage(shuffle(lines)))).toEqual([...names("P", 5), "Chapter 3", "47"])
+  })
+
+  it("vertical Chinese text is read in columns from right to left", () => {
+    const lines = [
+      verticalLine("床前明月光", 100, 50, 300),
+      verticalLine("疑是地上霜", 50, 50, 300),
+      verticalLine("举头望明月", 150, 50, 300)
+    ]
+    expect(order(layoutPage(lines))).toEqual(["举头望明月", "床前明月光", "疑是地上霜"])
+  })
+})
+
+describe("visual lines", () => {
+  it("pieces of one line are joined: a space between Latin words, none between Han characters", () => {
+    const blocks = layoutPage([
+      line("Revenue reached", 100, 100, 300),
+      line("$3.2B", 420, 102, 100),
+      line("营业收入", 100, 160, 160),
+      line("达到", 290, 160, 80),
+      line("三十亿元", 100, 220, 160),
+      line("(RMB)", 290, 220, 100)
+    ])
+    expect(order(blocks)).toEqual(["Revenue reached $3.2B", "营业收入达到", "三十亿元 (RMB)"])
+  })
+
+  it("no space next to CJK punctuation", () => {
+    const blocks = layoutPage([line("你好，", 100, 100, 120), line("world", 250, 100, 100)])
+    expect(order(blocks)).toEqual(["你好，world"])
+  })
+
+  it("pieces far apart on a row stay separate lines", () => {
+    const blocks = layoutPage([line("left", 100, 100, 100), line("right", 800, 100, 100)])
+    expect(order(blocks)).toEqual(["left", "right"])
+    expect(blocks).toHaveLength(2)
+  })
+})
+
+describe("paragraphs", () => {
+  it("a wider line gap starts a new paragraph", () => {
+    const lines = [...column("A", 100, 100, 600, 4), ...column("B", 100, 100 + 4 * 56 + 40, 600, 3)]
+    const blocks = layoutPage(shuffle(lines))
+    expect(blocks.map((b) => b.lines.map((l) => l.text))).toEqual([names("A", 4), names("B", 3)])
+  })
+
+  it("a first-line indent after a short line starts a new paragraph", () => {
+    const lines = [
+      line("a1", 100, 100, 600),
+      line("a2", 100, 156, 600),
+      line("a3", 100, 212, 250),
+      line("b1", 150, 268, 550),
+      line("b2", 100, 324, 600),
+      line("b3", 100, 380, 300)
+    ]
+    const blocks = layoutPage(lines)
+    expect(blocks.map((b) => b.lines.map((l) => l.text))).toEqual([
+      ["a1", "a2", "a3"],
+      ["b1", "b2", "b3"]
+    ])
+    expect(blocks.map((b) => b.alignment)).toEqual(["justified", "justified"])
+  })
+
+  it("a short last line in justified text ends the paragraph even without indent or spacing", () => {
+    const lines = [
+      line("a1", 100, 100, 600),
+      line("a2", 100, 156, 600),
+      line("a3", 100, 212, 200),
+      line("b1", 100, 268, 600),
+      line("b2", 100, 324, 600),
+      line("b3", 100, 380, 600),
+      line("b4", 100, 436, 350)
+    ]
+    expect(layoutPage(lines).map((b) => b.lines.length)).toEqual([3, 4])
+  })
+
+  it("lines that wrap around a picture (each a little more indented, the previous full) stay together", () => {
+    const lines = [0, 0, 10, 20, 30, 40].map((dx, i) => line(`w${i + 1}`, 100 + dx, 100 + i * 56, 600 - dx))
+    expect(layoutPage(lines).map((b) => b.lines.length)).toEqual([6])
+  })
+
+  it("headings get levels by size, font sizes follow the line heights", () => {
+    const body = (name: string, y: number, count: number) =>
+      column(name, 100, y, 600, count).map((l) => ({ ...l, text: `${l.text} of the body text` }))
+    const lines = [
+      line("Big", 100, 50, 300, 100),
+      line("Medium", 100, 200, 300, 64),
+      ...body("p", 300, 5),
+      line("Medium too", 100, 620, 300, 66),
+      ...body("q", 720, 3)
+    ]
+    const blocks = layoutPage(lines)
+    expect(blocks.map((b) => [b.kind, b.level])).toEqual([
+      ["heading", 1],
+      ["heading", 2],
+      ["paragraph", undefined],
+      ["heading", 2],
+      ["paragraph", undefined]
+    ])
+    expect(blocks.map((b) => b.fontSize)).toEqual([100, 64, 40, 66, 40])
+  })
+
+  it("a page of one size has no headings; a single line is a paragraph", () => {
+    expect(layoutPage(column("p", 100, 100, 600, 6)).every((b) => b.kind === "paragraph")).toBe(true)
+    expect(layoutPage([line("only", 10, 10, 100, 80)])).toMatchObject([{ kind: "paragraph", fontSize: 80 }])
+  })
+
+  it("alignment: centred, right-aligned and left-aligned ragged lines", () => {
+    const page = [
+      ...column("body", 100, 100, 800, 3),
+      line("centred", 400, 400, 200),
+      line("right", 700, 520, 200),
+      line("x1", 100, 640, 500),
+      line("x2", 100, 696, 350),
+      line("x3", 100, 752, 600)
+    ]
+    const blocks = layoutPage(page)
+    const byText = (t: string) => blocks.find((b) => b.lines.some((l) => l.text === t))!
+    expect(byText("centred").alignment).toBe("center")
+    expect(byText("right").alignment).toBe("right")
+    expect(byText("x1").alignment).toBe("left")
+  })
+})
+
+describe("XyCutLayoutAnalyzer service", () => {
+  const image: Raster.Raster = { width: 1000, height: 1400, channels: 1, data: new Uint8Array(1000 * 1400) }
+
+  it.effect("builds a page with blocks in reading order, geometry and confidence", () =>
+    Effect.gen(function* () {
+      const analyzer = yield* LayoutAnalyzer.LayoutAnalyzer
+      const lines = [...column("L", 100, 100, 400, 4), ...column("R", 540, 100, 400, 4)]
+      const page = yield* analyzer.analyze({ index: 2, image, rotation: 90, skew: 1.5, lines: shuffle(lines) })
+      expect(page).toMatchObject({ index: 2, width: 1000, height: 1400, rotation: 90, skew: 1.5 })
+      expect(order(page.blocks)).toEqual([...names("L", 4), ...names("R", 4)])
+      expect(page.confidence).toBeCloseTo(0.95)
+      expect(page.blocks[0]!.box).toEqual({ x: 100, y: 100, width: 400, height: 3 * 56 + 40 })
+    }).pipe(Effect.provide(XyCutLayoutAnalyzer.layer))
+  )
+
+  it.effect("an empty page has no blocks and confidence 0; blank lines are dropped", () =>
+    Effect.gen(function* () {
+      const analyzer = yield* LayoutAnalyzer.LayoutAnalyzer
+      const page = yield* analyzer.analyze({ index: 0, image, rotation: 0, skew: 0, lines: [line("  ", 0, 0, 50)] })
+      expect(page.blocks).toEqual([])
+      expect(page.confidence).toBe(0)
+    }).pipe(Effect.provide(XyCutLayoutAnalyzer.layer))
+  )
+
+  it.effect("options change the analysis: a higher heading ratio makes no headings", () =>
+    Effect.gen(function* () {
+      const analyzer = yield* LayoutAnalyzer.LayoutAnalyzer
+      const lines = [line("Title", 100, 20, 300, 60), ...column("p", 100, 120, 600, 4)]
+      const page = yield* analyzer.analyze({ index: 0, image, rotation: 0, skew: 0, lines })
+      expect(page.blocks.map((b) => b.kind)).toEqual(["paragraph", "paragraph"])
+    }).pipe(Effect.provide(XyCutLayoutAnalyzer.layerWith({ headingRatio: 2 })))
+  )
+
+  it.effect("invalid options fail with sharp-style messages", () =>
+    Effect.gen(function* () {
+      const bad = yield* Effect.exit(XyCutLayoutAnalyzer.make({ headingRatio: 0.5 }))
+      expect(bad).toEqual(Exit.fail(expect.anything()))
+      const error = Exit.isFailure(bad) ? bad.cause.reasons.find((r) => r._tag === "Fail")?.error : undefined
+      expect(error?.message).toBe("Expected a number greater than 1 for headingRatio but received 0.5 of type number")
+      const unknown = yield* Effect.flip(XyCutLayoutAnalyzer.make({ columns: 2 } as never))
+      expect(unknown.message).toBe(
+        "Expected one of minColumnGap, minColumnWidth, mergeGap, headingRatio, maxHeadingLines, paragraphSpacing, indent, sizeChange for options but received columns of type string"
+      )
+      const notInt = yield* Effect.flip(XyCutLayoutAnalyzer.make({ maxHeadingLines: 1.5 }))
+      expect(notInt.message).toBe("Expected an integer of at least 1 for maxHeadingLines but received 1.5 of type number")
+    })
+  )
+})
