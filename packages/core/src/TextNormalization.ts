@@ -198,9 +198,11 @@ export const normalizeChars = <A extends { readonly text: string }>(input: Reado
     if (j < 0 || j >= n) return false
     const kind = finalKinds[j]
     if (kind === "han" || kind === "fullPunct") return true
-    // Quotes and dashes beside Chinese count as Chinese: “你好” has no spaces.
-    if (kind === "other" && AMBIGUOUS.test(finalText[j]!)) {
-      const k = near(j, step)
+    // Quotes, dashes and slashes between Chinese count as Chinese: “你好”, 信息/参数.
+    if (kind === "other") {
+      let k = j
+      while (k >= 0 && k < n && finalKinds[k] === "other") k += step
+      if (k >= 0 && k < n && finalKinds[k] === "space") k = near(k - step, step)
       return k >= 0 && k < n && (finalKinds[k] === "han" || finalKinds[k] === "fullPunct")
     }
     return false

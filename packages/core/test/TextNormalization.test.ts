@@ -75,6 +75,8 @@ describe("TextNormalization.normalize", () => {
     expect(normalize("买 票 请 到 12306 发 货 请 到 95306")).toBe("买票请到12306发货请到95306")
     expect(normalize("他 说 “ 你 好 ” 。")).toBe("他说“你好”。")
     expect(normalize("He said “hello” to me.")).toBe("He said “hello” to me.")
+    expect(normalize("产 品 信 息 / 参 数")).toBe("产品信息/参数")
+    expect(normalize("input / output 输 入")).toBe("input / output 输入")
   })
 
   it("leaves runs of marks as they are", () => {

@@ -1,11 +1,10 @@
-import { Metrics } from "@ocr2word/benchmarks"
 import { ImageSource, TextRecognizer } from "@ocr2word/core"
 import { SharpImageSource } from "@ocr2word/image"
 import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import * as TesseractTextRecognizer from "../src/TesseractTextRecognizer.ts"
 import * as TesseractWorkers from "../src/TesseractWorkers.ts"
-import { groundTruth, realDev } from "./real-dev.ts"
+import { cer, groundTruth, realDev } from "./real-dev.ts"
 
 const Stages = Layer.mergeAll(
   TesseractTextRecognizer.layer.pipe(Layer.provide(TesseractWorkers.layerWith({ workers: 2 }))),
@@ -26,7 +25,7 @@ describe("TesseractTextRecognizer", () => {
     it.effect("reads a mixed Chinese-English line image", () =>
       Effect.gen(function* () {
         const result = yield* read("cnocr_helloworld.jpg")
-        expect(Metrics.cer(groundTruth("cnocr_helloworld.jpg"), result.text)).toBeLessThan(0.15)
+        expect(cer(groundTruth("cnocr_helloworld.jpg"), result.text)).toBeLessThan(0.15)
         expect(result.confidence).toBeGreaterThan(0.5)
         // Character positions are fractions of the crop, in reading order.
         const chars = result.chars ?? []

@@ -19,3 +19,39 @@ export const groundTruth = (image: string): string => {
   if (item === undefined) throw new Error(`No ground truth for ${image} in datasets/real-dev/manifest.jsonl`)
   return item.text
 }
+
+/** Edit distance between two arrays of characters. */
+const editDistance = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): number => {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]!
+}
+
+/** Errors and reference length, scored as datasets/real-dev/README.md says. */
+export interface ErrorCount {
+  readonly errors: number
+  readonly length: number
+}
+
+/** Character errors after NFKC with white space dropped (`strict`: white space dropped only, so width counts). */
+export const characterErrors = (reference: string, hypothesis: string, strict = false): ErrorCount => {
+  const clean = (text: string) => [...(strict ? text : text.normalize("NFKC")).replace(/\s+/gu, "")]
+  const r = clean(reference)
+  return { errors: editDistance(r, clean(hypothesis)), length: r.length }
+}
+
+/** Character error rate of a total. */
+export const rate = (counts: ReadonlyArray<ErrorCount>): number => {
+  const length = counts.reduce((sum, c) => sum + c.length, 0)
+  const errors = counts.reduce((sum, c) => sum + c.errors, 0)
+  return length === 0 ? (errors === 0 ? 0 : 1) : errors / length
+}
+
+/** Character error rate of one text. */
+export const cer = (reference: string, hypothesis: string): number => rate([characterErrors(reference, hypothesis)])
