@@ -28,6 +28,7 @@ import { RemoteDocx, RemotePipeline } from "@ocr2word/remote"
 import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
 import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { PaddleModels, PaddleTextClassifier, PaddleTextDetector, PaddleTextRecognizer } from "@ocr2word/paddle"
+import { TesseractTextDetector, TesseractTextRecognizer, TesseractWorkers } from "@ocr2word/tesseract"
 import { Effect, Layer, Redacted, Schema } from "effect"
 import { decodeOptions } from "./internal/option-decoding.ts"
 
@@ -74,6 +75,12 @@ export const backends: Readonly<Record<string, Backend>> = {
     detector: PaddleTextDetector.layer,
     classifier: PaddleTextClassifier.layer,
     recognizer: PaddleTextRecognizer.layer
+  }),
+  tesseract: backend({
+    description: "Tesseract 5 (tesseract.js 7, chi_sim + eng best_int): page segmentation and single-line LSTM recognition, small memory",
+    resources: TesseractWorkers.layer,
+    detector: TesseractTextDetector.layer,
+    recognizer: TesseractTextRecognizer.layer
   })
 }
 
