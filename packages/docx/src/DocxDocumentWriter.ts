@@ -1,15 +1,24 @@
 /**
  * A `DocumentWriter` for Word (.docx): one section per page, sized to the
- * image's proportions at an A4 width; one paragraph per block in reading
- * order; headings as Heading styles; font sizes approximated from the
- * block's text height; Latin text in a Latin font and Chinese in a CJK font
- * (`w:rFonts w:eastAsia`), with en-US / zh-CN language settings.
+ * image's proportions at an A4 width; Latin text in a Latin font and Chinese
+ * in a CJK font (`w:rFonts w:eastAsia`), with en-US / zh-CN language settings.
+ *
+ * Two modes (`layerWith({ mode })`):
+ * - `flow` (default): editable text in reading order: one paragraph per
+ *   block, headings as Heading styles by level, Word lists for list items,
+ *   Word tables (with `w:gridSpan` / `w:vMerge` spans) for tables, pictures
+ *   for figures at their place, font sizes from the block's text height.
+ * - `exact`: every page a Word page of the image's proportions with each line
+ *   in a frame at its position, figures floating at theirs, and with
+ *   `backgroundImage: true` the page image behind the text (the layout stage
+ *   must keep it: `XyCutLayoutAnalyzer.layerWith({ keepPageImage: true })`).
  *
  * @since 0.1.0
  */
 import { type Document, DocumentWriter, StageError } from "@ocr2word/core"
 import { Packer } from "docx"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
+import { DocxOptionsError } from "./DocxOptionsError.ts"
 import { type BuildOptions, buildDocx } from "./internal/docx-build.ts"
 
 export const defaultOptions: BuildOptions = {
@@ -20,8 +29,83 @@ export const defaultOptions: BuildOptions = {
   minFontSize: 7,
   maxFontSize: 48,
   language: "en-US",
-  eastAsiaLanguage: "zh-CN"
+  eastAsiaLanguage: "zh-CN",
+  mode: "flow",
+  backgroundImage: false
 }
+
+/** How the document is laid out in Word. */
+export const Mode = Schema.Literals(["flow", "exact"])
+export type Mode = typeof Mode.Type
+
+const FontName = Schema.NonEmptyString
+const Positive = Schema.Number.check(Schema.isGreaterThan(0))
+
+/** Options of `layerWith`; every field optional. */
+export const Options = Schema.Struct({
+  mode: Schema.optionalKey(Mode),
+  backgroundImage: Schema.optionalKey(Schema.Boolean),
+  latinFont: Schema.optionalKey(FontName),
+  cjkFont: Schema.optionalKey(FontName),
+  pageWidthMm: Schema.optionalKey(Positive),
+  marginMm: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))),
+  minFontSize: Schema.optionalKey(Positive),
+  maxFontSize: Schema.optionalKey(Positive)
+})
+export type Options = typeof Options.Type
+
+const expected: { readonly [K in keyof Options]-?: string } = {
+  mode: 'one of "flow", "exact"',
+  backgroundImage: "a boolean",
+  latinFont: "a non-empty font name",
+  cjkFont: "a non-empty font name",
+  pageWidthMm: "a positive number",
+  marginMm: "a number >= 0",
+  minFontSize: "a positive number",
+  maxFontSize: "a positive number"
+}
+
+const shown = (value: unknown): string =>
+  `${typeof value === "string" ? JSON.stringify(value) : String(value)} of type ${typeof value}`
+
+/** Decode options, failing on the first wrong field with sharp's message format. */
+export const decodeOptions = (input: unknown): Effect.Effect<BuildOptions, DocxOptionsError> =>
+  Effect.gen(function* () {
+    if (input === undefined) return defaultOptions
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      return yield* new DocxOptionsError({
+        option: "options",
+        message: `Expected an object for options but received ${shown(input)}`
+      })
+    }
+    const record = input as Record<string, unknown>
+    for (const key of Object.keys(record)) {
+      const fieldSchema = (Options.fields as Record<string, Schema.Top | undefined>)[key]
+      if (fieldSchema === undefined) {
+        return yield* new DocxOptionsError({
+          option: "options",
+          message: `Expected one of ${Object.keys(expected).join(", ")} for options but received ${shown(key)}`
+        })
+      }
+      if (
+        record[key] !== undefined &&
+        !Schema.is(Options.fields[key as keyof Options].schema as Schema.Top)(record[key])
+      ) {
+        return yield* new DocxOptionsError({
+          option: key,
+          message: `Expected ${expected[key as keyof Options]} for ${key} but received ${shown(record[key])}`
+        })
+      }
+    }
+    const options = { ...defaultOptions, ...(record as Options) }
+    if (options.minFontSize > options.maxFontSize) {
+      return yield* new DocxOptionsError({
+        option: "minFontSize",
+        message: `Expected a number <= maxFontSize (${options.maxFontSize}) for minFontSize but received ${shown(options.minFontSize)}`
+      })
+    }
+    return options
+  })
 
 const makeWith = (options: BuildOptions): DocumentWriter.DocumentWriter["Service"] =>
   DocumentWriter.DocumentWriter.of({
@@ -43,7 +127,11 @@ const makeWith = (options: BuildOptions): DocumentWriter.DocumentWriter["Service
     })
   })
 
-/** The .docx writer with default fonts (Times New Roman, SimSun) and A4 width. */
+/** The .docx writer with the given options (see `Options`); fails with `DocxOptionsError` on a wrong one. */
+export const layerWith = (options: unknown): Layer.Layer<DocumentWriter.DocumentWriter, DocxOptionsError> =>
+  Layer.effect(DocumentWriter.DocumentWriter, Effect.map(decodeOptions(options), makeWith))
+
+/** The .docx writer with default fonts (Times New Roman, SimSun) and A4 width, flow mode. */
 export const layer: Layer.Layer<DocumentWriter.DocumentWriter> = Layer.succeed(
   DocumentWriter.DocumentWriter,
   makeWith(defaultOptions)

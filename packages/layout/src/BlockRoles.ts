@@ -46,7 +46,11 @@ const chineseNumber = (s: string): number => {
   return tens * 10 + ones
 }
 
-const PATTERNS: ReadonlyArray<{ readonly re: RegExp; readonly format: ListFormat; readonly number: (m: RegExpMatchArray) => number }> = [
+const PATTERNS: ReadonlyArray<{
+  readonly re: RegExp
+  readonly format: ListFormat
+  readonly number: (m: RegExpMatchArray) => number
+}> = [
   { re: /^([•·▪●○◦■□➢►‣⁃※◆◇✓✔-]|\*|–|—)\s*(?=\S)/u, format: "bullet", number: () => 1 },
   { re: /^[(（](\d{1,3})[)）]\s*(?=\S)/u, format: "decimal-paren", number: (m) => Number(m[1]) },
   { re: /^(\d{1,3})(?:[.、)）]|\.(?!\d))\s*(?=\S)/u, format: "decimal", number: (m) => Number(m[1]) },
@@ -88,13 +92,15 @@ export const splitListItems = (
   return items
 }
 
-const CAPTION = /^\s*(?:(?:figure|fig\.?|table|tab\.?|chart|图|表|圖)\s*[0-9一二三四五六七八九十IVX]+|(?:figure|table)\s*[:：])/iu
+const CAPTION =
+  /^\s*(?:(?:figure|fig\.?|table|tab\.?|chart|图|表|圖)\s*[0-9一二三四五六七八九十IVX]+|(?:figure|table)\s*[:：])/iu
 
 /** Whether a block's text reads as a caption ("Figure 2:", "Table 1.", "图 3", "表1-2"). */
 export const isCaption = (lines: ReadonlyArray<Document.Line>): boolean =>
   lines.length > 0 && lines.length <= 3 && CAPTION.test(lines[0]!.text)
 
-const PAGE_NUMBER = /^\s*(?:[-–—]\s*)?(?:page\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*of\s*\d{1,4})?(?:\s*[-–—])?\s*$/iu
+const PAGE_NUMBER =
+  /^\s*(?:[-–—]\s*)?(?:page\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4}|\s*of\s*\d{1,4})?(?:\s*[-–—])?\s*$/iu
 
 /** Whether a line's text is a page number ("12", "- 3 -", "Page 4", "第 5 页", "3 / 10"). */
 export const isPageNumber = (text: string): boolean => PAGE_NUMBER.test(text) && /\d/u.test(text)
@@ -111,11 +117,7 @@ export interface MarginLines {
  * from the body by a gap wider than the body's line spacing. Pages with few
  * lines have no running heads.
  */
-export const marginLines = (
-  lines: ReadonlyArray<Document.Line>,
-  pageHeight: number,
-  band = 0.08
-): MarginLines => {
+export const marginLines = (lines: ReadonlyArray<Document.Line>, pageHeight: number, band = 0.08): MarginLines => {
   const horizontal = lines.filter((l) => l.direction === "horizontal")
   if (horizontal.length < 6 || pageHeight <= 0) return { blocks: [], lines: [] }
   const bodyHeight = median(horizontal.map((l) => l.box.height))
@@ -145,9 +147,17 @@ export const marginLines = (
     }
   }
   const topBand = sorted.filter((l) => l.box.y + l.box.height <= pageHeight * band)
-  take(topBand, sorted.filter((l) => !topBand.includes(l)), true)
+  take(
+    topBand,
+    sorted.filter((l) => !topBand.includes(l)),
+    true
+  )
   const bottomBand = sorted.filter((l) => l.box.y >= pageHeight * (1 - band) && !taken.includes(l))
-  take(bottomBand, sorted.filter((l) => !bottomBand.includes(l) && !taken.includes(l)), false)
+  take(
+    bottomBand,
+    sorted.filter((l) => !bottomBand.includes(l) && !taken.includes(l)),
+    false
+  )
   return { blocks, lines: taken }
 }
 

@@ -124,7 +124,9 @@ export const find = (
     .map((box) => {
       const near = { x: box.x - grow, y: box.y - grow, width: box.width + 2 * grow, height: box.height + 2 * grow }
       const inside = lines.filter(
-        (l) => share(l.box, box) >= 0.6 || (share(l.box, near) >= 0.9 && l.box.width <= box.width * 0.6 && !CAPTION_START.test(l.text))
+        (l) =>
+          share(l.box, box) >= 0.6 ||
+          (share(l.box, near) >= 0.9 && l.box.width <= box.width * 0.6 && !CAPTION_START.test(l.text))
       )
       return { box: Geometry.unionBoxes([box, ...inside.map((l) => l.box)]), lines: inside }
     })

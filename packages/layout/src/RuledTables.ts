@@ -12,7 +12,7 @@
  * @since 0.1.0
  */
 import type { Document, Geometry, Raster } from "@ocr2word/core"
-import { binarize, components, horizontalRuns, median, type Component, verticalRuns } from "./internal/binary-image.ts"
+import { binarize, type Component, components, horizontalRuns, median, verticalRuns } from "./internal/binary-image.ts"
 import { fillCells, type GridCell, tableBlock } from "./internal/table-cells.ts"
 
 /** A table found on the page and the lines it took. */
@@ -88,7 +88,9 @@ export const gridCells = (
   if (rows < 1 || cols < 1) return []
   const parent = Array.from({ length: rows * cols }, (_, i) => i)
   const near = (segments: ReadonlyArray<Segment>, axis: "x" | "y", at: number) =>
-    segments.filter((s) => (axis === "x" ? Math.abs((s.x0 + s.x1) / 2 - at) : Math.abs((s.y0 + s.y1) / 2 - at)) <= tolerance)
+    segments.filter(
+      (s) => (axis === "x" ? Math.abs((s.x0 + s.x1) / 2 - at) : Math.abs((s.y0 + s.y1) / 2 - at)) <= tolerance
+    )
   for (let c = 1; c < cols; c++) {
     const rules = near(vertical, "x", xs[c]!).map((s) => [s.y0 - tolerance, s.y1 + tolerance] as const)
     for (let r = 0; r < rows; r++) {
@@ -107,7 +109,8 @@ export const gridCells = (
       const root = find_(parent, r * cols + c)
       const e = extent.get(root)
       if (e === undefined) extent.set(root, { r0: r, c0: c, r1: r, c1: c })
-      else extent.set(root, { r0: Math.min(e.r0, r), c0: Math.min(e.c0, c), r1: Math.max(e.r1, r), c1: Math.max(e.c1, c) })
+      else
+        extent.set(root, { r0: Math.min(e.r0, r), c0: Math.min(e.c0, c), r1: Math.max(e.r1, r), c1: Math.max(e.c1, c) })
     }
   }
   const taken = new Uint8Array(rows * cols)
@@ -120,7 +123,11 @@ export const gridCells = (
       let c1 = c
       while (c1 < e.c1 && taken[r * cols + c1 + 1] === 0) c1++
       let r1 = r
-      while (r1 < e.r1 && Array.from({ length: c1 - c + 1 }, (_, k) => taken[(r1 + 1) * cols + c + k]).every((t) => t === 0)) r1++
+      while (
+        r1 < e.r1 &&
+        Array.from({ length: c1 - c + 1 }, (_, k) => taken[(r1 + 1) * cols + c + k]).every((t) => t === 0)
+      )
+        r1++
       for (let rr = r; rr <= r1; rr++) for (let cc = c; cc <= c1; cc++) taken[rr * cols + cc] = 1
       cells.push({
         row: r,

@@ -115,7 +115,7 @@ export const find = (lines: ReadonlyArray<Document.Line>, options: Partial<Optio
     for (let r = 0; r < run.length; r++) {
       // A piece spanning several columns makes a cell with a column span.
       const spans = run[r]!.map((l) => {
-        const c0 = xs.findIndex((x, k) => k < xs.length - 1 && l.box.x < xs[k + 1]! - 1)
+        const c0 = xs.findIndex((_, k) => k < xs.length - 1 && l.box.x < xs[k + 1]! - 1)
         let c1 = c0
         while (c1 + 1 < xs.length - 1 && l.box.x + l.box.width > xs[c1 + 1]! + lineHeight * 0.5) c1++
         return [c0, c1] as const

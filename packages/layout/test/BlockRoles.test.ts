@@ -34,7 +34,11 @@ describe("BlockRoles", () => {
   })
 
   it("splits a paragraph into list items at each marker line", () => {
-    const lines = [line("1. First item", 40, 0, 200), line("continues here", 60, 25, 200), line("2. Second", 40, 50, 200)]
+    const lines = [
+      line("1. First item", 40, 0, 200),
+      line("continues here", 60, 25, 200),
+      line("2. Second", 40, 50, 200)
+    ]
     expect(BlockRoles.splitListItems(lines)?.map((item) => item.map((l) => l.text))).toEqual([
       ["1. First item", "continues here"],
       ["2. Second"]
@@ -49,7 +53,8 @@ describe("BlockRoles", () => {
     expect(BlockRoles.isCaption([line("图 3 系统结构", 0, 0, 100)])).toBe(true)
     expect(BlockRoles.isCaption([line("Tables are useful", 0, 0, 100)])).toBe(false)
     expect(BlockRoles.isCaption([line("图书馆", 0, 0, 100)])).toBe(false)
-    for (const t of ["12", "- 3 -", "Page 4", "第 5 页", "3 / 10", "7 of 9"]) expect(BlockRoles.isPageNumber(t), t).toBe(true)
+    for (const t of ["12", "- 3 -", "Page 4", "第 5 页", "3 / 10", "7 of 9"])
+      expect(BlockRoles.isPageNumber(t), t).toBe(true)
     for (const t of ["2024年", "Chapter 1", "abc"]) expect(BlockRoles.isPageNumber(t), t).toBe(false)
   })
 

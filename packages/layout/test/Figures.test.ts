@@ -7,7 +7,8 @@ describe("Figures", () => {
     const image = page(800, 800)
     const text = [line("A paragraph above the figure", 50, 40, 500), line("more text", 50, 70, 300)]
     // A bar chart: separate bars close together, one label under it.
-    for (let i = 0; i < 6; i++) fill(image, { x: 100 + i * 50, y: 200 + i * 20, width: 35, height: 200 - i * 20 }, [60, 90, 160])
+    for (let i = 0; i < 6; i++)
+      fill(image, { x: 100 + i * 50, y: 200 + i * 20, width: 35, height: 200 - i * 20 }, [60, 90, 160])
     fill(image, { x: 90, y: 400, width: 320, height: 3 })
     const label = line("2024", 200, 410, 50)
     // A stamp: a light red ring, no dark ink at all.

@@ -42,7 +42,13 @@ describe("RuledTables", () => {
     expect(table.block.kind).toBe("table")
     expect(Math.abs(table.block.box.x - 101)).toBeLessThan(1.5)
     expect(Math.abs(table.block.box.y - 101)).toBeLessThan(1.5)
-    const cells = table.block.cells!.map((c) => [c.row, c.column, c.rowSpan, c.columnSpan, c.lines.map((l) => l.text).join(" ")])
+    const cells = table.block.cells!.map((c) => [
+      c.row,
+      c.column,
+      c.rowSpan,
+      c.columnSpan,
+      c.lines.map((l) => l.text).join(" ")
+    ])
     expect(cells).toEqual([
       [0, 0, 1, 1, "Name"],
       [0, 1, 1, 2, "Value and unit"],

@@ -20,7 +20,12 @@ describe("UnruledTables", () => {
     ]
     const tables = UnruledTables.find(lines)
     expect(tables).toHaveLength(1)
-    const cells = tables[0]!.block.cells!.map((c) => [c.row, c.column, c.columnSpan, c.lines.map((l) => l.text).join(" ")])
+    const cells = tables[0]!.block.cells!.map((c) => [
+      c.row,
+      c.column,
+      c.columnSpan,
+      c.lines.map((l) => l.text).join(" ")
+    ])
     expect(cells).toEqual([
       [0, 0, 1, "Item"],
       [0, 1, 1, "Price"],
@@ -37,9 +42,7 @@ describe("UnruledTables", () => {
 
   it("does not take three page columns of prose for a table", () => {
     const prose = "这是一段正文，分成三栏排版的文字内容"
-    const lines = [0, 1, 2, 3, 4].flatMap((r) =>
-      [0, 1, 2].map((c) => line(prose, 40 + c * 250, 40 + r * 30, 230))
-    )
+    const lines = [0, 1, 2, 3, 4].flatMap((r) => [0, 1, 2].map((c) => line(prose, 40 + c * 250, 40 + r * 30, 230)))
     expect(UnruledTables.find(lines)).toEqual([])
   })
 

@@ -1,9 +1,15 @@
 /**
  * Pure mapping from the document model to a `docx` File: one section per
- * page, one Word paragraph per block, font sizes from block heights.
+ * page. Flow mode: one Word paragraph per block (heading styles by level,
+ * lists, captions), Word tables for table blocks, inline pictures for
+ * figures, font sizes from block heights. Exact mode: see `docx-exact.ts`.
  */
 import { type Document, TextScript } from "@ocr2word/core"
-import { AlignmentType, Document as DocxFile, HeadingLevel, Paragraph, TextRun } from "docx"
+import { AlignmentType, Document as DocxFile, type FileChild, HeadingLevel, Paragraph, TextRun } from "docx"
+import { exactPageChildren, exactPageSize } from "./docx-exact.ts"
+import { ListNumbering, stripMarker } from "./docx-lists.ts"
+import { inlinePicture } from "./docx-pictures.ts"
+import { tableOf } from "./docx-tables.ts"
 
 /** Resolved writer options. */
 export interface BuildOptions {
@@ -19,6 +25,10 @@ export interface BuildOptions {
   readonly language: string
   /** Language of East Asian text (`w:lang w:eastAsia`). */
   readonly eastAsiaLanguage: string
+  /** flow: editable text in reading order; exact: every line at its place on a page like the image. */
+  readonly mode: "flow" | "exact"
+  /** In exact mode, put the page image (when the document carries it) behind the text. */
+  readonly backgroundImage: boolean
 }
 
 const TWIPS_PER_MM = 1440 / 25.4
@@ -66,11 +76,7 @@ export const joinLines = (lines: ReadonlyArray<string>): string => {
 }
 
 /** Font size in points of a block, from its height in page pixels. */
-export const fontSizePt = (
-  fontSizePx: number | undefined,
-  page: Document.Page,
-  options: BuildOptions
-): number => {
+export const fontSizePt = (fontSizePx: number | undefined, page: Document.Page, options: BuildOptions): number => {
   if (fontSizePx === undefined || !(fontSizePx > 0) || !(page.width > 0)) return DEFAULT_SIZE_PT
   const ptPerPx = (options.pageWidthMm * PT_PER_MM) / page.width
   const pt = fontSizePx * EM_PER_LINE_HEIGHT * ptPerPx
@@ -93,32 +99,113 @@ const blockText = (block: Document.Block): string =>
         .join("\t")
     : joinLines(block.lines.map((l) => l.text))
 
-const blockParagraph = (block: Document.Block, page: Document.Page, options: BuildOptions): Paragraph | undefined => {
-  const text = blockText(block)
-  if (text.length === 0) return undefined
+type Font = { ascii: string; hAnsi: string; cs: string; eastAsia: string }
+
+const fontOf = (options: BuildOptions): Font => ({
+  ascii: options.latinFont,
+  hAnsi: options.latinFont,
+  cs: options.latinFont,
+  eastAsia: options.cjkFont
+})
+
+/** Width of the text area in twips. */
+const contentWidth = (options: BuildOptions): number =>
+  Math.round((options.pageWidthMm - 2 * options.marginMm) * TWIPS_PER_MM)
+
+/** The Word blocks (paragraphs, tables) of one block in flow mode. */
+const blockChildren = (
+  block: Document.Block,
+  page: Document.Page,
+  options: BuildOptions,
+  numbering: ListNumbering,
+  previous: Document.Block | undefined
+): Array<FileChild> => {
   const size = fontSizePt(block.fontSize, page, options)
-  const heading =
-    block.kind === "heading" ? headingLevels[Math.min(headingLevels.length, Math.max(1, block.level ?? 1)) - 1] : undefined
-  return new Paragraph({
-    ...(heading !== undefined ? { heading } : {}),
-    ...(block.alignment !== undefined ? { alignment: alignments[block.alignment] } : {}),
-    children: [
-      new TextRun({
-        text,
-        size: Math.round(size * 2),
-        font: { ascii: options.latinFont, hAnsi: options.latinFont, cs: options.latinFont, eastAsia: options.cjkFont },
-        ...(heading !== undefined ? { bold: true } : {})
+  const font = fontOf(options)
+  const run = (text: string, extra: { bold?: boolean; italics?: boolean } = {}) =>
+    new TextRun({ text, size: Math.round(size * 2), font, ...extra })
+  // Sizes relative to the page: a block as wide as the page fills the text area.
+  const widthOnPage = (px: number) =>
+    Math.min(contentWidth(options), Math.round((px / Math.max(1, page.width)) * options.pageWidthMm * TWIPS_PER_MM))
+  if (block.kind === "table" && block.cells !== undefined && block.cells.length > 0) {
+    const table = tableOf(
+      block,
+      widthOnPage(block.box.width),
+      (lines) => new Paragraph({ children: [run(joinLines(lines.map((l) => l.text)))] })
+    )
+    return table === undefined ? [] : [table, new Paragraph({ spacing: { after: 0 }, children: [] })]
+  }
+  if (block.kind === "figure") {
+    const picture = inlinePicture(block, widthOnPage(block.box.width))
+    if (picture !== undefined) {
+      return [
+        new Paragraph({
+          alignment: block.alignment !== undefined ? alignments[block.alignment] : AlignmentType.CENTER,
+          children: [picture]
+        })
+      ]
+    }
+  }
+  const text = blockText(block)
+  if (text.length === 0) return []
+  const alignment = block.alignment !== undefined ? { alignment: alignments[block.alignment] } : {}
+  if (block.kind === "list-item" && block.list !== undefined) {
+    const continues = previous?.kind === "list-item" && previous.list?.format === block.list.format
+    const [first = "", ...rest] = block.lines.map((l) => l.text)
+    return [
+      new Paragraph({
+        ...alignment,
+        numbering: numbering.numberingOf(block.list, continues),
+        children: [run(joinLines([stripMarker(first, block.list), ...rest]))]
       })
     ]
-  })
+  }
+  const heading =
+    block.kind === "heading"
+      ? headingLevels[Math.min(headingLevels.length, Math.max(1, block.level ?? 1)) - 1]
+      : undefined
+  const style = block.kind === "caption" ? { style: "Caption" } : {}
+  return [
+    new Paragraph({
+      ...(heading !== undefined ? { heading } : {}),
+      ...style,
+      ...alignment,
+      children: [run(text, heading !== undefined ? { bold: true } : block.kind === "caption" ? { italics: true } : {})]
+    })
+  ]
 }
 
 /** The docx File for a document. */
 export const buildDocx = (document: Document.Document, options: BuildOptions): DocxFile => {
   const margin = Math.round(options.marginMm * TWIPS_PER_MM)
-  const font = { ascii: options.latinFont, hAnsi: options.latinFont, cs: options.latinFont, eastAsia: options.cjkFont }
+  const font = fontOf(options)
   const language = { value: options.language, eastAsia: options.eastAsiaLanguage }
   const pages = document.pages.length > 0 ? document.pages : []
+  const numbering = new ListNumbering()
+  const sections = (pages.length > 0 ? pages : [undefined]).map((page) => {
+    if (page !== undefined && options.mode === "exact") {
+      const { width, height } = exactPageSize(page, options.pageWidthMm)
+      return {
+        properties: {
+          page: { size: { width, height }, margin: { top: 0, bottom: 0, left: 0, right: 0, header: 0, footer: 0 } }
+        },
+        children: exactPageChildren(page, { ...options, font })
+      }
+    }
+    const children =
+      page === undefined
+        ? []
+        : page.blocks.flatMap((block, i) => blockChildren(block, page, options, numbering, page.blocks[i - 1]))
+    const size =
+      page === undefined
+        ? { width: Math.round(options.pageWidthMm * TWIPS_PER_MM), height: Math.round(297 * TWIPS_PER_MM) }
+        : pageSize(page, options)
+    const m = Math.min(margin, Math.floor(size.height / 4), Math.floor(size.width / 4))
+    return {
+      properties: { page: { size, margin: { top: m, bottom: m, left: m, right: m } } },
+      children: children.length > 0 ? children : [new Paragraph({})]
+    }
+  })
   return new DocxFile({
     creator: "ocr2word",
     title: document.metadata.source ?? "ocr2word",
@@ -132,22 +219,12 @@ export const buildDocx = (document: Document.Document, options: BuildOptions): D
         heading4: { run: { font, bold: true } },
         heading5: { run: { font, bold: true } },
         heading6: { run: { font, bold: true } }
-      }
+      },
+      paragraphStyles: [
+        { id: "Caption", name: "caption", basedOn: "Normal", next: "Normal", quickFormat: true, run: { italics: true } }
+      ]
     },
-    sections: (pages.length > 0 ? pages : [undefined]).map((page) => {
-      const children =
-        page === undefined
-          ? []
-          : page.blocks.flatMap((block) => {
-              const p = blockParagraph(block, page, options)
-              return p === undefined ? [] : [p]
-            })
-      const size = page === undefined ? { width: Math.round(options.pageWidthMm * TWIPS_PER_MM), height: Math.round(297 * TWIPS_PER_MM) } : pageSize(page, options)
-      const m = Math.min(margin, Math.floor(size.height / 4), Math.floor(size.width / 4))
-      return {
-        properties: { page: { size, margin: { top: m, bottom: m, left: m, right: m } } },
-        children: children.length > 0 ? children : [new Paragraph({})]
-      }
-    })
+    numbering: numbering.config(),
+    sections
   })
 }

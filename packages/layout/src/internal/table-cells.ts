@@ -32,7 +32,11 @@ const firstChar = (text: string): string => [...text][0] ?? ""
 export const joinWords = (words: ReadonlyArray<string>): string =>
   words.reduce(
     (out, w) =>
-      out.length === 0 ? w : TextScript.isHan(lastChar(out)) || TextScript.isHan(firstChar(w)) ? out + w : `${out} ${w}`,
+      out.length === 0
+        ? w
+        : TextScript.isHan(lastChar(out)) || TextScript.isHan(firstChar(w))
+          ? out + w
+          : `${out} ${w}`,
     ""
   )
 
