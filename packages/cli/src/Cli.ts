@@ -86,7 +86,8 @@ export const ocr2word = Command.make(
         // The bar is redrawn in place, so it writes to stderr directly.
         write: (text) => process.stderr.write(text),
         isTerminal: process.stderr.isTTY === true,
-        columns: process.stderr.columns ?? 80
+        // A pseudo-terminal without a size reports 0 columns.
+        columns: process.stderr.columns || 80
       }
     )
   })

@@ -33,13 +33,15 @@ export const make = (options: ProgressOptions): Progress => {
   let current = ""
   const counter = () => `[${done}/${options.total}]`
   const clear = () => (options.bar ? "\r\x1b[2K" : "")
+  // Terminals that report no size still get a readable bar.
+  const columns = options.columns >= 20 ? options.columns : 80
   const drawBar = () => {
     if (!options.bar) return
     const label = ` ${done}/${options.total} ${current}`
-    const width = Math.max(10, Math.min(40, options.columns - label.length - 3))
+    const width = Math.max(10, Math.min(40, columns - label.length - 3))
     const filled = Math.round((done / Math.max(1, options.total)) * width)
     const line = `[${"#".repeat(filled)}${"-".repeat(width - filled)}]${label}`
-    options.write(`\r\x1b[2K${line.slice(0, Math.max(1, options.columns - 1))}`)
+    options.write(`\r\x1b[2K${line.slice(0, columns - 1)}`)
   }
   return {
     started: (input) =>
