@@ -16,6 +16,7 @@ import * as fs from "node:fs"
 import * as http from "node:http"
 import * as https from "node:https"
 import * as path from "node:path"
+import { Engines } from "@ocr2word/engines"
 import { Api, ApiError, Envelope } from "@ocr2word/http-api"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Console, Context, Effect, Layer } from "effect"
@@ -130,7 +131,32 @@ export const services = (config: ServerConfig, options: { readonly queue?: Layer
       allowOrigins: config.fetchAllow
     }),
     Metrics.layer,
-    options.queue ?? OcrQueue.layerWorkers({ workers: config.workers, queueSize: config.queueSize, engine: config.engine })
+    options.queue ??
+      (config.engine === "remote"
+        ? remoteQueue(config)
+        : OcrQueue.layerWorkers({ workers: config.workers, queueSize: config.queueSize, engine: config.engine }))
+  )
+
+/**
+ * Engine `remote` forwards each conversion to another contract-compatible
+ * service. It runs on the main thread: the work is waiting on the network,
+ * and one shared client keeps the documented request rate (5 per second) for
+ * the whole server. Its failures answer 502/110 (`RemoteError`).
+ */
+const remoteQueue = (config: ServerConfig): Layer.Layer<OcrQueue.OcrQueue> =>
+  OcrQueue.layerInline({ concurrency: config.workers, queueSize: config.queueSize }).pipe(
+    Layer.provide(
+      Layer.mergeAll(
+        Engines.pipelineLayer({
+          engine: "remote",
+          ...(config.remoteUrl !== undefined ? { remoteUrl: config.remoteUrl } : {}),
+          ...(config.remoteAppkey !== undefined ? { appkey: config.remoteAppkey } : {})
+        }),
+        Engines.writerLayer("docx")
+      )
+    ),
+    // ServerConfig.decode checked the URL and key, so building cannot fail on them.
+    Layer.orDie
   )
 
 /** TLS 1.2 suites Apple ATS accepts (forward secrecy, AEAD); TLS 1.3 suites are all acceptable. */

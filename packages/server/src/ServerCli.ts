@@ -33,7 +33,9 @@ export const serve = Command.make(
     tlsCert: described(Flag.String("tls-cert"), "PEM certificate: serve HTTPS"),
     tlsKey: described(Flag.String("tls-key"), "PEM private key of --tls-cert"),
     tlsMinVersion: described(Flag.Literals("tls-min-version", ServerConfig.TlsVersion.literals), "Oldest TLS version (default TLSv1.2)"),
-    engine: described(Flag.String("engine"), "OCR engine (default paddle)")
+    engine: described(Flag.String("engine"), "OCR engine (default paddle; remote forwards to --remote-url)"),
+    remoteUrl: described(Flag.String("remote-url"), "With --engine remote: base URL of the service to forward to (env OCR2WORD_REMOTE_URL)"),
+    appkey: described(Flag.Redacted("appkey"), "With --engine remote: that service's key (env OCR2WORD_REMOTE_APPKEY)")
   },
   Effect.fn("Cli.serve")(function* (flags) {
     const input = {
@@ -50,7 +52,9 @@ export const serve = Command.make(
       ...opt("tlsCert", flags.tlsCert),
       ...opt("tlsKey", flags.tlsKey),
       ...opt("tlsMinVersion", flags.tlsMinVersion),
-      ...opt("engine", flags.engine)
+      ...opt("engine", flags.engine),
+      ...opt("remoteUrl", flags.remoteUrl),
+      ...opt("remoteAppkey", flags.appkey)
     }
     const config = yield* ServerConfig.decode(input)
     yield* Server.main(config)

@@ -24,7 +24,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Schema } from "effect"
+import { Context, Effect, Redacted, Schema } from "effect"
 
 const Port = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))
 const Positive = Schema.Int.check(Schema.isGreaterThan(0))
@@ -67,7 +67,11 @@ export const ServerConfig = Schema.Struct({
   tlsKey: Schema.optionalKey(Schema.String),
   tlsMinVersion: TlsVersion,
   /** OCR engine name given to @ocr2word/engines. */
-  engine: Schema.String
+  engine: Schema.String,
+  /** For engine `remote`: base URL of the contract-compatible service conversions are forwarded to. */
+  remoteUrl: Schema.optionalKey(Schema.String),
+  /** For engine `remote`: that service's key (kept Redacted; a plain string is wrapped). */
+  remoteAppkey: Schema.optionalKey(Schema.Redacted(Schema.String))
 })
 export type ServerConfig = typeof ServerConfig.Type
 
@@ -119,7 +123,9 @@ const expected: Readonly<Record<keyof ServerConfig, string>> = {
   tlsCert: "a PEM certificate file",
   tlsKey: "a PEM key file",
   tlsMinVersion: "one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
-  engine: "an engine name"
+  engine: "an engine name",
+  remoteUrl: "an absolute http(s) URL",
+  remoteAppkey: "a non-empty key"
 }
 
 const fail = (name: keyof ServerConfig, value: unknown) =>
@@ -134,6 +140,8 @@ const fail = (name: keyof ServerConfig, value: unknown) =>
 export const decode = Effect.fn("ServerConfig.decode")(function* (input: Record<string, unknown>) {
   const merged: Record<string, unknown> = { ...defaults }
   for (const [key, value] of Object.entries(input)) if (value !== undefined) merged[key] = value
+  // Wrapped before any check, so no message can ever print the key.
+  if (typeof merged.remoteAppkey === "string") merged.remoteAppkey = Redacted.make(merged.remoteAppkey, { label: "remoteAppkey" })
   for (const key of Object.keys(merged)) {
     if (!(key in expected)) {
       return yield* Effect.fail(
@@ -154,6 +162,18 @@ export const decode = Effect.fn("ServerConfig.decode")(function* (input: Record<
     return yield* fail("timeZone", config.timeZone)
   }
   if (config.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(config.publicUrl)) return yield* fail("publicUrl", config.publicUrl)
+  if (config.remoteUrl !== undefined && !/^https?:\/\/[^/]+/.test(config.remoteUrl)) return yield* fail("remoteUrl", config.remoteUrl)
+  if (config.remoteAppkey !== undefined && Redacted.value(config.remoteAppkey).length === 0) {
+    return yield* Effect.fail(new ConfigError({ reason: "Invalid", message: "Expected a non-empty key for remoteAppkey but received an empty one" }))
+  }
+  if (config.engine === "remote" && config.remoteUrl === undefined) {
+    return yield* Effect.fail(
+      new ConfigError({
+        reason: "Invalid",
+        message: "Expected remoteUrl (--remote-url or OCR2WORD_REMOTE_URL) with engine remote but received none; give the base URL of the service to forward to"
+      })
+    )
+  }
   for (const origin of config.fetchAllow) if (!/^https?:\/\/[^/]+$/.test(origin)) return yield* fail("fetchAllow", config.fetchAllow)
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     return yield* Effect.fail(
@@ -186,7 +206,9 @@ export const fromEnv = (env: Record<string, string | undefined>): Record<string,
   tlsCert: str(env.OCR2WORD_TLS_CERT),
   tlsKey: str(env.OCR2WORD_TLS_KEY),
   tlsMinVersion: str(env.OCR2WORD_TLS_MIN_VERSION),
-  engine: str(env.OCR2WORD_ENGINE)
+  engine: str(env.OCR2WORD_ENGINE),
+  remoteUrl: str(env.OCR2WORD_REMOTE_URL),
+  remoteAppkey: str(env.OCR2WORD_REMOTE_APPKEY)
 })
 
 /** The decoded configuration, as a service for the handlers. */
