@@ -5,7 +5,9 @@
  * outside baseline when it is installed.
  *
  * Pipelines are named as on the CLI: an engine ("paddle", "tesseract"), a
- * detector+recognizer pair ("paddle+tesseract"), or "tesseract-cli".
+ * detector+recognizer pair ("paddle+tesseract"), "tesseract-cli", or "remote"
+ * (a contract-compatible service at `remote.url`, scored on the text read back
+ * from the Word file it returns).
  *
  * @since 0.1.0
  */
@@ -14,7 +16,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import type { Document } from "@ocr2word/core"
 import { DocumentWriter, Pipeline } from "@ocr2word/core"
-import { Effect, Exit, Layer, ManagedRuntime } from "effect"
+import { Effect, Exit, Layer, ManagedRuntime, type Redacted } from "effect"
 import * as Manifest from "./Manifest.ts"
 import * as Metrics from "./Metrics.ts"
 import * as Score from "./Score.ts"
@@ -69,11 +71,13 @@ const threadsNow = (): number => {
 }
 
 /** A runner from an Engines selection: the pipeline and a docx writer in one runtime, built once. */
-export const pipelineRunner = async (name: string, recorder: SpanRecorder): Promise<Runner> => {
+export const pipelineRunner = async (name: string, recorder: SpanRecorder, remote?: RemoteService): Promise<Runner> => {
   // Imported here so the outside baseline still runs when a backend package fails to load.
   const { Engines } = await import("@ocr2word/engines")
   const [detector, recognizer] = name.split("+")
-  const selection = recognizer !== undefined ? { detector: detector!, recognizer } : { engine: name }
+  const remoteOptions =
+    name === "remote" && remote !== undefined ? { remoteUrl: remote.url, ...(remote.appkey !== undefined ? { appkey: remote.appkey } : {}) } : {}
+  const selection = recognizer !== undefined ? { detector: detector!, recognizer } : { engine: name, ...remoteOptions }
   const runtime = ManagedRuntime.make(Layer.mergeAll(Engines.pipelineLayer(selection), Engines.writerLayer("docx")))
   const exit = await runtime.runPromiseExit(Effect.void)
   if (Exit.isFailure(exit)) {
@@ -118,9 +122,17 @@ export const tesseractCliRunner = (): Runner => ({
   close: async () => {}
 })
 
+/** The service behind the `remote` pipeline. */
+export interface RemoteService {
+  readonly url: string
+  readonly appkey?: Redacted.Redacted<string>
+}
+
 /** Options of a run. */
 export interface BenchOptions {
   readonly pipelines: ReadonlyArray<string>
+  /** Where the `remote` pipeline sends the images. */
+  readonly remote?: RemoteService
   readonly datasets: ReadonlyArray<Manifest.Dataset>
   /** At most this many items per dataset. */
   readonly limit?: number
@@ -139,7 +151,7 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
     const started = performance.now()
     let runner: Runner
     try {
-      runner = name === "tesseract-cli" ? tesseractCliRunner() : await pipelineRunner(name, recorder)
+      runner = name === "tesseract-cli" ? tesseractCliRunner() : await pipelineRunner(name, recorder, options.remote)
     } catch (e) {
       const message = (e as Error).message
       options.onNote?.(`pipeline ${name} skipped: ${message}`)

@@ -1,5 +1,6 @@
 /**
  * `npm run bench -- --pipeline paddle,tesseract-cli --dataset real-dev,synth-docs [--limit N] [--json] [--out dir]`
+ * `npm run bench -- --pipeline paddle,remote --remote-url https://api.gugudata.com` (key from --appkey or OCR2WORD_APPKEY)
  *
  * Runs each pipeline over each dataset and writes `results.json`,
  * `report.md`, `accuracy-vs-speed.svg` and `stages.svg` into
@@ -10,7 +11,7 @@
  */
 import * as Path from "node:path"
 import { parseArgs } from "node:util"
-import { Effect } from "effect"
+import { Effect, Redacted } from "effect"
 import * as Bench from "./Bench.ts"
 import * as Manifest from "./Manifest.ts"
 import * as Report from "./Report.ts"
@@ -22,7 +23,9 @@ const { values } = parseArgs({
     dataset: { type: "string", default: "real-dev,synth-docs" },
     limit: { type: "string" },
     json: { type: "boolean", default: false },
-    out: { type: "string", default: Path.join(root, "benchmarks/results") }
+    out: { type: "string", default: Path.join(root, "benchmarks/results") },
+    "remote-url": { type: "string" },
+    appkey: { type: "string" }
   }
 })
 
@@ -35,6 +38,12 @@ const limit = values.limit === undefined ? undefined : Number(values.limit)
 if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) fail(`Expected a positive integer for --limit but received ${values.limit}`)
 
 const pipelines = values.pipeline.split(",").map((s) => s.trim()).filter(Boolean)
+const appkey = values.appkey ?? process.env.OCR2WORD_APPKEY
+const remote =
+  values["remote-url"] !== undefined
+    ? { url: values["remote-url"], ...(appkey !== undefined ? { appkey: Redacted.make(appkey, { label: "appkey" }) } : {}) }
+    : undefined
+if (pipelines.includes("remote") && remote === undefined) fail("The remote pipeline needs --remote-url (e.g. https://api.gugudata.com) and usually --appkey or OCR2WORD_APPKEY")
 const datasets = await Effect.runPromise(
   Effect.forEach(values.dataset.split(",").map((s) => s.trim()).filter(Boolean), (name) =>
     Manifest.load(name, Path.join(root, "datasets"))
@@ -61,6 +70,7 @@ const bar = (pipeline: string, done: number, total: number, item: string) => {
 const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim()
 const runs = await Bench.run({
   pipelines: selected,
+  ...(remote !== undefined ? { remote } : {}),
   datasets,
   ...(limit !== undefined ? { limit } : {}),
   onProgress: bar,
