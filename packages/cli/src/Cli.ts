@@ -1,13 +1,13 @@
 /**
  * The `ocr2word` command line: `ocr2word <inputs...> [-o out] [--format
  * docx|txt|json] [--engine paddle] ...` converts images to documents. Other
- * features come as subcommands (`ocr2word serve`, `ocr2word keys`): add them
- * to `subcommands`.
+ * features come as subcommands (`ocr2word serve`, `ocr2word keys`), wired in
+ * `bin.ts` (their types name the server's internals, which a declaration file
+ * of this module cannot).
  *
  * @since 0.1.0
  */
 import { Engines } from "@ocr2word/engines"
-import { ServerCli } from "@ocr2word/server"
 import { Config, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Convert from "./Convert.ts"
@@ -103,6 +103,3 @@ export const ocr2word = Command.make(
     }
   ])
 )
-
-/** The whole command line: conversion at the root, other features as subcommands (serve, keys). */
-export const command = ocr2word.pipe(Command.withSubcommands([ServerCli.serve, ServerCli.keys]))

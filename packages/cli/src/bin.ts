@@ -8,12 +8,16 @@
  */
 import "./internal/process-warnings.ts"
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { ServerCli } from "@ocr2word/server"
 import { Cause, Effect } from "effect"
 import { CliError, Command } from "effect/cli"
 import * as Cli from "./Cli.ts"
 import { ConversionFailed } from "./Convert.ts"
 
-Command.run(Cli.command, { version: "0.1.0" }).pipe(
+// Conversion at the root, other features as subcommands.
+const command = Cli.ocr2word.pipe(Command.withSubcommands([ServerCli.serve, ServerCli.keys]))
+
+Command.run(command, { version: "0.1.0" }).pipe(
   // Failed inputs and bad command lines were already reported, one clear line
   // each; anything else is a bug and is printed in full.
   Effect.tapCause((cause) =>

@@ -15,6 +15,7 @@
  */
 import {
   type DocumentWriter,
+  type ImageSource,
   type LayoutAnalyzer,
   Pipeline,
   Preprocessor,
@@ -24,10 +25,10 @@ import {
   type TextRecognizer
 } from "@ocr2word/core"
 import { DocxDocumentWriter, JsonDocumentWriter, TextDocumentWriter } from "@ocr2word/docx"
-import { RemoteDocx, RemotePipeline } from "@ocr2word/remote"
 import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
 import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { PaddleModels, PaddleTextClassifier, PaddleTextDetector, PaddleTextRecognizer } from "@ocr2word/paddle"
+import { RemoteDocx, RemotePipeline } from "@ocr2word/remote"
 import { TesseractTextDetector, TesseractTextRecognizer, TesseractWorkers } from "@ocr2word/tesseract"
 import { Effect, Layer, Redacted, Schema } from "effect"
 import { decodeOptions } from "./internal/option-decoding.ts"
@@ -77,7 +78,8 @@ export const backends: Readonly<Record<string, Backend>> = {
     recognizer: PaddleTextRecognizer.layer
   }),
   tesseract: backend({
-    description: "Tesseract 5 (tesseract.js 7, chi_sim + eng best_int): page segmentation and single-line LSTM recognition, small memory",
+    description:
+      "Tesseract 5 (tesseract.js 7, chi_sim + eng best_int): page segmentation and single-line LSTM recognition, small memory",
     resources: TesseractWorkers.layer,
     detector: TesseractTextDetector.layer,
     recognizer: TesseractTextRecognizer.layer
@@ -248,7 +250,9 @@ const resolveWhole = (engine: string, selection: PipelineSelection): Effect.Effe
   for (const stage of ["detector", "classifier", "recognizer", "layout", "preprocess"] as const) {
     const given = selection[stage]
     if (given !== undefined && given !== engine) {
-      return invalid(`Engine '${engine}' runs the whole pipeline on the service, so its ${stage} cannot be chosen; drop the ${stage} option`)
+      return invalid(
+        `Engine '${engine}' runs the whole pipeline on the service, so its ${stage} cannot be chosen; drop the ${stage} option`
+      )
     }
   }
   const { remoteUrl, appkey } = selection
@@ -260,7 +264,8 @@ const resolveWhole = (engine: string, selection: PipelineSelection): Effect.Effe
     )
   }
   const key = appkey === undefined || Redacted.isRedacted(appkey) ? appkey : Redacted.make(appkey, { label: "appkey" })
-  if (key !== undefined && Redacted.value(key).length === 0) return invalid("Expected a non-empty string for appkey but received ''")
+  if (key !== undefined && Redacted.value(key).length === 0)
+    return invalid("Expected a non-empty string for appkey but received ''")
   return Effect.succeed({
     engine,
     detector: engine,
@@ -274,7 +279,17 @@ const resolveWhole = (engine: string, selection: PipelineSelection): Effect.Effe
 }
 
 /** The stage layers of a resolved selection (without the pipeline on top). */
-export const stagesLayer = (resolved: Resolved) =>
+export const stagesLayer = (
+  resolved: Resolved
+): Layer.Layer<
+  | ImageSource.ImageSource
+  | Preprocessor.Preprocessor
+  | TextDetector.TextDetector
+  | TextClassifier.TextClassifier
+  | TextRecognizer.TextRecognizer
+  | LayoutAnalyzer.LayoutAnalyzer,
+  LoadError
+> =>
   Layer.mergeAll(
     SharpImageSource.layer,
     preprocessors[resolved.preprocess]!,
@@ -297,7 +312,10 @@ export const pipelineLayer = (
       resolved.remoteUrl !== undefined
         ? // Options were checked by resolve, so the client's own decoding cannot fail.
           Layer.orDie(
-            RemotePipeline.layer({ baseUrl: resolved.remoteUrl, ...(resolved.appkey !== undefined ? { appkey: resolved.appkey } : {}) })
+            RemotePipeline.layer({
+              baseUrl: resolved.remoteUrl,
+              ...(resolved.appkey !== undefined ? { appkey: resolved.appkey } : {})
+            })
           )
         : Pipeline.layer({
             ...(resolved.minConfidence !== undefined ? { minConfidence: resolved.minConfidence } : {}),

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
-import { Document, DocumentWriter, Pipeline } from "@ocr2word/core"
 import { FaultServer } from "@ocr2word/client"
+import { Document, DocumentWriter, Pipeline } from "@ocr2word/core"
 import { Document as Docx, Packer, Paragraph } from "docx"
 import { Context, Effect, Layer, Redacted } from "effect"
 import * as Engines from "../src/Engines.ts"
@@ -102,15 +102,22 @@ describe("Engines.pipelineLayer", () => {
 describe("the remote engine", () => {
   it.effect("needs a service URL and takes no stages of other backends", () =>
     Effect.gen(function* () {
-      const message = (o: Engines.PipelineSelection) => Effect.flip(Engines.resolve(o)).pipe(Effect.map((e) => e.message))
+      const message = (o: Engines.PipelineSelection) =>
+        Effect.flip(Engines.resolve(o)).pipe(Effect.map((e) => e.message))
       expect(yield* message({ engine: "remote" })).toBe(
         "Engine 'remote' needs the service's address: set remoteUrl (--remote-url), e.g. https://api.gugudata.com"
       )
-      expect(yield* message({ engine: "remote", remoteUrl: "ftp://x" })).toBe("Expected an http or https URL for remoteUrl but received 'ftp://x'")
+      expect(yield* message({ engine: "remote", remoteUrl: "ftp://x" })).toBe(
+        "Expected an http or https URL for remoteUrl but received 'ftp://x'"
+      )
       expect(yield* message({ engine: "remote", remoteUrl: "http://x", detector: "paddle" })).toBe(
         "Engine 'remote' runs the whole pipeline on the service, so its detector cannot be chosen; drop the detector option"
       )
-      const resolved = yield* Engines.resolve({ engine: "remote", remoteUrl: "https://api.gugudata.com", appkey: "secret-key" })
+      const resolved = yield* Engines.resolve({
+        engine: "remote",
+        remoteUrl: "https://api.gugudata.com",
+        appkey: "secret-key"
+      })
       expect(resolved).toMatchObject({ engine: "remote", remoteUrl: "https://api.gugudata.com" })
       expect(Redacted.value(resolved.appkey!)).toBe("secret-key")
       expect(JSON.stringify(resolved)).not.toContain("secret-key")
@@ -120,15 +127,22 @@ describe("the remote engine", () => {
   it.live("runs a contract-compatible service as a pipeline and keeps its Word file for docx output", () =>
     Effect.gen(function* () {
       const docx = new Uint8Array(
-        yield* Effect.promise(() => Packer.toBuffer(new Docx({ sections: [{ children: [new Paragraph("Hello 世界")] }] })))
+        yield* Effect.promise(() =>
+          Packer.toBuffer(new Docx({ sections: [{ children: [new Paragraph("Hello 世界")] }] }))
+        )
       )
       const server = yield* FaultServer.start()
       server.serveFile("/files/a.docx", docx)
       server.script(FaultServer.success(`${server.url}/files/a.docx`))
       const context = yield* Layer.build(
-        Layer.merge(Engines.pipelineLayer({ engine: "remote", remoteUrl: server.url, appkey: "k" }), Engines.writerLayer("docx"))
+        Layer.merge(
+          Engines.pipelineLayer({ engine: "remote", remoteUrl: server.url, appkey: "k" }),
+          Engines.writerLayer("docx")
+        )
       )
-      const document = yield* Context.get(context, Pipeline.Pipeline).run(readFileSync(new URL("images/cnocr_helloworld.jpg", realDev)))
+      const document = yield* Context.get(context, Pipeline.Pipeline).run(
+        readFileSync(new URL("images/cnocr_helloworld.jpg", realDev))
+      )
       expect(Document.toPlainText(document)).toBe("Hello 世界")
       expect(document.metadata.engine).toBe("remote")
       expect(yield* Context.get(context, DocumentWriter.DocumentWriter).write(document)).toEqual(docx)

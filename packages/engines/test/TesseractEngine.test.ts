@@ -23,7 +23,8 @@ describe("the tesseract engine by name", () => {
       expect(resolved).toMatchObject({ detector: "tesseract", classifier: "none", recognizer: "tesseract" })
       const mixed = yield* Engines.resolve({ detector: "paddle", recognizer: "tesseract" })
       expect(mixed).toMatchObject({ detector: "paddle", classifier: "paddle", recognizer: "tesseract" })
-    }))
+    })
+  )
 
   it.effect(
     "runs --engine tesseract",
@@ -32,9 +33,7 @@ describe("the tesseract engine by name", () => {
         const { engine, text } = yield* read
         expect(engine).toBe("tesseract")
         expect(text).toBe("Hello world! 你好世界")
-      }).pipe(
-        Effect.provide(Engines.pipelineLayer({ engine: "tesseract" }))
-      ),
+      }).pipe(Effect.provide(Engines.pipelineLayer({ engine: "tesseract" }))),
     120_000
   )
 
@@ -45,9 +44,7 @@ describe("the tesseract engine by name", () => {
         const { engine, text } = yield* read
         expect(engine).toBe("paddle+tesseract")
         expect(text.replace(/\s/g, "")).toBe("Helloworld!你好世界")
-      }).pipe(
-        Effect.provide(Engines.pipelineLayer({ detector: "paddle", recognizer: "tesseract" }))
-      ),
+      }).pipe(Effect.provide(Engines.pipelineLayer({ detector: "paddle", recognizer: "tesseract" }))),
     120_000
   )
 })
