@@ -16,12 +16,24 @@
  * Vertical Chinese text (most lines running top to bottom) is read in
  * columns from right to left.
  *
+ * Before the reading order, the page image gives running heads (headers,
+ * footers, page numbers in the margin bands), ruled tables (`RuledTables`),
+ * unruled tables (`UnruledTables`) and figures (`Figures`, cropped as PNG);
+ * tables and figures take part in the XY-cut as single items, so they land
+ * at their place. After it, paragraphs starting with list markers become
+ * list items and "Figure 2"/"表 1" blocks captions (`BlockRoles`). With
+ * `keepPageImage` the page's PNG is kept on the page (for Word pages with
+ * the original image behind the text).
+ *
  * @since 0.1.0
  */
-import { LayoutAnalyzer } from "@ocr2word/core"
+import { type Document, LayoutAnalyzer } from "@ocr2word/core"
+import { ImageCodec } from "@ocr2word/image"
 import { Effect, Layer, Schema } from "effect"
+import * as Figures from "./Figures.ts"
 import { decodeOptions } from "./internal/option-decoding.ts"
 import { defaultPageLayoutOptions, layoutPage, type PageLayoutOptions } from "./internal/page-layout.ts"
+import { markRoles, pageRegions } from "./internal/page-regions.ts"
 import type { LayoutOptionsError } from "./LayoutOptionsError.ts"
 
 const positive = Schema.Number.check(Schema.isGreaterThan(0))
@@ -43,7 +55,11 @@ export const Options = Schema.Struct({
   /** Smallest first-line indent, in line heights. */
   indent: Schema.optionalKey(positive),
   /** Lines whose heights differ by more than this ratio are never in one paragraph. */
-  sizeChange: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1)))
+  sizeChange: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))),
+  /** Find tables, figures, running heads, lists and captions (default true). */
+  regions: Schema.optionalKey(Schema.Boolean),
+  /** Keep the page image as PNG on the page (default false). */
+  keepPageImage: Schema.optionalKey(Schema.Boolean)
 })
 export type Options = typeof Options.Type
 
@@ -55,14 +71,36 @@ const expected = {
   maxHeadingLines: "an integer of at least 1",
   paragraphSpacing: "a number greater than 1",
   indent: "a number greater than 0",
-  sizeChange: "a number greater than 1"
+  sizeChange: "a number greater than 1",
+  regions: "a boolean",
+  keepPageImage: "a boolean"
 } as const
 
-export const defaultOptions: Required<Options> = defaultPageLayoutOptions
+interface AnalyzerOptions extends PageLayoutOptions {
+  readonly regions: boolean
+  readonly keepPageImage: boolean
+}
 
-const makeWith = (options: PageLayoutOptions): LayoutAnalyzer.LayoutAnalyzer["Service"] => {
+export const defaultOptions: Required<Options> = { ...defaultPageLayoutOptions, regions: true, keepPageImage: false }
+
+/** Blocks of a page with its tables, figures (PNG cropped), running heads, lists and captions. */
+const blocksWithRegions = Effect.fnUntraced(function* (input: LayoutAnalyzer.LayoutInput, options: PageLayoutOptions) {
+  const found = pageRegions(input.image, input.lines)
+  const pngs = yield* Effect.forEach(found.figures, (f) => ImageCodec.encodePng(Figures.crop(input.image, f.box)))
+  const withPng = new Map(found.figures.map((f, i) => [f.box, pngs[i]!] as const))
+  const regions = found.regions.map((r) =>
+    r.kind === "figure" && withPng.has(r.box) ? { ...r, image: withPng.get(r.box)! } : r
+  )
+  const body = markRoles(layoutPage(found.lines, options, regions))
+  return [...found.header, ...body, ...found.footer] as ReadonlyArray<Document.Block>
+})
+
+const makeWith = (options: AnalyzerOptions): LayoutAnalyzer.LayoutAnalyzer["Service"] => {
   const analyze = Effect.fn("XyCutLayoutAnalyzer.analyze")(function* (input: LayoutAnalyzer.LayoutInput) {
-    const blocks = layoutPage(input.lines, options)
+    const vertical = input.lines.filter((l) => l.direction === "vertical").length * 2 > input.lines.length
+    const blocks =
+      options.regions && !vertical ? yield* blocksWithRegions(input, options) : layoutPage(input.lines, options)
+    const pageImage = options.keepPageImage ? { image: yield* ImageCodec.encodePng(input.image) } : {}
     const lines = blocks.flatMap((b) => b.lines)
     const chars = lines.reduce((s, l) => s + Math.max(1, [...l.text].length), 0)
     yield* Effect.annotateCurrentSpan({ lines: input.lines.length, blocks: blocks.length })
@@ -74,7 +112,8 @@ const makeWith = (options: PageLayoutOptions): LayoutAnalyzer.LayoutAnalyzer["Se
       skew: input.skew,
       confidence:
         chars === 0 ? 0 : lines.reduce((s, l) => s + l.confidence * Math.max(1, [...l.text].length), 0) / chars,
-      blocks
+      blocks,
+      ...pageImage
     }
   })
   return LayoutAnalyzer.LayoutAnalyzer.of({ analyze })

@@ -238,7 +238,7 @@ describe("XyCutLayoutAnalyzer service", () => {
       expect(error?.message).toBe("Expected a number greater than 1 for headingRatio but received 0.5 of type number")
       const unknown = yield* Effect.flip(XyCutLayoutAnalyzer.make({ columns: 2 } as never))
       expect(unknown.message).toBe(
-        "Expected one of minColumnGap, minColumnWidth, mergeGap, headingRatio, maxHeadingLines, paragraphSpacing, indent, sizeChange for options but received columns of type string"
+        "Expected one of minColumnGap, minColumnWidth, mergeGap, headingRatio, maxHeadingLines, paragraphSpacing, indent, sizeChange, regions, keepPageImage for options but received columns of type string"
       )
       const notInt = yield* Effect.flip(XyCutLayoutAnalyzer.make({ maxHeadingLines: 1.5 }))
       expect(notInt.message).toBe("Expected an integer of at least 1 for maxHeadingLines but received 1.5 of type number")

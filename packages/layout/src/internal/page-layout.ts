@@ -87,7 +87,9 @@ const classifyHeadings = (
   options: PageLayoutOptions
 ): ReadonlyArray<Document.Block> => {
   const isHeading = (b: Document.Block) =>
-    b.lines.length <= options.maxHeadingLines && (b.fontSize ?? 0) >= options.headingRatio * body
+    b.kind === "paragraph" &&
+    b.lines.length <= options.maxHeadingLines &&
+    (b.fontSize ?? 0) >= options.headingRatio * body
   const sizes = blocks
     .filter(isHeading)
     .map((b) => b.fontSize ?? 0)
@@ -95,26 +97,33 @@ const classifyHeadings = (
   const levels: Array<number> = []
   for (const s of sizes) if (levels.length === 0 || s * LEVEL_STEP < levels[levels.length - 1]!) levels.push(s)
   const levelOf = (size: number) => {
-    let level = 1
+    const level = 1
     for (let i = 0; i < levels.length; i++) if (size * LEVEL_STEP >= levels[i]!) return Math.min(6, i + 1)
     return Math.min(6, level + levels.length - 1)
   }
   return blocks.map((b) => (isHeading(b) ? { ...b, kind: "heading" as const, level: levelOf(b.fontSize ?? 0) } : b))
 }
 
-/** Blocks of a page in reading order. */
+/**
+ * Blocks of a page in reading order. `regions` (tables, figures) take part in
+ * the XY-cut as single items and come out as they went in, at their place.
+ */
 export const layoutPage = (
   input: ReadonlyArray<Document.Line>,
-  options: PageLayoutOptions = defaultPageLayoutOptions
+  options: PageLayoutOptions = defaultPageLayoutOptions,
+  regions: ReadonlyArray<Document.Block> = []
 ): ReadonlyArray<Document.Block> => {
   const lines = input.filter((l) => l.text.trim().length > 0)
-  if (lines.length === 0) return []
+  if (lines.length === 0 && regions.length === 0) return []
   const vertical = lines.filter((l) => l.direction === "vertical").length
-  if (vertical * 2 > lines.length) return verticalBlocks(lines)
+  if (vertical * 2 > lines.length && lines.length > 0) return verticalBlocks(lines)
 
-  const body = bodyHeight(lines)
+  const body = lines.length > 0 ? bodyHeight(lines) : 20
   const leaves = xyCut(
-    lines.map((l) => ({ box: l.box, height: lineHeight(l) })),
+    [
+      ...lines.map((l) => ({ box: l.box, height: lineHeight(l) })),
+      ...regions.map((r) => ({ box: r.box, height: body }))
+    ],
     {
       bodyHeight: body,
       minColumnGap: options.minColumnGap,
@@ -125,26 +134,43 @@ export const layoutPage = (
       sideTrim: SIDE_TRIM
     }
   )
-  // Consecutive leaves of one column form a run; paragraphs never cross runs.
-  const runs: Array<{ column: Geometry.Box; lines: Array<Document.Line> }> = []
-  for (const leaf of leaves) {
+  // Consecutive leaves of one column form a run; paragraphs never cross runs or regions.
+  const runs: Array<{ column: Geometry.Box; lines: Array<Document.Line>; region?: Document.Block }> = []
+  const addLines = (column: Geometry.Box, indices: ReadonlyArray<number>) => {
+    if (indices.length === 0) return
     const merged = mergePieces(
-      leaf.indices.map((i) => lines[i]!),
+      indices.map((i) => lines[i]!),
       options.mergeGap
     )
     const last = runs[runs.length - 1]
-    if (last !== undefined && last.column === leaf.column) last.lines.push(...merged)
-    else runs.push({ column: leaf.column, lines: [...merged] })
+    if (last !== undefined && last.column === column && last.region === undefined) last.lines.push(...merged)
+    else runs.push({ column, lines: [...merged] })
+  }
+  for (const leaf of leaves) {
+    let pending: Array<number> = []
+    for (const i of leaf.indices) {
+      if (i < lines.length) pending.push(i)
+      else {
+        addLines(leaf.column, pending)
+        pending = []
+        runs.push({ column: leaf.column, lines: [], region: regions[i - lines.length]! })
+      }
+    }
+    addLines(leaf.column, pending)
   }
   const columnStarts = clusterStarts(
     runs.map((r) => r.column.x),
     body
   )
-  const blocks = runs.flatMap((run: ColumnRun) => {
-    const column = columnStarts.findIndex((x) => run.column.x < x + body)
+  const blocks = runs.flatMap((run: ColumnRun & { region?: Document.Block }) => {
+    const column = Math.max(
+      0,
+      columnStarts.findIndex((x) => run.column.x < x + body)
+    )
+    if (run.region !== undefined) return [{ ...run.region, column }]
     return splitParagraphs(run, options).map((group) => ({
       ...makeBlock(group, run.column),
-      column: Math.max(0, column)
+      column
     }))
   })
   return classifyHeadings(blocks, body, options)

@@ -1,0 +1,96 @@
+/**
+ * What the page image tells before reading order: running heads in the
+ * margins, ruled and unruled tables, figures. Their lines are taken out of
+ * the body, and tables and figures go into the XY-cut as single items so
+ * they land in reading order; list items and captions are marked after.
+ */
+import { type Document, Geometry, type Raster } from "@ocr2word/core"
+import * as BlockRoles from "../BlockRoles.ts"
+import * as Figures from "../Figures.ts"
+import * as RuledTables from "../RuledTables.ts"
+import * as UnruledTables from "../UnruledTables.ts"
+
+/** A page split into running heads, regions (tables, figures) and body lines. */
+export interface PageRegions {
+  readonly header: ReadonlyArray<Document.Block>
+  readonly footer: ReadonlyArray<Document.Block>
+  /** Table and figure blocks (figures without their PNG yet). */
+  readonly regions: ReadonlyArray<Document.Block>
+  /** The figures found, in the order of their blocks among `regions`. */
+  readonly figures: ReadonlyArray<Figures.FoundFigure>
+  /** Lines left for paragraphs. */
+  readonly lines: ReadonlyArray<Document.Line>
+}
+
+/** Split a page (upright image and its recognised lines) into heads, regions and body lines. */
+export const pageRegions = (image: Raster.Raster, input: ReadonlyArray<Document.Line>): PageRegions => {
+  const margin = BlockRoles.marginLines(input, image.height)
+  let lines = input.filter((l) => !margin.lines.includes(l))
+  const take = (used: ReadonlyArray<Document.Line>) => {
+    const set = new Set(used)
+    lines = lines.filter((l) => !set.has(l))
+  }
+  const ruled = RuledTables.find(image, lines)
+  for (const t of ruled) take(t.lines)
+  const unruled = UnruledTables.find(lines)
+  for (const t of unruled) take(t.lines)
+  const tables = [...ruled, ...unruled].map((t) => t.block)
+  const figures = Figures.find(
+    image,
+    lines,
+    tables.map((t) => t.box)
+  )
+  for (const f of figures) take(f.lines)
+  const pageMid = image.height / 2
+  return {
+    header: margin.blocks.filter((b) => b.box.y < pageMid),
+    footer: margin.blocks.filter((b) => b.box.y >= pageMid),
+    regions: [...tables, ...figures.map((f) => Figures.block(f, undefined))],
+    figures,
+    lines
+  }
+}
+
+/**
+ * Roles from the text of paragraph blocks: paragraphs starting with a list
+ * marker become list items (one per marker line, nesting from the indent),
+ * short blocks reading "Figure 2" or "表 1" become captions.
+ */
+export const markRoles = (blocks: ReadonlyArray<Document.Block>): Array<Document.Block> => {
+  const out: Array<Document.Block> = []
+  let listRun: Array<{ readonly x: number; readonly level: number }> = []
+  for (const block of blocks) {
+    if (block.kind !== "paragraph" && block.kind !== "heading") {
+      listRun = []
+      out.push(block)
+      continue
+    }
+    const items = block.kind === "paragraph" ? BlockRoles.splitListItems(block.lines) : undefined
+    if (items !== undefined) {
+      for (const lines of items) {
+        const marker = BlockRoles.listMarker(lines[0]!.text)!
+        const x = lines[0]!.box.x
+        const step = Math.max(1, (block.fontSize ?? lines[0]!.box.height) * 1.2)
+        // Deeper when indented past the previous item, back out to the level of an item at the same indent.
+        const previous = listRun[listRun.length - 1]
+        const same = [...listRun].reverse().find((p) => Math.abs(p.x - x) < step)
+        const level = same?.level ?? (previous !== undefined && x > previous.x ? Math.min(8, previous.level + 1) : 0)
+        listRun.push({ x, level })
+        out.push({
+          ...block,
+          kind: "list-item",
+          box: Geometry.unionBoxes(lines.map((l) => l.box)),
+          lines,
+          list: { format: marker.format, marker: marker.marker, number: marker.number, level }
+        })
+      }
+      continue
+    }
+    listRun = []
+    if (BlockRoles.isCaption(block.lines)) {
+      const { level: _level, ...rest } = block
+      out.push({ ...rest, kind: "caption" })
+    } else out.push(block)
+  }
+  return out
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as XyCutLayoutAnalyzer from "../src/XyCutLayoutAnalyzer.ts"
+import { fill, ink, line, page } from "./fixtures.ts"
+
+/** A page drawn by hand: header, paragraph, list, ruled table, figure with caption, page number. */
+const drawPage = () => {
+  const image = page(1000, 1400)
+  const lines = [
+    line("Annual Report 2024", 80, 30, 250, 18),
+    line("This paragraph introduces the table and the chart below it.", 80, 120, 800),
+    line("It runs over two lines of body text.", 80, 150, 500),
+    line("1. First item of the list", 80, 200, 400),
+    line("2. Second item of the list", 80, 230, 420),
+    line("Name", 110, 300, 80),
+    line("Value", 410, 300, 80),
+    line("Alpha", 110, 350, 80),
+    line("12", 410, 350, 40),
+    line("Beta", 110, 400, 80),
+    line("34", 410, 400, 40),
+    line("Figure 1: Sales by month", 300, 800, 350),
+    line("The closing paragraph follows the figure.", 80, 880, 600),
+    line("And ends here.", 80, 910, 200),
+    line("7", 495, 1340, 12, 18)
+  ]
+  for (const l of lines) ink(image, l)
+  for (const y of [285, 335, 385, 435]) fill(image, { x: 100, y, width: 602, height: 2 })
+  for (const x of [100, 400, 700]) fill(image, { x, y: 285, width: 2, height: 152 })
+  for (let i = 0; i < 5; i++)
+    fill(image, { x: 300 + i * 70, y: 520 + i * 30, width: 50, height: 250 - i * 30 }, [70, 120, 180])
+  return { image, lines }
+}
+
+describe("XyCutLayoutAnalyzer with regions", () => {
+  it.effect("puts running heads, list items, the table, the figure and its caption in reading order", () =>
+    Effect.gen(function* () {
+      const { image, lines } = drawPage()
+      const analyzer = yield* XyCutLayoutAnalyzer.make({ keepPageImage: true })
+      const result = yield* analyzer.analyze({ index: 0, image, rotation: 0, skew: 0, lines })
+      expect(result.blocks.map((b) => b.kind)).toEqual([
+        "header",
+        "paragraph",
+        "list-item",
+        "list-item",
+        "table",
+        "figure",
+        "caption",
+        "paragraph",
+        "page-number"
+      ])
+      const [, , first, second, table, figure] = result.blocks
+      expect(first!.list).toEqual({ format: "decimal", marker: "1.", number: 1, level: 0 })
+      expect(second!.list?.number).toBe(2)
+      expect(table!.cells!.map((c) => c.lines.map((l) => l.text).join(""))).toEqual([
+        "Name",
+        "Value",
+        "Alpha",
+        "12",
+        "Beta",
+        "34"
+      ])
+      expect(figure!.image).toBeInstanceOf(Uint8Array)
+      expect([...figure!.image!.slice(1, 4)].map((c) => String.fromCharCode(c)).join("")).toBe("PNG")
+      expect(figure!.box.y).toBeLessThanOrEqual(520)
+      expect(figure!.box.y + figure!.box.height).toBeGreaterThanOrEqual(770)
+      expect(result.image).toBeInstanceOf(Uint8Array)
+      // Without regions: only paragraphs and headings from the lines.
+      const plain = yield* (yield* XyCutLayoutAnalyzer.make({ regions: false })).analyze({
+        index: 0,
+        image,
+        rotation: 0,
+        skew: 0,
+        lines
+      })
+      expect(plain.blocks.some((b) => b.kind === "table" || b.kind === "figure")).toBe(false)
+      expect(plain.image).toBeUndefined()
+    })
+  )
+
+  it.effect("rejects a wrong keepPageImage", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(XyCutLayoutAnalyzer.make({ keepPageImage: "yes" as unknown as boolean }))
+      expect(error.message).toBe("Expected a boolean for keepPageImage but received yes of type string")
+    })
+  )
+})
