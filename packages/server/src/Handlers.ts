@@ -30,7 +30,8 @@ const envelope = (converted: { readonly fileUrl: string; readonly sourceUrl?: st
     )
   )
 
-export const Ocr2WordHandlers = HttpApiBuilder.group(Api.Api, "ocr2word", (handlers) =>
+export const Ocr2WordHandlers = () =>
+  HttpApiBuilder.group(Api.Api, "ocr2word", (handlers) =>
   Effect.gen(function* () {
     const demoSample = yield* sample
     return handlers
@@ -54,7 +55,8 @@ const previewLines = (document: Document.Document) =>
     }))
   }))
 
-export const PreviewHandlers = HttpApiBuilder.group(Api.Api, "preview", (handlers) =>
+export const PreviewHandlers = () =>
+  HttpApiBuilder.group(Api.Api, "preview", (handlers) =>
   Effect.gen(function* () {
     const page = yield* Effect.promise(() => fs.readFile(asset("preview.html"), "utf8"))
     return handlers
@@ -69,7 +71,8 @@ export const PreviewHandlers = HttpApiBuilder.group(Api.Api, "preview", (handler
   })
 )
 
-export const FilesHandlers = HttpApiBuilder.group(Api.Api, "files", (handlers) =>
+export const FilesHandlers = () =>
+  HttpApiBuilder.group(Api.Api, "files", (handlers) =>
   Effect.gen(function* () {
     const store = yield* DocumentStore
     return handlers.handle("download", ({ params, request }) =>
@@ -96,7 +99,8 @@ export const FilesHandlers = HttpApiBuilder.group(Api.Api, "files", (handlers) =
   })
 )
 
-export const OpsHandlers = HttpApiBuilder.group(Api.Api, "ops", (handlers) =>
+export const OpsHandlers = () =>
+  HttpApiBuilder.group(Api.Api, "ops", (handlers) =>
   Effect.gen(function* () {
     const queue = yield* OcrQueue
     const metrics = yield* Metrics
@@ -115,5 +119,9 @@ export const OpsHandlers = HttpApiBuilder.group(Api.Api, "ops", (handlers) =>
   })
 )
 
-/** All handler groups. */
-export const layer = Layer.mergeAll(Ocr2WordHandlers, PreviewHandlers, FilesHandlers, OpsHandlers)
+/**
+ * All handler groups. A function, so that every server gets its own layers:
+ * layers are memoised by identity, and two servers in one process (tests)
+ * must not share handlers built over the other's services.
+ */
+export const layer = () => Layer.mergeAll(Ocr2WordHandlers(), PreviewHandlers(), FilesHandlers(), OpsHandlers())

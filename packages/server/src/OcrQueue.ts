@@ -111,8 +111,11 @@ const makeQueue = (pool: WorkPool<Input, Output>, readyWorkers: () => number, qu
         Effect.timeoutOrElse({
           duration: options.timeoutMs,
           orElse: () =>
-            Effect.fail(new OcrError({ reason: "Timeout", message: `the conversion took longer than the limit of ${Math.round(options.timeoutMs / 1000)} s; send a smaller or simpler image, or retry later.` }))
+            Effect.fail(new OcrError({ reason: "Timeout", message: `the conversion took longer than the limit of ${options.timeoutMs >= 1000 ? `${Math.round(options.timeoutMs / 1000)} s` : `${options.timeoutMs} ms`}; send a smaller or simpler image, or retry later.` }))
         })
+      ,
+        // Request handlers may run uninterruptibly; the wait must stay interruptible for the time limit.
+        Effect.interruptible
       )
       return { ...output, waitedMs: Math.max(0, started - queued - sum(output.timings)) } satisfies OcrResult
     }),

@@ -60,7 +60,8 @@ const envelopeResponse = (status: number, error: ApiError.ApiError, headers: Rec
  * request metrics. It sees the final response of every request, handlers'
  * failures included.
  */
-const ResponseMiddleware = HttpRouter.middleware(
+const ResponseMiddleware = () =>
+  HttpRouter.middleware(
   Effect.gen(function* () {
     const settings = yield* Settings
     const metrics = yield* Metrics.Metrics
@@ -108,13 +109,14 @@ const ResponseMiddleware = HttpRouter.middleware(
 
 const RootRedirect = HttpRouter.add("GET", "/", HttpServerResponse.redirect(Api.PreviewPath, { status: 302 }))
 
-/** Routes of the API, its OpenAPI document and docs UI. */
-export const routesLayer = Layer.mergeAll(
-  HttpApiBuilder.layer(Api.Api, { openapiPath: "/openapi.json" }).pipe(Layer.provide(Handlers.layer)),
-  HttpApiScalar.layer(Api.Api, { path: "/docs" }),
-  RootRedirect,
-  ResponseMiddleware
-)
+/** Routes of the API, its OpenAPI document and docs UI (fresh layers for every server). */
+export const routesLayer = () =>
+  Layer.mergeAll(
+    HttpApiBuilder.layer(Api.Api, { openapiPath: "/openapi.json" }).pipe(Layer.provide(Handlers.layer())),
+    HttpApiScalar.layer(Api.Api, { path: "/docs" }),
+    RootRedirect,
+    ResponseMiddleware()
+  )
 
 /** The services the handlers run on, from a configuration. */
 export const services = (config: ServerConfig, options: { readonly queue?: Layer.Layer<OcrQueue.OcrQueue> } = {}) =>
@@ -130,7 +132,7 @@ export const services = (config: ServerConfig, options: { readonly queue?: Layer
       maxRedirects: config.fetchMaxRedirects,
       allowOrigins: config.fetchAllow
     }),
-    Metrics.layer,
+    Layer.effect(Metrics.Metrics, Metrics.make),
     options.queue ??
       (config.engine === "remote"
         ? remoteQueue(config)
@@ -192,7 +194,7 @@ export const layer = (
   config: ServerConfig,
   options: { readonly queue?: Layer.Layer<OcrQueue.OcrQueue>; readonly logRequests?: boolean } = {}
 ) =>
-  HttpRouter.serve(routesLayer, { disableLogger: options.logRequests !== true, disableListenLog: true }).pipe(
+  HttpRouter.serve(routesLayer(), { disableLogger: options.logRequests !== true, disableListenLog: true }).pipe(
     Layer.provideMerge(NodeHttpServer.layer(nodeServer(config), { port: config.port, host: config.host })),
     Layer.provideMerge(services(config, options))
   )

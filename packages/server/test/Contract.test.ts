@@ -57,7 +57,7 @@ const download = (url: string) =>
     return { response, bytes: new Uint8Array(await response.arrayBuffer()) }
   })
 
-layer(Env, { timeout: 300_000 })("contract examples with real OCR", (it) => {
+layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples with real OCR", (it) => {
   it.effect(
     "curl form-urlencoded with imageurl (the seed's example, host changed) -> .docx with the image's text",
     () =>

@@ -80,7 +80,7 @@ const assertFailure = (reply: Reply, status: number, code: number | undefined, w
   assert.notMatch(body.DataStatus.StatusDescription, /\bat .*\.ts:\d+/)
 }
 
-layer(Env, { timeout: 60_000 })("contract errors", (it) => {
+layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (it) => {
   const endpoint = (s: TestServer.TestServer["Service"], key?: string) =>
     `${s.url}/imagerecognition/ocr2word${key === undefined ? "" : `?appkey=${encodeURIComponent(key)}`}`
 

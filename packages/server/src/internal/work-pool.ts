@@ -54,22 +54,30 @@ export class WorkPool<I, O> {
     return Math.max(1, Math.ceil(((this.waiting + 1) * this.averageMs) / 1000 / Math.max(1, this.size)))
   }
 
-  /** Run `input`; `signal` withdraws it from the line (a running job finishes on its own). */
+  /**
+   * Run `input`. `signal` withdraws it from the line, or abandons it while it
+   * runs (the executor finishes it on its own; its result is dropped).
+   */
   run(input: I, signal?: AbortSignal): Promise<O> {
     const executor = this.idle.pop()
-    if (executor !== undefined) return this.start(executor, input)
+    if (executor !== undefined) return abandonable(this.start(executor, input), signal)
     if (this.waiting >= this.maxWaiting) return Promise.reject(new PoolFull(this.waiting))
     return new Promise<O>((resolve, reject) => {
       const entry: Waiting<I, O> = { input, resolve, reject, cancelled: false }
       this.line.push(entry)
-      signal?.addEventListener("abort", () => {
-        if (!entry.cancelled) {
-          entry.cancelled = true
-          const i = this.line.indexOf(entry)
-          if (i >= 0) this.line.splice(i, 1)
+      signal?.addEventListener(
+        "abort",
+        () => {
+          // Waiting: leave the line. Running: abandon it (settling twice is a no-op).
+          if (!entry.cancelled) {
+            entry.cancelled = true
+            const i = this.line.indexOf(entry)
+            if (i >= 0) this.line.splice(i, 1)
+          }
           reject(signal.reason)
-        }
-      })
+        },
+        { once: true }
+      )
     })
   }
 
@@ -105,3 +113,11 @@ export class WorkPool<I, O> {
     this.start(executor, entry.input).then(entry.resolve, entry.reject)
   }
 }
+
+const abandonable = <O>(promise: Promise<O>, signal: AbortSignal | undefined): Promise<O> =>
+  signal === undefined
+    ? promise
+    : new Promise<O>((resolve, reject) => {
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true })
+        promise.then(resolve, reject)
+      })
