@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+export * as ApiClient from "./ApiClient.ts"
 export * as ClientError from "./ClientError.ts"
 export * as Ocr2WordClient from "./Ocr2WordClient.ts"
 export * as FaultServer from "./FaultServer.ts"

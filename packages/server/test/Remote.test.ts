@@ -6,10 +6,12 @@
  */
 import { readFileSync } from "node:fs"
 import { assert, describe, layer } from "@effect/vitest"
-import { FaultServer, Ocr2WordClient } from "@ocr2word/client"
+import { ApiClient, FaultServer, Ocr2WordClient } from "@ocr2word/client"
 import { Document } from "@ocr2word/core"
+import { ApiError } from "@ocr2word/http-api"
 import { DocxReader } from "@ocr2word/remote"
 import { Context, Effect, Layer } from "effect"
+import { FetchHttpClient } from "effect/http"
 import * as TestServer from "./fixtures/test-server.ts"
 
 const image = new Uint8Array(readFileSync(new URL("../../../datasets/real-dev/images/tjs_testocr.png", import.meta.url)))
@@ -58,6 +60,26 @@ layer(Env, { timeout: 300_000 })("the client and the remote backend against our 
       const byBase64 = yield* client.convert({ imageBase64: `data:image/png;base64,${Buffer.from(image).toString("base64")}` })
       assert.strictEqual(byBase64.attempts, 1)
     }).pipe(Effect.scoped)
+  )
+
+  it.effect("the client generated from the API definition reads probes, conversions and files", () =>
+    Effect.gen(function* () {
+      const { a } = yield* Servers
+      const api = yield* ApiClient.make(a.url)
+      assert.deepStrictEqual(yield* api.healthz(), { status: "ok" })
+      const converted = yield* api.convert({
+        query: { appkey: a.key },
+        payload: { imagebase64: Buffer.from(image).toString("base64") }
+      })
+      assert.strictEqual(converted.DataStatus.StatusCode, 100)
+      const file = converted.Data.ResultWordFileUrl.split("/files/")[1]!
+      const docx = yield* api.files.download({ params: { file } })
+      assert.include(yield* textOf(docx), "quick brown dog")
+      // Failures decode by status into the definition's classes.
+      const refused = yield* Effect.flip(api.convert({ query: { appkey: "nope" }, payload: { imagebase64: "aGk=" } }))
+      assert.instanceOf(refused, ApiError.InvalidAppKey)
+      assert.strictEqual((refused as ApiError.InvalidAppKey).DataStatus.StatusCode, 104)
+    }).pipe(Effect.provide(FetchHttpClient.layer))
   )
 
   it.effect("maps our server's refusals to the client's errors", () =>
