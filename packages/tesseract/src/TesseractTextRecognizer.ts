@@ -77,9 +77,11 @@ export const lineOfPage = (
       }
     }
   })
-  const confidence =
-    words.reduce((sum, word) => sum + clamp01(word.confidence / 100) * word.text.length, 0) /
-    Math.max(1, words.reduce((sum, word) => sum + word.text.length, 0))
+  // The mean of the characters' confidences: Tesseract's word confidences
+  // fall to near 0 around a single doubtful character, dropping whole lines
+  // that are mostly right.
+  const letters = chars.filter((c) => c.text !== " ")
+  const confidence = letters.reduce((sum, c) => sum + c.confidence, 0) / Math.max(1, letters.length)
   return { text: chars.map((c) => c.text).join(""), confidence, chars }
 }
 

@@ -20,6 +20,7 @@ import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import * as zlib from "node:zlib"
 import { StageError } from "@ocr2word/core"
 import { Context, Effect, Layer, Schema } from "effect"
 import type Tesseract from "tesseract.js"
@@ -150,6 +151,44 @@ const findData = Effect.fn("TesseractWorkers.findData")(function* (language: str
   )
 })
 
+const invalidData = (language: string, file: string, why: string) =>
+  new StageError.ModelLoadError({
+    reason: "Invalid",
+    message:
+      `The Tesseract language data ${file} for '${language}' is not a .traineddata model (${why}). Possible fixes:\n` +
+      (file.includes("@tesseract.js-data")
+        ? `- Reinstall the data package: npm install @tesseract.js-data/${language}\n`
+        : `- Replace it with ${language}.traineddata(.gz) from tessdata_best_int or tesseract.js-data\n`) +
+      "- Check that the download or copy was not cut short"
+  })
+
+/**
+ * Check a data file's table of contents (a count of components, then their
+ * offsets) before a worker sees it: tesseract.js never settles a worker
+ * whose data fails to initialise, and then throws from its message handler.
+ */
+const checkData = Effect.fn("TesseractWorkers.checkData")(function* (language: string, file: string) {
+  const bytes = yield* Effect.tryPromise({
+    try: async () => {
+      const raw = await fs.readFile(file)
+      return raw[0] === 0x1f && raw[1] === 0x8b ? zlib.gunzipSync(raw) : raw
+    },
+    catch: (cause) => invalidData(language, file, (cause as Error)?.message ?? String(cause))
+  })
+  if (bytes.length < 12) return yield* invalidData(language, file, `only ${bytes.length} bytes`)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const count = view.getInt32(0, true)
+  if (count < 1 || count > 256 || 4 + 8 * count > bytes.length) {
+    return yield* invalidData(language, file, "no table of components at its start")
+  }
+  for (let i = 0; i < count; i++) {
+    const offset = Number(view.getBigInt64(4 + 8 * i, true))
+    if (offset !== -1 && (offset < 4 + 8 * count || offset > bytes.length)) {
+      return yield* invalidData(language, file, `component ${i} lies outside the file`)
+    }
+  }
+})
+
 const unwritable = (folder: string, cause: unknown) =>
   new StageError.ModelLoadError({
     reason: "NotFound",
@@ -264,13 +303,21 @@ export const make = Effect.fn("TesseractWorkers.make")(function* (options: Optio
   const cachePath = options.cachePath ?? defaultOptions.cachePath
   const timeout = options.startTimeout ?? defaultOptions.startTimeout
   const sources: Array<readonly [string, string]> = []
-  for (const language of languages) sources.push([language, yield* findData(language, options.langPath)])
+  for (const language of languages) {
+    const file = yield* findData(language, options.langPath)
+    yield* checkData(language, file)
+    sources.push([language, file])
+  }
   const folder = yield* stageData(sources, cachePath)
   const tesseract = yield* loadTesseract
   const scheduler = yield* Effect.acquireRelease(
-    Effect.sync(() => ({ scheduler: tesseract.createScheduler(), workers: [] as Array<Tesseract.Worker> })),
+    Effect.sync(() => ({ scheduler: tesseract.createScheduler(), workers: [] as Array<Tesseract.Worker>, closed: false })),
     // The scheduler's own terminate does not wait for its workers.
-    ({ workers }) => Effect.promise(() => Promise.allSettled(workers.map((worker) => worker.terminate())))
+    (pool) =>
+      Effect.promise(() => {
+        pool.closed = true
+        return Promise.allSettled(pool.workers.map((worker) => worker.terminate()))
+      })
   )
   const workers = yield* Effect.forEach(
     Array.from({ length: size }, (_, i) => i),
@@ -286,6 +333,8 @@ export const make = Effect.fn("TesseractWorkers.make")(function* (options: Optio
   const recognize = (png: Uint8Array, parameters: Parameters, output: Output) =>
     Effect.tryPromise({
       try: async () => {
+        // tesseract.js would queue the job forever on terminated workers.
+        if (scheduler.closed) throw new Error("The Tesseract workers were stopped: their layer's scope is closed")
         const image = Buffer.from(png.buffer, png.byteOffset, png.byteLength)
         const result = await scheduler.scheduler.addJob(
           "recognize",
