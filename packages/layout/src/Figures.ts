@@ -59,11 +59,15 @@ export const find = (
   const gh = Math.ceil(height / cell)
   const counts = new Uint32Array(gw * gh)
   const rgb = image.channels === 3 ? image.data : undefined
+  // Ink is the smaller Otsu class: dark on light paper, light on a dark screen.
+  let dark = 0
+  for (let i = 0; i < gray.data.length; i++) if (gray.data[i]! <= t) dark++
+  const darkInk = dark * 2 <= gray.data.length
   for (let y = 0; y < height; y++) {
     const gy = Math.floor(y / cell) * gw
     for (let x = 0; x < width; x++) {
       const i = y * width + x
-      let ink = gray.data[i]! <= t
+      let ink = gray.data[i]! <= t === darkInk
       if (!ink && rgb !== undefined) {
         const r = rgb[i * 3]!
         const g = rgb[i * 3 + 1]!
@@ -118,17 +122,24 @@ export const find = (
         density >= 0.08
     )
     .map(({ box }) => box)
-  // Labels just outside the drawn part (axis ticks, legends) belong to the figure; captions do not.
+  // Labels in or just outside the drawn part (axis ticks, legends: smaller than the body text)
+  // belong to the figure; captions and body-size text stay text.
   const grow = lineHeight
+  const labelHeight = lineHeight * 0.9
   return regions
-    .map((box) => {
+    .flatMap((box) => {
       const near = { x: box.x - grow, y: box.y - grow, width: box.width + 2 * grow, height: box.height + 2 * grow }
-      const inside = lines.filter(
+      const over = lines.filter((l) => share(l.box, near) >= 0.6)
+      const labels = over.filter(
         (l) =>
-          share(l.box, box) >= 0.6 ||
-          (share(l.box, near) >= 0.9 && l.box.width <= box.width * 0.6 && !CAPTION_START.test(l.text))
+          Math.min(l.box.width, l.box.height) <= labelHeight &&
+          !CAPTION_START.test(l.text) &&
+          (share(l.box, box) >= 0.6 || (share(l.box, near) >= 0.9 && l.box.width <= box.width * 0.6))
       )
-      return { box: Geometry.unionBoxes([box, ...inside.map((l) => l.box)]), lines: inside }
+      // A coloured panel behind large text is a text block with a background, not a figure.
+      const text = over.filter((l) => !labels.includes(l)).reduce((s, l) => s + l.box.width * l.box.height, 0)
+      if (text > box.width * box.height * 0.2) return []
+      return [{ box: Geometry.unionBoxes([box, ...labels.map((l) => l.box)]), lines: labels }]
     })
     .sort((a, b) => a.box.y - b.box.y || a.box.x - b.box.x)
 }

@@ -12,7 +12,16 @@
  * @since 0.1.0
  */
 import type { Document, Geometry, Raster } from "@ocr2word/core"
-import { binarize, type Component, components, horizontalRuns, median, verticalRuns } from "./internal/binary-image.ts"
+import {
+  binarize,
+  type Component,
+  components,
+  horizontalRuns,
+  type Mask,
+  median,
+  rowShare,
+  transpose
+} from "./internal/binary-image.ts"
 import { fillCells, type GridCell, tableBlock } from "./internal/table-cells.ts"
 
 /** A table found on the page and the lines it took. */
@@ -156,12 +165,16 @@ export const find = (image: Raster.Raster, lines: ReadonlyArray<Document.Line>):
   const minH = Math.max(20, Math.round(lineHeight * 3), Math.round(image.width * 0.03))
   const minV = Math.max(15, Math.round(lineHeight * 1.5))
   const maxThickness = Math.max(4, lineHeight * 0.5)
+  // A rule has paper on both sides; the edge of a dark or coloured area has ink on one.
+  const inkT = transpose(ink)
+  const isolated = (mask: Mask, c: Component) =>
+    rowShare(mask, c.y0 - 3, c.x0, c.x1) < 0.35 && rowShare(mask, c.y1 + 2, c.x0, c.x1) < 0.35
   const horizontal = components(horizontalRuns(ink, minH))
-    .filter((c) => c.y1 - c.y0 <= maxThickness)
+    .filter((c) => c.y1 - c.y0 <= maxThickness && isolated(ink, c))
     .map(toSegment)
-  const vertical = components(verticalRuns(ink, minV))
-    .filter((c) => c.x1 - c.x0 <= maxThickness)
-    .map(toSegment)
+  const vertical = components(horizontalRuns(inkT, minV))
+    .filter((c) => c.y1 - c.y0 <= maxThickness && isolated(inkT, c))
+    .map((c) => ({ x0: c.y0, y0: c.x0, x1: c.y1, y1: c.x1 }))
   if (horizontal.length < 2 || vertical.length < 2) return []
   const tolerance = Math.max(4, Math.round(lineHeight * 0.3))
   // Group rules that cross or touch each other.

@@ -10,7 +10,7 @@ describe("Figures", () => {
     for (let i = 0; i < 6; i++)
       fill(image, { x: 100 + i * 50, y: 200 + i * 20, width: 35, height: 200 - i * 20 }, [60, 90, 160])
     fill(image, { x: 90, y: 400, width: 320, height: 3 })
-    const label = line("2024", 200, 410, 50)
+    const label = line("2024", 200, 408, 40, 14)
     // A stamp: a light red ring, no dark ink at all.
     fill(image, { x: 550, y: 550, width: 150, height: 150 }, [235, 120, 120])
     fill(image, { x: 565, y: 565, width: 120, height: 120 }, [255, 255, 255])

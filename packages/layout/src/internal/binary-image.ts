@@ -40,13 +40,33 @@ export const otsuThreshold = (gray: Uint8Array): number => {
   return threshold
 }
 
-/** Ink mask: 1 where the grey value is at or below Otsu's threshold (dark on light pages). */
+/**
+ * Ink mask: 1 for the smaller of Otsu's two classes, so light text on a dark
+ * background (screenshots in dark mode) is ink too.
+ */
 export const binarize = (image: Raster.Raster): Mask => {
   const gray = Raster.toGray(image)
   const t = otsuThreshold(gray.data)
   const data = new Uint8Array(gray.data.length)
-  for (let i = 0; i < data.length; i++) data[i] = gray.data[i]! <= t ? 1 : 0
+  let dark = 0
+  for (let i = 0; i < data.length; i++) {
+    const ink = gray.data[i]! <= t ? 1 : 0
+    data[i] = ink
+    dark += ink
+  }
+  if (dark * 2 > data.length) for (let i = 0; i < data.length; i++) data[i] = 1 - data[i]!
   return { width: gray.width, height: gray.height, data }
+}
+
+/** Share of mask pixels set on row `y` from `x0` to `x1` (clamped; 0 outside the mask). */
+export const rowShare = (mask: Mask, y: number, x0: number, x1: number): number => {
+  if (y < 0 || y >= mask.height) return 0
+  const a = Math.max(0, Math.floor(x0))
+  const b = Math.min(mask.width, Math.ceil(x1))
+  if (b <= a) return 0
+  let n = 0
+  for (let x = a; x < b; x++) n += mask.data[y * mask.width + x]!
+  return n / (b - a)
 }
 
 /**
