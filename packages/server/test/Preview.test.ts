@@ -50,8 +50,9 @@ layer(TestServer.layer(), { timeout: 300_000, excludeTestServices: true })("prev
           const status = await page.textContent("#status")
           // Something was drawn: the canvas has the page size and non-white blue-ish overlay pixels.
           const drawn = await page.evaluate(() => {
-            const canvas = document.getElementById("canvas") as HTMLCanvasElement
-            const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data
+            // Runs in the page: the DOM types are not part of this Node project.
+            const canvas = (globalThis as any).document.getElementById("canvas")
+            const data: Uint8ClampedArray = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data
             let overlay = 0
             for (let i = 0; i < data.length; i += 4) if (data[i + 2]! > 150 && data[i]! < 120) overlay++
             return { width: canvas.width, height: canvas.height, overlay }
