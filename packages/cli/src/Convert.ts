@@ -133,7 +133,12 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
           }).pipe(Effect.withSpan("Convert.file", { attributes: { input: job.input } }))
         )
         if (Exit.isSuccess(exit)) yield* progress.converted(job.input, job.output, Date.now() - started)
-        else yield* fail(job.input, messageOf(exit.cause))
+        else {
+          // Decoders name the source themselves; the report already starts with the input's path.
+          const message = messageOf(exit.cause)
+          const named = `${path.basename(job.input)}: `
+          yield* fail(job.input, message.startsWith(named) ? message.slice(named.length) : message)
+        }
       }
     })
     yield* convertAll.pipe(
