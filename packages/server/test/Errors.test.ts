@@ -5,7 +5,10 @@
  * Also the SSRF refusals of imageurl.
  */
 import { assert, describe, layer } from "@effect/vitest"
+import { Api, ApiError } from "@ocr2word/http-api"
 import { Context, Effect, Layer } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { HttpApiClient } from "effect/http-api"
 import * as TestServer from "./fixtures/test-server.ts"
 
 class Upstream extends Context.Service<Upstream, { readonly origin: string; readonly port: number }>()("test/Upstream") {}
@@ -211,6 +214,19 @@ layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (i
       const reply = yield* call(endpoint(s, s.key), form({ imageurl: `${(yield* Upstream).origin}/broken` }))
       assertFailure(reply, 502, 110, /HTTP 500/)
     }))
+
+  it.effect("the typed client generated from the API definition decodes the envelope failures", () =>
+    Effect.gen(function* () {
+      const s = yield* TestServer.TestServer
+      const client = yield* HttpApiClient.make(Api.Api, { baseUrl: s.url })
+      const unknownKey = yield* client.convert({ query: { appkey: "o2w_wrong" }, payload: { imageurl: "https://example.com/a.png" } }).pipe(Effect.flip)
+      assert.instanceOf(unknownKey, ApiError.InvalidAppKey)
+      assert.strictEqual((unknownKey as ApiError.InvalidAppKey).DataStatus.StatusCode, 104)
+      const both = yield* client.convert({ query: { appkey: s.key }, payload: { imageurl: "https://example.com/a.png", imagebase64: "AAAA" } }).pipe(Effect.flip)
+      assert.instanceOf(both, ApiError.InvalidParameter)
+      assert.match((both as ApiError.InvalidParameter).DataStatus.StatusDescription, /exactly one/)
+      assert.deepStrictEqual(yield* client.healthz(), { status: "ok" })
+    }).pipe(Effect.provide(FetchHttpClient.layer)))
 
   describe("SSRF: imageurl never reaches private addresses", () => {
     const refused = (target: (origin: string, port: number) => string) =>
