@@ -4,7 +4,7 @@
  *   npm run eval -- datasets/real-dev [--only id,id] [--engine paddle]
  *
  * Reads `<set>/manifest.jsonl`, runs every image through the pipeline
- * (SharpImageSource -> ImagePreprocessor -> Paddle -> layout) and prints per
+ * (SharpImageSource -> ImagePreprocessor -> Paddle -> XyCutLayoutAnalyzer) and prints per
  * image the CER (NFKC, white space dropped), the strict CER (white space
  * dropped only: punctuation width counts), the order-free bag-of-characters
  * F1 and the time; then micro-averaged totals over the `exact` items, with and
@@ -15,11 +15,11 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
-import { Document, Pipeline, Preprocessor } from "@ocr2word/core"
+import { Document, Pipeline } from "@ocr2word/core"
 import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
+import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { Paddle } from "@ocr2word/paddle"
 import { Effect, Layer } from "effect"
-import * as LineOrderLayout from "./internal/line-order-layout.ts"
 import { Metrics } from "@ocr2word/benchmarks"
 
 interface Item {
@@ -53,9 +53,9 @@ const pipelineLayer = Pipeline.layer().pipe(
   Layer.provide(
     Layer.mergeAll(
       SharpImageSource.layer,
-      ImagePreprocessor.layer ?? Preprocessor.Preprocessor.identity,
+      ImagePreprocessor.layer,
       Paddle.layer,
-      LineOrderLayout.layer
+      XyCutLayoutAnalyzer.layer
     )
   )
 )

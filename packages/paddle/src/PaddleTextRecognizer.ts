@@ -30,7 +30,7 @@ export type Options = typeof Options.Type
 
 const expected = { batchSize: "an integer between 1 and 64", margin: "a number between 0 and 1" } as const
 
-export const defaultOptions: Required<Options> = { batchSize: 6, margin: Number(process.env.REC_MARGIN ?? 0.15) }
+export const defaultOptions: Required<Options> = { batchSize: 6, margin: 0.15 }
 
 /** Character positions in the padded crop, as positions in the crop itself. */
 const withoutMargin = (
