@@ -4,11 +4,12 @@
  * .docx text, real-dev ground truth and the dataset's CER.
  */
 import { execFile } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { unzipSync } from "fflate"
+import { onTestFinished } from "vitest"
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url))
 
@@ -32,7 +33,12 @@ export const image = (id: string): string => join(repoRoot, "datasets/real-dev",
 /** Ground truth of a real-dev image. */
 export const groundTruth = (id: string): string => entry(id).text
 
-export const tempDir = (): string => mkdtempSync(join(tmpdir(), "ocr2word-e2e-"))
+/** A fresh directory, removed when the current test finishes. */
+export const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), "ocr2word-e2e-"))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
 
 export interface CliResult {
   readonly code: number
