@@ -15,12 +15,12 @@
  */
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { Metrics } from "@ocr2word/benchmarks"
 import { Document, Pipeline } from "@ocr2word/core"
 import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
 import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { Paddle } from "@ocr2word/paddle"
 import { Effect, Layer } from "effect"
-import { Metrics } from "@ocr2word/benchmarks"
 
 interface Item {
   readonly id: string
@@ -39,7 +39,9 @@ const showText = args.includes("--text")
 
 const manifestPath = path.join(setDir, "manifest.jsonl")
 if (!fs.existsSync(manifestPath)) {
-  process.stderr.write(`No manifest at ${manifestPath}: give the folder of a dataset, e.g. npm run eval -- datasets/real-dev\n`)
+  process.stderr.write(
+    `No manifest at ${manifestPath}: give the folder of a dataset, e.g. npm run eval -- datasets/real-dev\n`
+  )
   process.exit(2)
 }
 const items: ReadonlyArray<Item> = fs
@@ -51,12 +53,7 @@ const items: ReadonlyArray<Item> = fs
 
 const pipelineLayer = Pipeline.layer().pipe(
   Layer.provide(
-    Layer.mergeAll(
-      SharpImageSource.layer,
-      ImagePreprocessor.layer,
-      Paddle.layer,
-      XyCutLayoutAnalyzer.layer
-    )
+    Layer.mergeAll(SharpImageSource.layer, ImagePreprocessor.layer, Paddle.layer, XyCutLayoutAnalyzer.layer)
   )
 )
 
@@ -102,7 +99,9 @@ const program = Effect.gen(function* () {
   process.stdout.write(line("exact items without tess_unlv_*", withoutScans))
   if (partial.length > 0) {
     const recall = partial.reduce((s, r) => s + r.recall, 0) / partial.length
-    process.stdout.write(`${"partial items".padEnd(40)} mean character recall ${pct(recall)}  (${partial.length} items)\n`)
+    process.stdout.write(
+      `${"partial items".padEnd(40)} mean character recall ${pct(recall)}  (${partial.length} items)\n`
+    )
   }
   const total = rows.reduce((s, r) => s + r.ms, 0)
   process.stdout.write(

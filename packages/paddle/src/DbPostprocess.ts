@@ -58,7 +58,11 @@ export const defaultOptions: Options = {
  * rightmost pixel centre of every row, which is all a convex hull needs.
  * Regions come out in raster order of their first pixel.
  */
-export const regions = (mask: Uint8Array, width: number, height: number): ReadonlyArray<ReadonlyArray<Geometry.Point>> => {
+export const regions = (
+  mask: Uint8Array,
+  width: number,
+  height: number
+): ReadonlyArray<ReadonlyArray<Geometry.Point>> => {
   const label = new Int32Array(width * height)
   const out: Array<Array<Geometry.Point>> = []
   const stack: Array<number> = []

@@ -133,7 +133,13 @@ const readFile = (key: keyof typeof what, file: string, isDefault: boolean) =>
           })
   })
 
-const openSession = (ort: Ort, key: "detModel" | "recModel" | "clsModel", file: string, isDefault: boolean, threads: number) =>
+const openSession = (
+  ort: Ort,
+  key: "detModel" | "recModel" | "clsModel",
+  file: string,
+  isDefault: boolean,
+  threads: number
+) =>
   Effect.acquireRelease(
     Effect.flatMap(readFile(key, file, isDefault), (bytes) =>
       Effect.tryPromise({
@@ -166,7 +172,10 @@ const outputClasses = (session: InferenceSession): number | undefined => {
 /** Load the models named by `options` (defaults for the rest). */
 export const make = Effect.fn("PaddleModels.make")(function* (options: Options = {}) {
   const defaults = defaultPaths()
-  const file = (key: keyof typeof what) => ({ path: options[key] ?? defaults[key], isDefault: options[key] === undefined })
+  const file = (key: keyof typeof what) => ({
+    path: options[key] ?? defaults[key],
+    isDefault: options[key] === undefined
+  })
   const threads = options.threads ?? defaultThreads()
   const ort = yield* loadRuntime
   const det = file("detModel")

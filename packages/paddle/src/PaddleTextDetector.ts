@@ -14,8 +14,8 @@ import { Effect, Layer, Schema } from "effect"
 import * as DbPostprocess from "./DbPostprocess.ts"
 import { detectionInput } from "./internal/model-input.ts"
 import { decodeOptions } from "./internal/options.ts"
-import type { PaddleOptionsError } from "./PaddleOptionsError.ts"
 import { PaddleModels } from "./PaddleModels.ts"
+import type { PaddleOptionsError } from "./PaddleOptionsError.ts"
 
 /** Options of the detector. */
 export const Options = Schema.Struct({
@@ -89,7 +89,10 @@ export const make = Effect.fn("PaddleTextDetector.make")(function* (options: Opt
       y: Math.min(image.height, Math.max(0, p.y / input.scaleY - pad))
     })
     return found
-      .map((b) => ({ polygon: b.polygon.map(toPage) as unknown as TextDetector.DetectedText["polygon"], score: b.score }))
+      .map((b) => ({
+        polygon: b.polygon.map(toPage) as unknown as TextDetector.DetectedText["polygon"],
+        score: b.score
+      }))
       .filter((b) => {
         const [tl, tr, , bl] = b.polygon
         // As PaddleOCR's filter_tag_det_res: boxes thinner than 4 px hold no readable text.
@@ -107,7 +110,5 @@ export const layer: Layer.Layer<TextDetector.TextDetector, never, PaddleModels> 
 )
 
 /** The detector with the given options. */
-export const layerWith = (
-  options: Options
-): Layer.Layer<TextDetector.TextDetector, PaddleOptionsError, PaddleModels> =>
+export const layerWith = (options: Options): Layer.Layer<TextDetector.TextDetector, PaddleOptionsError, PaddleModels> =>
   Layer.effect(TextDetector.TextDetector, Effect.flatMap(decodeOptions(Options, expected, options), make))

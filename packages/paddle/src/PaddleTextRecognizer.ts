@@ -13,8 +13,8 @@ import * as CtcDecode from "./CtcDecode.ts"
 import { withMargin } from "./internal/crop-margin.ts"
 import { lineBatch, scaledWidth } from "./internal/model-input.ts"
 import { decodeOptions } from "./internal/options.ts"
-import type { PaddleOptionsError } from "./PaddleOptionsError.ts"
 import { PaddleModels } from "./PaddleModels.ts"
+import type { PaddleOptionsError } from "./PaddleOptionsError.ts"
 
 const HEIGHT = 48
 const MIN_WIDTH = 320

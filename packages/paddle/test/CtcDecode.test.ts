@@ -35,7 +35,9 @@ describe("CtcDecode.labelsFromDictionary", () => {
 })
 
 describe("CtcDecode.decode", () => {
-  const labels = CtcDecode.labelsFromDictionary(["R", "e", "v", "n", "u", "$", "3", ".", "2", "B", "你", "好"].join("\n"))
+  const labels = CtcDecode.labelsFromDictionary(
+    ["R", "e", "v", "n", "u", "$", "3", ".", "2", "B", "你", "好"].join("\n")
+  )
   const index = (ch: string) => labels.characters.indexOf(ch)
   const classes = labels.characters.length
   const seq = (text: string) => [...text].flatMap((ch) => [index(ch), 0])
@@ -60,7 +62,19 @@ describe("CtcDecode.decode", () => {
   })
 
   it("drops leading, trailing and repeated spaces", () => {
-    const sequence = [labels.characters.length - 1, 0, index("R"), 0, classes - 1, 0, classes - 1, 0, index("e"), 0, classes - 1]
+    const sequence = [
+      labels.characters.length - 1,
+      0,
+      index("R"),
+      0,
+      classes - 1,
+      0,
+      classes - 1,
+      0,
+      index("e"),
+      0,
+      classes - 1
+    ]
     expect(CtcDecode.decode(labels, steps(classes, sequence), sequence.length, classes).text).toBe("R e")
   })
 

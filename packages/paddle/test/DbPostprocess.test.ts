@@ -32,7 +32,10 @@ describe("min-area rectangle", () => {
   it("fits a rotated rectangle exactly", () => {
     // A 10 x 2 rectangle turned by 30 degrees.
     const a = Math.PI / 6
-    const at = (u: number, v: number) => ({ x: 50 + u * Math.cos(a) - v * Math.sin(a), y: 50 + u * Math.sin(a) + v * Math.cos(a) })
+    const at = (u: number, v: number) => ({
+      x: 50 + u * Math.cos(a) - v * Math.sin(a),
+      y: 50 + u * Math.sin(a) + v * Math.cos(a)
+    })
     const rect = minAreaRect([at(0, 0), at(10, 0), at(10, 2), at(0, 2), at(5, 1)])
     expect(Math.max(rect.width, rect.height)).toBeCloseTo(10)
     expect(Math.min(rect.width, rect.height)).toBeCloseTo(2)

@@ -1,8 +1,8 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { describe, expect, it, layer } from "@effect/vitest"
 import { ImageSource, Raster, TextClassifier, TextCrop, TextDetector, TextRecognizer } from "@ocr2word/core"
 import { SharpImageSource } from "@ocr2word/image"
-import { describe, expect, it, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import sharp from "sharp"
 import * as Paddle from "../src/Paddle.ts"
@@ -26,7 +26,8 @@ const distance = (a: string, b: string): number => {
   let prev = Array.from({ length: y.length + 1 }, (_, j) => j)
   for (let i = 1; i <= x.length; i++) {
     const cur = [i]
-    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1))
+    for (let j = 1; j <= y.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1))
     prev = cur
   }
   return prev[y.length]!
@@ -42,7 +43,9 @@ const read = (image: Raster.Raster) =>
     const found = [...(yield* detector.detect(image))].sort((a, b) => a.polygon[0].y - b.polygon[0].y)
     const crops = found.map((d) => TextCrop.cropLine(image, d.polygon))
     const angles = yield* classifier.classify(crops)
-    const upright = crops.map((c, i) => (angles[i]!.angle === 180 && angles[i]!.confidence >= 0.9 ? Raster.rotate(c, 180) : c))
+    const upright = crops.map((c, i) =>
+      angles[i]!.angle === 180 && angles[i]!.confidence >= 0.9 ? Raster.rotate(c, 180) : c
+    )
     const texts = yield* recognizer.recognize(upright)
     return { found, texts, lines: texts.map((t) => t.text) }
   })
@@ -59,7 +62,11 @@ const load = (id: string) =>
 const rendered = (text: string, size: number) =>
   Effect.promise(async () => {
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size * text.length + 8}" height="${size * 2}"><rect width="100%" height="100%" fill="white"/><text x="4" y="${size * 1.4}" font-family="Noto Sans CJK SC" font-size="${size}" fill="black">${text}</text></svg>`
-    const { data, info } = await sharp(Buffer.from(svg)).trim({ threshold: 40 }).removeAlpha().raw().toBuffer({ resolveWithObject: true })
+    const { data, info } = await sharp(Buffer.from(svg))
+      .trim({ threshold: 40 })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true })
     return { width: info.width, height: info.height, channels: 3 as const, data: new Uint8Array(data) }
   })
 

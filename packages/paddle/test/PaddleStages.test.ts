@@ -1,5 +1,5 @@
-import { Raster, StageError } from "@ocr2word/core"
 import { describe, expect, it } from "@effect/vitest"
+import { Raster, StageError } from "@ocr2word/core"
 import { Effect, Layer } from "effect"
 import { borderColour, withMargin } from "../src/internal/crop-margin.ts"
 import { detectionSize, lineBatch } from "../src/internal/model-input.ts"

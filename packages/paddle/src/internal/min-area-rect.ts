@@ -101,7 +101,9 @@ export const orderClockwise = (corners: ReadonlyArray<Point>): Quad => {
 }
 
 /** Area (shoelace) and perimeter of a closed polygon. */
-export const areaAndPerimeter = (polygon: ReadonlyArray<Point>): { readonly area: number; readonly perimeter: number } => {
+export const areaAndPerimeter = (
+  polygon: ReadonlyArray<Point>
+): { readonly area: number; readonly perimeter: number } => {
   let twice = 0
   let perimeter = 0
   for (let i = 0; i < polygon.length; i++) {
