@@ -23,6 +23,7 @@ import {
   transpose
 } from "./internal/binary-image.ts"
 import { fillCells, type GridCell, tableBlock } from "./internal/table-cells.ts"
+import * as UnruledTables from "./UnruledTables.ts"
 
 /** A table found on the page and the lines it took. */
 export interface FoundTable {
@@ -175,7 +176,7 @@ export const find = (image: Raster.Raster, lines: ReadonlyArray<Document.Line>):
   const vertical = components(horizontalRuns(inkT, minV))
     .filter((c) => c.y1 - c.y0 <= maxThickness && isolated(inkT, c))
     .map((c) => ({ x0: c.y0, y0: c.x0, x1: c.y1, y1: c.x1 }))
-  if (horizontal.length < 2 || vertical.length < 2) return []
+  if (horizontal.length < 2) return []
   const tolerance = Math.max(4, Math.round(lineHeight * 0.3))
   // Group rules that cross or touch each other.
   const all = [...horizontal.map((s) => ({ s, h: true })), ...vertical.map((s) => ({ s, h: false }))]
@@ -220,5 +221,70 @@ export const find = (image: Raster.Raster, lines: ReadonlyArray<Document.Line>):
     if (withText < Math.max(2, Math.ceil(filled.length * 0.3))) continue
     found.push({ block: tableBlock(filled, box), lines: taken })
   }
+  // Rules crossed by no vertical rule (frames of pictures and grids were dealt with above).
+  const crossed = new Set(
+    all.flatMap((item, i) => (item.h && groups.get(find_(parent, i))!.some((g) => !g.h) ? [item.s] : []))
+  )
+  found.push(
+    ...ruledRows(
+      horizontal.filter((h) => !crossed.has(h)),
+      lines,
+      found,
+      lineHeight,
+      tolerance
+    )
+  )
   return found.sort((a, b) => a.block.box.y - b.block.box.y)
+}
+
+/**
+ * Tables ruled between rows only (three-line "booktabs" tables): two or more
+ * horizontal rules of the same extent stacked a few rows apart, with text
+ * between them that lines up in columns.
+ */
+const ruledRows = (
+  horizontal: ReadonlyArray<Segment>,
+  lines: ReadonlyArray<Document.Line>,
+  taken: ReadonlyArray<FoundTable>,
+  lineHeight: number,
+  tolerance: number
+): Array<FoundTable> => {
+  const inside = (s: Segment) =>
+    taken.some((t) => {
+      const b = t.block.box
+      return (
+        s.x0 >= b.x - tolerance &&
+        s.x1 <= b.x + b.width + tolerance &&
+        s.y0 >= b.y - tolerance &&
+        s.y1 <= b.y + b.height + tolerance
+      )
+    })
+  const free = horizontal.filter((s) => !inside(s) && s.x1 - s.x0 >= lineHeight * 6).sort((a, b) => a.y0 - b.y0)
+  const used = new Set<Segment>()
+  const out: Array<FoundTable> = []
+  for (const first of free) {
+    if (used.has(first)) continue
+    const stack = [first]
+    for (const next of free) {
+      const last = stack[stack.length - 1]!
+      if (next === first || used.has(next) || next.y0 <= last.y1) continue
+      const sameExtent = Math.abs(next.x0 - first.x0) <= tolerance * 2 && Math.abs(next.x1 - first.x1) <= tolerance * 2
+      if (sameExtent && next.y0 - last.y1 <= lineHeight * 12) stack.push(next)
+    }
+    if (stack.length < 2) continue
+    const box = {
+      x: Math.min(...stack.map((s) => s.x0)),
+      y: stack[0]!.y0,
+      width: Math.max(...stack.map((s) => s.x1)) - Math.min(...stack.map((s) => s.x0)),
+      height: stack[stack.length - 1]!.y1 - stack[0]!.y0
+    }
+    const within = lines.filter((l) => lineCentreIn(l, box))
+    const rows = UnruledTables.visualRows(within)
+    // Between the rules, the text must still line up: most rows in two or more pieces.
+    if (rows.length < 2 || rows.filter((r) => r.length >= 2).length < rows.length * 0.6) continue
+    const table = UnruledTables.tableOfRows(rows, lineHeight)
+    for (const s of stack) used.add(s)
+    out.push({ block: { ...table.block, box }, lines: within })
+  }
+  return out
 }

@@ -83,4 +83,34 @@ describe("RuledTables", () => {
     expect(RuledTables.find(image, [line("caption", 50, 320, 200)])).toEqual([])
     expect(RuledTables.find(page(300, 300), [])).toEqual([])
   })
+
+  it("finds a three-line table (rules between rows only) and its columns from the text", () => {
+    const image = page(800, 400)
+    for (const y of [50, 90, 200]) fill(image, { x: 100, y, width: 500, height: 2 })
+    const lines = [
+      line("城市", 110, 60, 40),
+      line("日期", 300, 60, 40),
+      line("降水量", 480, 60, 60),
+      line("北京 Beijing", 110, 100, 120),
+      line("2024-01-17", 300, 100, 100),
+      line("31 mm", 480, 100, 60),
+      line("上海", 110, 140, 40),
+      line("2024-06-18", 300, 140, 100),
+      line("87 mm", 480, 140, 60)
+    ]
+    for (const l of lines) ink(image, l)
+    const [table] = RuledTables.find(image, lines)
+    expect(table!.block.cells!.map((c) => [c.row, c.column, c.lines.map((l) => l.text).join(" ")])).toEqual([
+      [0, 0, "城市"],
+      [0, 1, "日期"],
+      [0, 2, "降水量"],
+      [1, 0, "北京 Beijing"],
+      [1, 1, "2024-01-17"],
+      [1, 2, "31 mm"],
+      [2, 0, "上海"],
+      [2, 1, "2024-06-18"],
+      [2, 2, "87 mm"]
+    ])
+    expect(table!.block.box).toEqual({ x: 100, y: 50, width: 500, height: 152 })
+  })
 })
