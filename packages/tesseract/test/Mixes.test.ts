@@ -6,7 +6,7 @@ import { describe, expect, layer } from "@effect/vitest"
 import * as fs from "node:fs"
 import { Effect, Layer } from "effect"
 import { TesseractTextDetector, TesseractTextRecognizer, TesseractWorkers } from "../src/index.ts"
-import { cer, groundTruth, realDev } from "./real-dev.ts"
+import { bagError, cer, groundTruth, realDev } from "./real-dev.ts"
 
 /**
  * Every pairing of the two backends' detectors and recognisers, composed with
@@ -46,23 +46,25 @@ const read = (mix: keyof typeof mixes, image: string) =>
   })
 
 // Bounds a sound engine meets with room to spare; they are not tuned per mix.
+// pp_11 is scored order-free: the order of its label lines is the layout
+// stage's business, not the detector's or recogniser's.
 const cases = [
-  { image: "tjs_testocr.png", maxCer: 0.05 },
-  { image: "cnocr_multiline_cn1.png", maxCer: 0.08 },
-  { image: "cnocr_helloworld.jpg", maxCer: 0.1 },
-  { image: "pp_11.jpg", maxCer: 0.25 }
+  { image: "tjs_testocr.png", max: 0.05, metric: "CER" },
+  { image: "cnocr_multiline_cn1.png", max: 0.08, metric: "CER" },
+  { image: "cnocr_helloworld.jpg", max: 0.1, metric: "CER" },
+  { image: "pp_11.jpg", max: 0.2, metric: "order-free error" }
 ] as const
 
 describe("detector and recogniser mixes on real images", () => {
   layer(Resources, { timeout: 300_000, excludeTestServices: true })((it) => {
     for (const mix of Object.keys(mixes) as Array<keyof typeof mixes>) {
       describe(mix, () => {
-        for (const { image, maxCer } of cases) {
-          it.effect(`reads ${image} (CER < ${maxCer * 100}%)`, () =>
+        for (const { image, max, metric } of cases) {
+          it.effect(`reads ${image} (${metric} < ${max * 100}%)`, () =>
             Effect.gen(function* () {
               const { document, text } = yield* read(mix, image)
               const truth = groundTruth(image)
-              expect(cer(truth, text), text).toBeLessThan(maxCer)
+              expect((metric === "CER" ? cer : bagError)(truth, text), text).toBeLessThan(max)
               const lines = document.pages.flatMap(Document.pageLines)
               expect(lines.length).toBeGreaterThan(0)
               for (const line of lines) {

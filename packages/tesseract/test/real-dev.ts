@@ -55,3 +55,25 @@ export const rate = (counts: ReadonlyArray<ErrorCount>): number => {
 
 /** Character error rate of one text. */
 export const cer = (reference: string, hypothesis: string): number => rate([characterErrors(reference, hypothesis)])
+
+/**
+ * Order-free character error: 1 minus the F1 of the two bags of characters
+ * (NFKC, white space dropped). For pages whose reading order is the layout
+ * stage's choice rather than the recogniser's.
+ */
+export const bagError = (reference: string, hypothesis: string): number => {
+  const bag = (text: string) => [...text.normalize("NFKC").replace(/\s+/gu, "")]
+  const counts = new Map<string, number>()
+  const r = bag(reference)
+  const h = bag(hypothesis)
+  for (const c of r) counts.set(c, (counts.get(c) ?? 0) + 1)
+  let hits = 0
+  for (const c of h) {
+    const left = counts.get(c) ?? 0
+    if (left > 0) {
+      hits++
+      counts.set(c, left - 1)
+    }
+  }
+  return r.length + h.length === 0 ? 0 : 1 - (2 * hits) / (r.length + h.length)
+}
