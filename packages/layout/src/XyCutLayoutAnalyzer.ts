@@ -3,7 +3,8 @@
  *
  * - reading order by recursive XY-cut: columns first (any number, found as
  *   whitespace channels between side-by-side groups of lines), then top to
- *   bottom; a heading spanning columns is read before them;
+ *   bottom; a heading spanning columns is read before them; tables, forms
+ *   and tickets (short pieces in rows aligned across the gap) row by row;
  * - pieces of one visual line joined (a space between Latin words, none
  *   between Han characters);
  * - lines grouped into paragraphs by line spacing, first-line indent,
@@ -44,6 +45,12 @@ export const Options = Schema.Struct({
   minColumnGap: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))),
   /** Narrowest column, in body text heights. */
   minColumnWidth: Schema.optionalKey(positive),
+  /**
+   * Side-by-side groups whose lines next to the gap between them are
+   * shorter than this (median, in body text heights) and sit in aligned
+   * rows are read as a table or form, row by row, not as columns.
+   */
+  minColumnLineWidth: Schema.optionalKey(positive),
   /** Largest gap between two pieces of one visual line, in line heights. */
   mergeGap: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))),
   /** A block at least this many times the body text height is a heading. */
@@ -66,6 +73,7 @@ export type Options = typeof Options.Type
 const expected = {
   minColumnGap: "a number of at least 0",
   minColumnWidth: "a number greater than 0",
+  minColumnLineWidth: "a number greater than 0",
   mergeGap: "a number of at least 0",
   headingRatio: "a number greater than 1",
   maxHeadingLines: "an integer of at least 1",

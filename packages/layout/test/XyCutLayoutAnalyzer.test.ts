@@ -77,6 +77,43 @@ describe("reading order", () => {
     expect(order(layoutPage(shuffle(lines)))).toEqual([...names("P", 5), "Chapter 3", "47"])
   })
 
+  it("a table or form (short pieces in rows aligned across the gaps) is read row by row", () => {
+    const rows = [0, 1, 2, 3, 4].flatMap((r) => [
+      line(`date${r}`, 20, 100 + r * 40, 90, 20),
+      line(`what${r}`, 160, 100 + r * 40, 150, 20),
+      line(`amount${r}`, 500, 100 + r * 40, 60, 20),
+      line(`balance${r}`, 650, 100 + r * 40, 80, 20)
+    ])
+    expect(order(layoutPage(shuffle(rows)))).toEqual(
+      [0, 1, 2, 3, 4].flatMap((r) => [`date${r}`, `what${r}`, `amount${r}`, `balance${r}`])
+    )
+  })
+
+  it("a few labels beside a text column share rows with it only by chance: still two columns", () => {
+    const lines = [...column("T", 20, 100, 360, 12, 20), line("label", 420, 150, 60, 20), line("note", 420, 300, 60, 20)]
+    expect(order(layoutPage(shuffle(lines)))).toEqual([...names("T", 12), "label", "note"])
+  })
+
+  it("a large word spanning two rows of small text (a street sign) joins the first row", () => {
+    const lines = [
+      line("west", 80, 84, 40, 32),
+      line("315", 80, 122, 40, 32),
+      line("Main Street", 200, 87, 260, 66),
+      line("east", 520, 85, 40, 32),
+      line("309", 520, 121, 40, 32)
+    ]
+    expect(order(layoutPage(shuffle(lines)))).toEqual(["west", "Main Street", "east", "315", "309"])
+  })
+
+  it("vertical lines among horizontal text are columns of their own", () => {
+    const lines = [
+      ...column("h", 300, 100, 400, 8, 30),
+      verticalLine("先领卷后购物", 60, 100, 320, 50),
+      verticalLine("旺旺咨询更优惠", 900, 100, 380, 50)
+    ]
+    expect(order(layoutPage(shuffle(lines)))).toEqual(["先领卷后购物", ...names("h", 8), "旺旺咨询更优惠"])
+  })
+
   it("vertical Chinese text is read in columns from right to left", () => {
     const lines = [
       verticalLine("床前明月光", 100, 50, 300),
@@ -238,7 +275,7 @@ describe("XyCutLayoutAnalyzer service", () => {
       expect(error?.message).toBe("Expected a number greater than 1 for headingRatio but received 0.5 of type number")
       const unknown = yield* Effect.flip(XyCutLayoutAnalyzer.make({ columns: 2 } as never))
       expect(unknown.message).toBe(
-        "Expected one of minColumnGap, minColumnWidth, mergeGap, headingRatio, maxHeadingLines, paragraphSpacing, indent, sizeChange, regions, keepPageImage for options but received columns of type string"
+        "Expected one of minColumnGap, minColumnWidth, minColumnLineWidth, mergeGap, headingRatio, maxHeadingLines, paragraphSpacing, indent, sizeChange, regions, keepPageImage for options but received columns of type string"
       )
       const notInt = yield* Effect.flip(XyCutLayoutAnalyzer.make({ maxHeadingLines: 1.5 }))
       expect(notInt.message).toBe("Expected an integer of at least 1 for maxHeadingLines but received 1.5 of type number")

@@ -1,19 +1,10 @@
 /** Line boxes built by hand: the inputs of the layout unit tests. */
-import { type Document, Geometry, TextScript } from "@ocr2word/core"
+import { type Document, TextScript } from "@ocr2word/core"
+import * as fixtures from "./fixtures.ts"
 
-/** A horizontal line with its text at `x, y` of size `width x height` (padded-box style). */
-export const line = (text: string, x: number, y: number, width: number, height = 40): Document.Line => {
-  const box = { x, y, width, height }
-  return {
-    text,
-    box,
-    polygon: Geometry.quadOfBox(box),
-    confidence: 0.95,
-    direction: "horizontal",
-    script: TextScript.scriptOf(text),
-    words: []
-  }
-}
+/** A horizontal line with its text at `x, y` of size `width x height`, 40 pixels high unless said. */
+export const line = (text: string, x: number, y: number, width: number, height = 40): Document.Line =>
+  fixtures.line(text, x, y, width, height)
 
 /** A vertical line (Chinese written top to bottom). */
 export const verticalLine = (text: string, x: number, y: number, height: number, width = 40): Document.Line => {

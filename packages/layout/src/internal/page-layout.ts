@@ -12,6 +12,7 @@ import { xyCut } from "./xy-cut.ts"
 export interface PageLayoutOptions {
   readonly minColumnGap: number
   readonly minColumnWidth: number
+  readonly minColumnLineWidth: number
   readonly mergeGap: number
   readonly headingRatio: number
   readonly maxHeadingLines: number
@@ -23,6 +24,7 @@ export interface PageLayoutOptions {
 export const defaultPageLayoutOptions: PageLayoutOptions = {
   minColumnGap: 0.1,
   minColumnWidth: 3,
+  minColumnLineWidth: 6,
   mergeGap: 1.5,
   headingRatio: 1.3,
   maxHeadingLines: 4,
@@ -121,13 +123,14 @@ export const layoutPage = (
   const body = lines.length > 0 ? bodyHeight(lines) : 20
   const leaves = xyCut(
     [
-      ...lines.map((l) => ({ box: l.box, height: lineHeight(l) })),
-      ...regions.map((r) => ({ box: r.box, height: body }))
+      ...lines.map((l) => ({ box: l.box, height: lineHeight(l), vertical: l.direction === "vertical" })),
+      ...regions.map((r) => ({ box: r.box, height: body, vertical: false }))
     ],
     {
       bodyHeight: body,
       minColumnGap: options.minColumnGap,
       minColumnWidth: options.minColumnWidth,
+      minColumnLineWidth: options.minColumnLineWidth,
       bridgeGap: BRIDGE_GAP,
       headingRatio: options.headingRatio,
       coreFraction: CORE_FRACTION,

@@ -11,12 +11,14 @@
  * padded detector boxes of consecutive lines overlap.
  */
 import { Geometry } from "@ocr2word/core"
-import { coreSpan, overlap } from "./line-metrics.ts"
+import { coreSpan, median, overlap } from "./line-metrics.ts"
 
 /** A line as the cut sees it: its box and its height across the text. */
 export interface CutItem {
   readonly box: Geometry.Box
   readonly height: number
+  /** Text running top to bottom: a column by itself. */
+  readonly vertical: boolean
 }
 
 export interface CutOptions {
@@ -33,6 +35,12 @@ export interface CutOptions {
    */
   readonly bridgeGap: number
   readonly headingRatio: number
+  /**
+   * Pieces next to a channel narrower than this (median, in body heights)
+   * and in rows aligned across it are table cells or form fields: their
+   * region is read row by row, not cut into columns.
+   */
+  readonly minColumnLineWidth: number
   /** Part of a box's height used for the horizontal projection. */
   readonly coreFraction: number
   /**
@@ -77,8 +85,13 @@ const yExtent = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>, frac
   return { start, end }
 }
 
+/** Rows of text in a group; a vertical line is a whole column, so it counts as many. */
 const rowCount = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>, fraction: number): number =>
-  idx.length === 0 ? 0 : gaps(idx.map((i) => coreSpan(items[i]!.box, fraction))).length + 1
+  idx.length === 0
+    ? 0
+    : idx.some((i) => items[i]!.vertical)
+      ? Infinity
+      : gaps(idx.map((i) => coreSpan(items[i]!.box, fraction))).length + 1
 
 /** The horizontal extent of an item without its side padding. */
 const xSpan = (item: CutItem, trim: number): readonly [number, number] => {
@@ -114,6 +127,41 @@ const bridged = (
   return false
 }
 
+const coresOverlap = (a: CutItem, b: CutItem, fraction: number): boolean => {
+  const [a0, a1] = coreSpan(a.box, fraction)
+  const [b0, b1] = coreSpan(b.box, fraction)
+  return overlap(a0, a1, b0, b1) >= 0.5 * Math.min(a1 - a0, b1 - b0)
+}
+
+/**
+ * Whether the two sides of a channel look like the columns of a table (or
+ * a form, a ticket, a sign): the pieces along the channel are short and sit
+ * in the same rows on both sides. Text columns have long lines there; their
+ * rows may align too (a baseline grid), so alignment alone says nothing.
+ */
+const tableLike = (
+  items: ReadonlyArray<CutItem>,
+  left: ReadonlyArray<number>,
+  right: ReadonlyArray<number>,
+  options: CutOptions
+): boolean => {
+  const f = options.coreFraction
+  // The piece of each row nearest the channel.
+  const nearest = (side: ReadonlyArray<number>, key: (i: number) => number) =>
+    side.filter((i) => !side.some((j) => j !== i && coresOverlap(items[i]!, items[j]!, f) && key(j) > key(i)))
+  const l = nearest(left, (i) => items[i]!.box.x + items[i]!.box.width)
+  const r = nearest(right, (i) => -items[i]!.box.x)
+  const width = (side: ReadonlyArray<number>) => median(side.map((i) => items[i]!.box.width))
+  const narrow = Math.min(width(l), width(r)) < options.minColumnLineWidth * options.bodyHeight
+  if (!narrow) return false
+  // A table shares its rows across the channel: most rows of the side with fewer rows have a partner,
+  // and a good part of the other side's too (a sidebar beside a text column shares a few by chance).
+  const [fewer, more] = l.length <= r.length ? [l, r] : [r, l]
+  const pairedIn = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) =>
+    a.filter((i) => b.some((j) => coresOverlap(items[i]!, items[j]!, f))).length
+  return fewer.length >= 2 && pairedIn(fewer, more) >= 0.6 * fewer.length && pairedIn(more, fewer) >= 0.3 * more.length
+}
+
 /** The widest vertical channel that separates two columns, as [left, right] item indices. */
 const verticalCut = (
   items: ReadonlyArray<CutItem>,
@@ -128,7 +176,9 @@ const verticalCut = (
     const right = idx.filter((i) => xSpan(items[i]!, options.sideTrim)[0] >= channel.end)
     const lb = bounds(items, left)
     const rb = bounds(items, right)
-    if (Math.min(lb.width, rb.width) < options.minColumnWidth * options.bodyHeight) continue
+    const narrow = (b: Geometry.Box, side: ReadonlyArray<number>) =>
+      b.width < options.minColumnWidth * options.bodyHeight && !side.some((i) => items[i]!.vertical)
+    if (narrow(lb, left) || narrow(rb, right)) continue
     const ly = yExtent(items, left, options.coreFraction)
     const ry = yExtent(items, right, options.coreFraction)
     const shorter = Math.min(ly.end - ly.start, ry.end - ry.start)
@@ -137,6 +187,7 @@ const verticalCut = (
     // A column holds several rows; a lone piece beside a column is a line split at a wide space.
     if (rowCount(items, left, options.coreFraction) < 2 || rowCount(items, right, options.coreFraction) < 2) continue
     if (bridged(items, left, right, options)) continue
+    if (tableLike(items, left, right, options)) continue
     return [left, right]
   }
   return undefined
@@ -157,14 +208,36 @@ const horizontalCut = (
   return [idx.filter((i) => centre(i) < cut), idx.filter((i) => centre(i) >= cut)]
 }
 
-/** Items of a leaf top to bottom, then left to right. */
-const leafOrder = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>): ReadonlyArray<number> =>
-  [...idx].sort((a, b) => {
-    const A = items[a]!.box
-    const B = items[b]!.box
-    const sameRow = overlap(A.y, A.y + A.height, B.y, B.y + B.height) > 0.5 * Math.min(A.height, B.height)
-    return sameRow ? A.x - B.x : A.y + A.height / 2 - (B.y + B.height / 2)
-  })
+/**
+ * Items of a leaf row by row, each row left to right. Rows are made by the
+ * items of ordinary height; a taller item (a large word on a sign, a drop
+ * cap) spanning several rows joins the first row it reaches.
+ */
+const leafOrder = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>, fraction: number): ReadonlyArray<number> => {
+  if (idx.length <= 1) return idx
+  const typical = median(idx.map((i) => items[i]!.height))
+  const centre = (i: number) => items[i]!.box.y + items[i]!.box.height / 2
+  const byY = [...idx].sort((a, b) => centre(a) - centre(b))
+  const rows: Array<{ start: number; end: number; members: Array<number> }> = []
+  for (const i of byY.filter((i) => items[i]!.height <= 1.3 * typical)) {
+    const [s0, s1] = coreSpan(items[i]!.box, fraction)
+    const row = rows[rows.length - 1]
+    if (row !== undefined && overlap(row.start, row.end, s0, s1) >= 0.5 * Math.min(row.end - row.start, s1 - s0)) {
+      row.members.push(i)
+      row.start = Math.min(row.start, s0)
+      row.end = Math.max(row.end, s1)
+    } else rows.push({ start: s0, end: s1, members: [i] })
+  }
+  for (const i of byY.filter((i) => items[i]!.height > 1.3 * typical)) {
+    const [s0, s1] = coreSpan(items[i]!.box, fraction)
+    const row = rows.find((r) => overlap(r.start, r.end, s0, s1) > 0)
+    if (row !== undefined) row.members.push(i)
+    else rows.push({ start: s0, end: s1, members: [i] })
+  }
+  return rows
+    .sort((a, b) => a.start + a.end - (b.start + b.end))
+    .flatMap((r) => r.members.sort((a, b) => items[a]!.box.x - items[b]!.box.x))
+}
 
 /** Leaves of the items in reading order. */
 export const xyCut = (items: ReadonlyArray<CutItem>, options: CutOptions): ReadonlyArray<Leaf> => {
@@ -183,7 +256,7 @@ export const xyCut = (items: ReadonlyArray<CutItem>, options: CutOptions): Reado
         return
       }
     }
-    leaves.push({ indices: leafOrder(items, idx), column })
+    leaves.push({ indices: leafOrder(items, idx, options.coreFraction), column })
   }
   const all = items.map((_, i) => i)
   if (all.length > 0) visit(all, bounds(items, all))
