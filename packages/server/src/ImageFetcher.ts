@@ -48,32 +48,39 @@ export class ImageFetcher extends Context.Service<
   { readonly fetch: (url: string, maxBytes?: number) => Effect.Effect<Fetched, FetchError> }
 >()("@ocr2word/server/ImageFetcher") {}
 
-const blocked = (() => {
+const subnets = (cidrs: ReadonlyArray<string>, type: "ipv4" | "ipv6") => {
   const list = new BlockList()
-  for (const cidr of [
+  for (const cidr of cidrs) {
+    const [net, prefix] = cidr.split("/")
+    list.addSubnet(net!, Number(prefix), type)
+  }
+  return list
+}
+
+// Two lists: a BlockList also matches IPv4 addresses against IPv6 rules (as ::ffff:a.b.c.d),
+// so a single list holding ::ffff:0:0/96 would block every IPv4 address.
+const blocked4 = subnets(
+  [
     "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
     "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
     "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4"
-  ]) {
-    const [net, prefix] = cidr.split("/")
-    list.addSubnet(net!, Number(prefix), "ipv4")
-  }
-  for (const cidr of [
+  ],
+  "ipv4"
+)
+const blocked6 = subnets(
+  [
     "::/128", "::1/128", "::ffff:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32",
     "2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8"
-  ]) {
-    const [net, prefix] = cidr.split("/")
-    list.addSubnet(net!, Number(prefix), "ipv6")
-  }
-  return list
-})()
+  ],
+  "ipv6"
+)
 
 /** Whether an address is in a range no image URL may reach (loopback, private, link-local, metadata...). */
 export const isBlockedAddress = (address: string): boolean => {
   const a = address.replace(/^\[|\]$/g, "")
   const family = isIP(a)
   if (family === 0) return true
-  return blocked.check(a, family === 4 ? "ipv4" : "ipv6")
+  return family === 4 ? blocked4.check(a, "ipv4") : blocked6.check(a, "ipv6")
 }
 
 const refused = (host: string, address: string) =>
