@@ -3,7 +3,7 @@
  * mix on a dataset with ground truth, scored as datasets/real-dev/README.md
  * says (NFKC, white space dropped; strict: white space dropped only):
  *
- *   npx node packages/tesseract/test/eval-real-dev.ts --detector tesseract --recognizer paddle [--only id,id] [--text]
+ *   npx node packages/tesseract/test/eval-real-dev.ts --detector tesseract --recognizer paddle [--workers 1] [--only id,id] [--text] [--no-normalize]
  *
  * One mix per process, so the peak memory (max RSS) is that mix's own.
  * Totals are micro-averaged over the `exact` items, with and without the
@@ -30,6 +30,7 @@ const recognizer = flag("recognizer") ?? detector
 const workers = Number(flag("workers") ?? "1")
 const only = flag("only")?.split(",")
 const showText = args.includes("--text")
+const normalize = !args.includes("--no-normalize")
 
 interface Item {
   readonly id: string
@@ -58,7 +59,7 @@ const stages = Layer.mergeAll(
   usesPaddle ? PaddleTextClassifier.layer : TextClassifier.TextClassifier.none,
   recognizer === "paddle" ? PaddleTextRecognizer.layer : TesseractTextRecognizer.layer
 )
-const pipeline = Pipeline.layer().pipe(Layer.provide(stages), Layer.provide(resources)) as Layer.Layer<
+const pipeline = Pipeline.layer({ normalize }).pipe(Layer.provide(stages), Layer.provide(resources)) as Layer.Layer<
   Pipeline.Pipeline,
   unknown
 >
@@ -68,7 +69,7 @@ const pct = (v: number) => `${(v * 100).toFixed(1).padStart(5)}%`
 const program = Effect.gen(function* () {
   const ocr = yield* Pipeline.Pipeline
   const rows: Array<{ item: Item; count: ErrorCount; strict: ErrorCount; ms: number }> = []
-  process.stdout.write(`mix: detector=${detector} recognizer=${recognizer} workers=${workers}\n`)
+  process.stdout.write(`mix: detector=${detector} recognizer=${recognizer} workers=${workers} normalize=${normalize}\n`)
   for (const item of items) {
     const bytes = fs.readFileSync(path.join(setDir, item.image))
     const start = performance.now()
