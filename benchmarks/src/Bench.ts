@@ -20,7 +20,7 @@ import { Effect, Exit, Layer, ManagedRuntime, type Redacted } from "effect"
 import * as Manifest from "./Manifest.ts"
 import * as Metrics from "./Metrics.ts"
 import * as Score from "./Score.ts"
-import { type SpanTotal, SpanRecorder } from "./SpanRecorder.ts"
+import { SpanRecorder, type SpanTotal } from "./SpanRecorder.ts"
 
 /** Something that turns image bytes into text (and a document where it can). */
 export interface Runner {
@@ -76,7 +76,9 @@ export const pipelineRunner = async (name: string, recorder: SpanRecorder, remot
   const { Engines } = await import("@ocr2word/engines")
   const [detector, recognizer] = name.split("+")
   const remoteOptions =
-    name === "remote" && remote !== undefined ? { remoteUrl: remote.url, ...(remote.appkey !== undefined ? { appkey: remote.appkey } : {}) } : {}
+    name === "remote" && remote !== undefined
+      ? { remoteUrl: remote.url, ...(remote.appkey !== undefined ? { appkey: remote.appkey } : {}) }
+      : {}
   const selection = recognizer !== undefined ? { detector: detector!, recognizer } : { engine: name, ...remoteOptions }
   const runtime = ManagedRuntime.make(Layer.mergeAll(Engines.pipelineLayer(selection), Engines.writerLayer("docx")))
   const exit = await runtime.runPromiseExit(Effect.void)
@@ -103,7 +105,8 @@ export const pipelineRunner = async (name: string, recorder: SpanRecorder, remot
 }
 
 /** True when the Debian tesseract CLI is on PATH. */
-export const hasTesseractCli = (): boolean => ChildProcess.spawnSync("tesseract", ["--version"], { stdio: "ignore" }).status === 0
+export const hasTesseractCli = (): boolean =>
+  ChildProcess.spawnSync("tesseract", ["--version"], { stdio: "ignore" }).status === 0
 
 /** The Debian tesseract CLI (psm 3, chi_sim+eng, one thread): an outside baseline. */
 export const tesseractCliRunner = (): Runner => ({
@@ -144,7 +147,10 @@ export interface BenchOptions {
 export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> => {
   const runs: Array<PipelineRun> = []
   const work = options.datasets.flatMap((dataset) =>
-    (options.limit !== undefined ? dataset.items.slice(0, options.limit) : dataset.items).map((item) => ({ dataset, item }))
+    (options.limit !== undefined ? dataset.items.slice(0, options.limit) : dataset.items).map((item) => ({
+      dataset,
+      item
+    }))
   )
   for (const name of options.pipelines) {
     const recorder = new SpanRecorder()
@@ -155,7 +161,17 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
     } catch (e) {
       const message = (e as Error).message
       options.onNote?.(`pipeline ${name} skipped: ${message}`)
-      runs.push({ pipeline: name, description: "", loadMs: 0, threads: 0, peakRssMb: 0, maxThreads: 0, items: [], spans: [], error: message })
+      runs.push({
+        pipeline: name,
+        description: "",
+        loadMs: 0,
+        threads: 0,
+        peakRssMb: 0,
+        maxThreads: 0,
+        items: [],
+        spans: [],
+        error: message
+      })
       continue
     }
     const loadMs = performance.now() - started
@@ -227,6 +243,14 @@ export interface Summary {
   readonly readingOrder?: number
   readonly headings?: Metrics.F1
   readonly tables?: Metrics.F1
+  /** Heading blocks matched by text. */
+  readonly headingBlocks?: Metrics.F1
+  /** Table blocks matched by cell text. */
+  readonly tableDetection?: Metrics.F1
+  /** Mean cell-text accuracy of matched tables. */
+  readonly cellText?: number
+  /** Figure boxes at IoU >= 0.5 (recall is the headline). */
+  readonly figures?: Metrics.F1
   readonly msP50: number
   readonly msP95: number
   readonly pagesPerSecond: number
@@ -241,6 +265,10 @@ export const summarize = (items: ReadonlyArray<ItemResult>): Summary => {
   const ord = some(scored.map((s) => s.readingOrder))
   const head = some(scored.map((s) => s.headings))
   const tab = some(scored.map((s) => s.tables))
+  const headBlocks = some(scored.map((s) => s.headingBlocks))
+  const tabDet = some(scored.map((s) => s.tableDetection))
+  const cells = some(scored.map((s) => s.cellText))
+  const figs = some(scored.map((s) => s.figures))
   const words = Metrics.sumCounts(scored.map((s) => s.words))
   const ms = items.map((i) => i.ms)
   const total = ms.reduce((a, b) => a + b, 0)
@@ -257,6 +285,10 @@ export const summarize = (items: ReadonlyArray<ItemResult>): Summary => {
     ...(ord.length > 0 ? { readingOrder: ord.reduce((a, b) => a + b, 0) / ord.length } : {}),
     ...(head.length > 0 ? { headings: Metrics.sumF1(head) } : {}),
     ...(tab.length > 0 ? { tables: Metrics.sumF1(tab) } : {}),
+    ...(headBlocks.length > 0 ? { headingBlocks: Metrics.sumF1(headBlocks) } : {}),
+    ...(tabDet.length > 0 ? { tableDetection: Metrics.sumF1(tabDet) } : {}),
+    ...(cells.length > 0 ? { cellText: cells.reduce((a, b) => a + b, 0) / cells.length } : {}),
+    ...(figs.length > 0 ? { figures: Metrics.sumF1(figs) } : {}),
     msP50: Metrics.quantile(ms, 0.5),
     msP95: Metrics.quantile(ms, 0.95),
     pagesPerSecond: total > 0 ? (items.length * 1000) / total : 0

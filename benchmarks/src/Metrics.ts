@@ -83,7 +83,7 @@ export const cer = (reference: string, hypothesis: string): number => rate(chara
 export const strictCer = (reference: string, hypothesis: string): number =>
   rate(strictCharacterErrors(reference, hypothesis))
 
-const ENGLISH_WORD = /[A-Za-z0-9]+(?:['’.\-][A-Za-z0-9]+)*/gu
+const ENGLISH_WORD = /[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*/gu
 
 /**
  * English words (runs of Latin letters and digits, with inner apostrophes,
@@ -212,7 +212,12 @@ export const matchLinesByText = (
   predictions: ReadonlyArray<string>,
   threshold = 0.5
 ): Array<Match> =>
-  greedyMatch(references.length, predictions.length, (r, p) => textSimilarity(references[r]!, predictions[p]!), threshold)
+  greedyMatch(
+    references.length,
+    predictions.length,
+    (r, p) => textSimilarity(references[r]!, predictions[p]!),
+    threshold
+  )
 
 /**
  * Paragraph-boundary F1. `reference[i]` is the paragraph (unit) of reference
@@ -253,6 +258,66 @@ export const readingOrderDistance = (order: ReadonlyArray<number>): number => {
   const sorted = [...order].sort((a, b) => a - b)
   return editDistance(order, sorted) / order.length
 }
+
+/**
+ * Heading detection F1: reference and predicted heading texts matched
+ * one-to-one by text similarity (>= `threshold`, 0.8 by default). Text, not
+ * boxes, so it holds on warped pages.
+ */
+export const headingF1 = (references: ReadonlyArray<string>, predictions: ReadonlyArray<string>, threshold = 0.8): F1 =>
+  f1(matchLinesByText(references, predictions, threshold).length, predictions.length, references.length)
+
+/** A table as scored: its cells' text by grid position. */
+export interface ScoredTable {
+  readonly cells: ReadonlyArray<{ readonly row: number; readonly column: number; readonly text: string }>
+}
+
+/** The text of a table, cells row by row. */
+const tableText = (table: ScoredTable): string =>
+  [...table.cells]
+    .sort((a, b) => a.row - b.row || a.column - b.column)
+    .map((c) => c.text)
+    .join("")
+
+/** Reference and predicted tables matched one-to-one by the similarity of their text (>= threshold). */
+export const matchTables = (
+  references: ReadonlyArray<ScoredTable>,
+  predictions: ReadonlyArray<ScoredTable>,
+  threshold = 0.5
+): Array<Match> =>
+  greedyMatch(
+    references.length,
+    predictions.length,
+    (r, p) => textSimilarity(tableText(references[r]!), tableText(predictions[p]!)),
+    threshold
+  )
+
+/** Table detection F1: tables matched by text (see `matchTables`). */
+export const tableF1 = (
+  references: ReadonlyArray<ScoredTable>,
+  predictions: ReadonlyArray<ScoredTable>,
+  threshold = 0.5
+): F1 => f1(matchTables(references, predictions, threshold).length, predictions.length, references.length)
+
+/**
+ * Cell-text accuracy of a predicted table against its reference: the mean,
+ * over the reference cells, of the text similarity (1 - CER, floored at 0)
+ * to the predicted cell at the same row and column (0 when there is none).
+ * Empty reference cells count when the prediction leaves them empty too.
+ */
+export const cellTextAccuracy = (reference: ScoredTable, prediction: ScoredTable): number => {
+  if (reference.cells.length === 0) return prediction.cells.length === 0 ? 1 : 0
+  const at = new Map(prediction.cells.map((c) => [`${c.row},${c.column}`, c.text]))
+  const total = reference.cells.reduce((sum, cell) => {
+    const predicted = at.get(`${cell.row},${cell.column}`)
+    return sum + (predicted === undefined ? 0 : textSimilarity(cell.text, predicted))
+  }, 0)
+  return total / reference.cells.length
+}
+
+/** Figure detection recall (and precision, F1) at IoU >= threshold, on boxes of one page frame. */
+export const figureDetection = (references: ReadonlyArray<Box>, predictions: ReadonlyArray<Box>, threshold = 0.5): F1 =>
+  detectionF1(references, predictions, threshold)
 
 /** A piece of a text diff. */
 export interface DiffPart {

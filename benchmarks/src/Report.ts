@@ -59,7 +59,10 @@ export const stageMs = (run: PipelineRun): Record<string, number> => {
 export const toJson = (runs: ReadonlyArray<PipelineRun>, command: string) => ({
   createdAt: new Date().toISOString(),
   command,
-  git: { commit: git(["rev-parse", "HEAD"]), dirty: git(["status", "--porcelain", "--", "packages", "benchmarks"]).length > 0 },
+  git: {
+    commit: git(["rev-parse", "HEAD"]),
+    dirty: git(["status", "--porcelain", "--", "packages", "benchmarks"]).length > 0
+  },
   machine: machine(),
   pipelines: runs.map((run) => ({
     pipeline: run.pipeline,
@@ -72,8 +75,12 @@ export const toJson = (runs: ReadonlyArray<PipelineRun>, command: string) => ({
     stageMsPerImage: stageMs(run),
     spans: run.spans,
     summary: Object.fromEntries([...groupBy(run.items, (i) => i.dataset)].map(([d, items]) => [d, summarize(items)])),
-    byLanguage: Object.fromEntries([...groupBy(run.items, (i) => `${i.dataset}/${i.lang}`)].map(([k, items]) => [k, summarize(items)])),
-    byKind: Object.fromEntries([...groupBy(run.items, (i) => `${i.dataset}/${i.kind}`)].map(([k, items]) => [k, summarize(items)])),
+    byLanguage: Object.fromEntries(
+      [...groupBy(run.items, (i) => `${i.dataset}/${i.lang}`)].map(([k, items]) => [k, summarize(items)])
+    ),
+    byKind: Object.fromEntries(
+      [...groupBy(run.items, (i) => `${i.dataset}/${i.kind}`)].map(([k, items]) => [k, summarize(items)])
+    ),
     items: run.items
   }))
 })
@@ -82,11 +89,11 @@ const pct = (v: number | undefined): string => (v === undefined || Number.isNaN(
 const f1 = (v: Metrics.F1 | undefined): string => (v === undefined ? "–" : pct(v.f1))
 
 const table = (rows: ReadonlyArray<Row>, label: string): string => {
-  const head = `| pipeline | dataset | ${label} | items | CER | strict CER | WER (en words) | bag-of-chars F1 | det F1 @0.5 | para F1 | order dist | heading F1 | table F1 | ms p50 | ms p95 | pages/s |`
-  const sep = `|${" --- |".repeat(16)}`
+  const head = `| pipeline | dataset | ${label} | items | CER | strict CER | WER (en words) | bag-of-chars F1 | det F1 @0.5 | para F1 | order dist | heading F1 | table F1 | heading blocks F1 | table det F1 | cell text | figure recall | ms p50 | ms p95 | pages/s |`
+  const sep = `|${" --- |".repeat(20)}`
   const body = rows.map((r) => {
     const s = r.summary
-    return `| ${r.pipeline} | ${r.dataset} | ${r.group} | ${s.items}${s.errors > 0 ? ` (${s.errors} failed)` : ""} | ${pct(s.cer)} | ${pct(s.strictCer)} | ${s.englishWords > 0 ? pct(s.wer) : "–"} | ${pct(s.bagF1)} | ${f1(s.detection)} | ${f1(s.paragraphs)} | ${s.readingOrder === undefined ? "–" : s.readingOrder.toFixed(3)} | ${f1(s.headings)} | ${f1(s.tables)} | ${s.msP50.toFixed(0)} | ${s.msP95.toFixed(0)} | ${s.pagesPerSecond.toFixed(2)} |`
+    return `| ${r.pipeline} | ${r.dataset} | ${r.group} | ${s.items}${s.errors > 0 ? ` (${s.errors} failed)` : ""} | ${pct(s.cer)} | ${pct(s.strictCer)} | ${s.englishWords > 0 ? pct(s.wer) : "–"} | ${pct(s.bagF1)} | ${f1(s.detection)} | ${f1(s.paragraphs)} | ${s.readingOrder === undefined ? "–" : s.readingOrder.toFixed(3)} | ${f1(s.headings)} | ${f1(s.tables)} | ${f1(s.headingBlocks)} | ${f1(s.tableDetection)} | ${pct(s.cellText)} | ${s.figures === undefined ? "–" : pct(s.figures.recall)} | ${s.msP50.toFixed(0)} | ${s.msP95.toFixed(0)} | ${s.pagesPerSecond.toFixed(2)} |`
   })
   return [head, sep, ...body].join("\n")
 }
@@ -103,20 +110,52 @@ export const rows = (runs: ReadonlyArray<PipelineRun>, key: (i: ItemResult) => s
 const truncate = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n)}…` : s)
 
 /** The Markdown report. */
-export const toMarkdown = (runs: ReadonlyArray<PipelineRun>, command: string, charts: ReadonlyArray<string>, worst = 5): string => {
+export const toMarkdown = (
+  runs: ReadonlyArray<PipelineRun>,
+  command: string,
+  charts: ReadonlyArray<string>,
+  worst = 5
+): string => {
   const m = machine()
   const out: Array<string> = []
   out.push("# ocr2word benchmark", "")
   out.push(`\`${command}\` at ${new Date().toISOString()}, commit \`${git(["rev-parse", "--short", "HEAD"])}\`.`)
-  out.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.platform}, Node ${m.node}, load ${m.loadAverage.join(" ")}.`, "")
+  out.push(
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.platform}, Node ${m.node}, load ${m.loadAverage.join(" ")}.`,
+    ""
+  )
   out.push(
     "CER: NFKC, white space dropped, total edits over total reference characters. Strict CER keeps punctuation width. WER counts English words (Latin letters and digits). Detection needs line boxes in the output's frame (clean pages only). Paragraph F1, order distance (0 = reference order), heading and table F1 need block structure (synth-docs); lines are matched by text.",
     ""
   )
   for (const c of charts) out.push(`![${c}](${c})`, "")
-  out.push("## Accuracy and speed by dataset", "", table(rows(runs, () => ""), "items"), "")
-  out.push("## By language", "", table(rows(runs, (i) => i.lang), "lang"), "")
-  out.push("## By kind", "", table(rows(runs, (i) => i.kind), "kind"), "")
+  out.push(
+    "## Accuracy and speed by dataset",
+    "",
+    table(
+      rows(runs, () => ""),
+      "items"
+    ),
+    ""
+  )
+  out.push(
+    "## By language",
+    "",
+    table(
+      rows(runs, (i) => i.lang),
+      "lang"
+    ),
+    ""
+  )
+  out.push(
+    "## By kind",
+    "",
+    table(
+      rows(runs, (i) => i.kind),
+      "kind"
+    ),
+    ""
+  )
   out.push("## Time per stage (mean ms per image, from Effect spans)", "")
   out.push(`| pipeline | load ms | ${STAGES.join(" | ")} | threads set | process threads (max) | peak RSS MB |`)
   out.push(`|${" --- |".repeat(STAGES.length + 5)}`)
@@ -140,7 +179,9 @@ export const toMarkdown = (runs: ReadonlyArray<PipelineRun>, command: string, ch
     for (const [dataset, items] of groupBy(run.items, (i) => i.dataset)) {
       const ranked = [...items]
         .filter((i) => i.score !== undefined || i.error !== undefined)
-        .sort((a, b) => (b.score ? Metrics.rate(b.score.characters) : 2) - (a.score ? Metrics.rate(a.score.characters) : 2))
+        .sort(
+          (a, b) => (b.score ? Metrics.rate(b.score.characters) : 2) - (a.score ? Metrics.rate(a.score.characters) : 2)
+        )
         .slice(0, worst)
       out.push(`### ${run.pipeline} on ${dataset}`, "")
       for (const i of ranked) {
@@ -149,7 +190,13 @@ export const toMarkdown = (runs: ReadonlyArray<PipelineRun>, command: string, ch
           continue
         }
         const d = Metrics.formatDiff(Metrics.diff(Metrics.normalize(i.reference), Metrics.normalize(i.text)))
-        out.push(`- **${i.id}** (${i.lang}, ${i.kind}) CER ${pct(Metrics.rate(i.score!.characters))}, ${i.ms.toFixed(0)} ms`, "", "  ```", `  ${truncate(d, 600)}`, "  ```")
+        out.push(
+          `- **${i.id}** (${i.lang}, ${i.kind}) CER ${pct(Metrics.rate(i.score!.characters))}, ${i.ms.toFixed(0)} ms`,
+          "",
+          "  ```",
+          `  ${truncate(d, 600)}`,
+          "  ```"
+        )
       }
       out.push("")
     }

@@ -21,6 +21,14 @@ export interface ItemScore {
   readonly readingOrder?: number
   readonly headings?: Metrics.F1
   readonly tables?: Metrics.F1
+  /** Heading blocks matched by text (block level, where `headings` is per line). */
+  readonly headingBlocks?: Metrics.F1
+  /** Table blocks matched by their cell text. */
+  readonly tableDetection?: Metrics.F1
+  /** Mean cell-text accuracy over the matched tables. */
+  readonly cellText?: number
+  /** Figure boxes at IoU >= 0.5 (only when the output is in the item's frame). */
+  readonly figures?: Metrics.F1
 }
 
 /** What a pipeline gave for an item: its text, and the document where there is one. */
@@ -136,10 +144,57 @@ export const score = (item: Item, output: Output): ItemScore => {
     ),
     readingOrder: Metrics.readingOrderDistance(order),
     headings: lineF1("heading"),
-    tables: lineF1("table")
+    tables: lineF1("table"),
+    ...blockScores(item, document)
+  }
+}
+
+/** Block-level structure scores: headings and tables by text, figures by box. */
+const blockScores = (item: Item, document: Document.Document) => {
+  const lineText = (indices: ReadonlyArray<number>) => indices.map((i) => item.lines?.[i]?.text ?? "").join("")
+  const blocks = item.blocks ?? []
+  const predicted = document.pages.flatMap((p) => p.blocks)
+  const join = (lines: ReadonlyArray<Document.Line>) => lines.map((l) => l.text).join("")
+  const truthTables = blocks
+    .filter((b) => b.kind === "table")
+    .map((b) => ({ cells: (b.cells ?? []).map((c) => ({ row: c.row, column: c.column, text: lineText(c.lines) })) }))
+  const predTables = predicted
+    .filter((b) => b.kind === "table")
+    .map((b) => ({ cells: (b.cells ?? []).map((c) => ({ row: c.row, column: c.column, text: join(c.lines) })) }))
+  const matched = Metrics.matchTables(truthTables, predTables)
+  const truthFigures = blocks.filter((b) => b.kind === "figure").map((b) => b.box)
+  return {
+    headingBlocks: Metrics.headingF1(
+      blocks.filter((b) => b.kind === "heading").map((b) => lineText(b.lines)),
+      predicted.filter((b) => b.kind === "heading").map((b) => join(b.lines))
+    ),
+    tableDetection: Metrics.f1(matched.length, predTables.length, truthTables.length),
+    ...(matched.length > 0
+      ? {
+          cellText:
+            matched.reduce(
+              (s, m) => s + Metrics.cellTextAccuracy(truthTables[m.reference]!, predTables[m.prediction]!),
+              0
+            ) / matched.length
+        }
+      : {}),
+    ...(sameFrame(item, document) && truthFigures.length > 0
+      ? {
+          figures: Metrics.figureDetection(
+            truthFigures,
+            predicted.filter((b) => b.kind === "figure").map((b) => b.box)
+          )
+        }
+      : {})
   }
 }
 
 /** Plain text of a document in reading order, lines joined with newlines. */
 export const documentText = (document: Document.Document): string =>
-  document.pages.map((page) => Document.pageLines(page).map((l) => l.text).join("\n")).join("\n")
+  document.pages
+    .map((page) =>
+      Document.pageLines(page)
+        .map((l) => l.text)
+        .join("\n")
+    )
+    .join("\n")

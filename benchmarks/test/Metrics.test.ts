@@ -94,7 +94,10 @@ describe("Metrics", () => {
   })
 
   it("matches lines by text one to one", () => {
-    const m = Metrics.matchLinesByText(["第一行 first", "第二行 second", "第三行"], ["第二行 secnd", "第一行 first", "完全不同"])
+    const m = Metrics.matchLinesByText(
+      ["第一行 first", "第二行 second", "第三行"],
+      ["第二行 secnd", "第一行 first", "完全不同"]
+    )
     expect(m.map((x) => [x.reference, x.prediction])).toEqual([
       [0, 1],
       [1, 0]
@@ -111,5 +114,55 @@ describe("Metrics", () => {
     expect(Metrics.quantile([1, 2, 3, 4], 0.5)).toBe(2.5)
     expect(Metrics.quantile([10], 0.95)).toBe(10)
     expect(Metrics.quantile([1, 2, 3, 4, 5], 0.95)).toBeCloseTo(4.8)
+  })
+
+  it("heading F1 matches heading texts one to one", () => {
+    // 2 of 3 reference headings found (one with a small misread), plus 1 false heading: P 2/3, R 2/3.
+    const score = Metrics.headingF1(
+      ["第一章 引言", "1.1 Background", "结论"],
+      ["第一章 引言", "1.1 Backgr0und", "Table of contents"]
+    )
+    expect(score.truePositives).toBe(2)
+    expect(score.precision).toBeCloseTo(2 / 3)
+    expect(score.recall).toBeCloseTo(2 / 3)
+    expect(score.f1).toBeCloseTo(2 / 3)
+    expect(Metrics.headingF1([], []).f1).toBe(1)
+  })
+
+  it("table F1 and cell-text accuracy", () => {
+    const cells = (rows: ReadonlyArray<ReadonlyArray<string>>) => ({
+      cells: rows.flatMap((r, row) => r.map((text, column) => ({ row, column, text })))
+    })
+    const a = cells([
+      ["城市", "日期"],
+      ["北京", "2024-01-17"]
+    ])
+    const b = cells([
+      ["Model", "Price"],
+      ["Alpha", "4479"]
+    ])
+    const aRead = cells([
+      ["城市", "日朝"],
+      ["北京", "2024-01-17"]
+    ])
+    // a found (one character wrong), b missed, one table that is prose: P 1/2, R 1/2.
+    const score = Metrics.tableF1([a, b], [aRead, cells([["这是一段正文，不是表格"]])])
+    expect([score.truePositives, score.predicted, score.expected]).toEqual([1, 2, 2])
+    expect(score.f1).toBeCloseTo(0.5)
+    // Cells: 城市 1, 日期 vs 日朝 1/2, 北京 1, the date 1 -> 3.5 / 4.
+    expect(Metrics.cellTextAccuracy(a, aRead)).toBeCloseTo(0.875)
+    // A missing cell counts 0: 3 of 4.
+    expect(Metrics.cellTextAccuracy(a, { cells: aRead.cells.filter((c) => c.text !== "日朝") })).toBeCloseTo(0.75)
+  })
+
+  it("figure detection recall by IoU", () => {
+    const refs = [
+      { x: 0, y: 0, width: 100, height: 100 },
+      { x: 200, y: 200, width: 100, height: 100 }
+    ]
+    // The first is found at IoU 8100/10000 = 0.81 (90x90 inside 100x100); the second is missed.
+    const score = Metrics.figureDetection(refs, [{ x: 5, y: 5, width: 90, height: 90 }])
+    expect(score.recall).toBe(0.5)
+    expect(score.precision).toBe(1)
   })
 })
