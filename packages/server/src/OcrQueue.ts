@@ -23,7 +23,7 @@ export interface OcrResult {
   readonly bytes: Uint8Array
   /** Milliseconds per span (pipeline stage) name. */
   readonly timings: Readonly<Record<string, number>>
-  /** Milliseconds spent waiting for a worker. */
+  /** Milliseconds of the request not spent converting: waiting in line, for a worker to start, transfers. */
   readonly waitedMs: number
 }
 
@@ -117,12 +117,16 @@ const makeQueue = (pool: WorkPool<Input, Output>, readyWorkers: () => number, qu
         // Request handlers may run uninterruptibly; the wait must stay interruptible for the time limit.
         Effect.interruptible
       )
-      return { ...output, waitedMs: Math.max(0, started - queued - sum(output.timings)) } satisfies OcrResult
+      return { ...output, waitedMs: Math.max(0, started - queued - busyMs(output.timings)) } satisfies OcrResult
     }),
     stats: Effect.sync(() => ({ workers: pool.capacity, readyWorkers: readyWorkers(), busy: pool.busy, waiting: pool.waiting, queueSize }))
   })
 
-const sum = (timings: Record<string, number>) => timings["Pipeline.run"] ?? 0
+/** Time spent converting: the pipeline run and the writer (the top-level spans of a job). */
+const busyMs = (timings: Record<string, number>) =>
+  Object.entries(timings)
+    .filter(([name]) => name === "Pipeline.run" || /DocumentWriter\.write$/.test(name))
+    .reduce((total, [, ms]) => total + ms, 0)
 
 /** A worker thread running the pipeline; respawned if it dies. */
 const workerExecutor = (engine: string, onReady: (ready: boolean) => void): Executor<Input, Output> & { terminate: () => Promise<number> } => {

@@ -178,7 +178,7 @@ export const convert = (
         }
       })
     )
-    metrics.stages(result.timings)
+    metrics.stages({ ...result.timings, "queue.wait": result.waitedMs })
     const stored = yield* store.put(result.bytes, { extension: "docx", mediaType: docxType }).pipe(
       Effect.catchTag("StoreError", () => fail(ApiError.InternalError, "the Word file could not be stored; retry later."))
     )
