@@ -115,7 +115,9 @@ export const routesLayer = () =>
     HttpApiBuilder.layer(Api.Api, { openapiPath: "/openapi.json" }).pipe(Layer.provide(Handlers.layer())),
     HttpApiScalar.layer(Api.Api, { path: "/docs" }),
     RootRedirect,
-    ResponseMiddleware()
+    ResponseMiddleware(),
+    // Browsers may call the API from other origins (the original's jQuery example does).
+    HttpRouter.cors({ allowedMethods: ["GET", "HEAD", "POST"], exposedHeaders: ["Retry-After", "ETag", "Content-Disposition"] })
   )
 
 /** The services the handlers run on, from a configuration. */

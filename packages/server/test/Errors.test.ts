@@ -175,6 +175,23 @@ layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (i
       assert.strictEqual(put.status, 404)
     }))
 
+  it.effect("CORS: a browser on another origin may call the endpoint (preflight and response headers)", () =>
+    Effect.gen(function* () {
+      const s = yield* TestServer.TestServer
+      const preflight = yield* Effect.promise(() =>
+        fetch(endpoint(s, s.key), {
+          method: "OPTIONS",
+          headers: { origin: "https://shop.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" }
+        })
+      )
+      assert.include([200, 204], preflight.status)
+      assert.strictEqual(preflight.headers.get("access-control-allow-origin"), "*")
+      assert.include(preflight.headers.get("access-control-allow-methods") ?? "", "POST")
+      const reply = yield* call(endpoint(s, s.key), { ...form({}), headers: { ...form({}).headers, origin: "https://shop.example" } })
+      assert.strictEqual(reply.status, 400)
+      assert.strictEqual(reply.headers.get("access-control-allow-origin"), "*")
+    }))
+
   it.effect("415 for a body content type that is not accepted", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
