@@ -55,6 +55,24 @@ describe("reading order", () => {
     ])
   })
 
+  it("paragraph breaks lining up across the columns are not taken for the end of the column section", () => {
+    // Both columns break a paragraph at the same height with a gap wider than the one under the full-width intro.
+    const lines = [
+      ...column("T", 100, 50, 840, 2),
+      ...column("L", 100, 150, 400, 4),
+      ...column("R", 540, 150, 400, 4),
+      ...column("M", 100, 150 + 3 * 56 + 120, 400, 4),
+      ...column("N", 540, 150 + 3 * 56 + 120, 400, 4)
+    ]
+    expect(order(layoutPage(shuffle(lines)))).toEqual([
+      ...names("T", 2),
+      ...names("L", 4),
+      ...names("M", 4),
+      ...names("R", 4),
+      ...names("N", 4)
+    ])
+  })
+
   it("columns whose padded boxes touch (residual skew) are still told apart", () => {
     // Left lines end at 500 + up to 6 px of drift, right lines start at 504 - drift: no clean gap between boxes.
     const left = Array.from({ length: 10 }, (_, i) => line(`L${i + 1}`, 100, 100 + i * 56, 400 + i * 0.6, 40))

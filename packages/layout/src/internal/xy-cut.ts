@@ -193,18 +193,66 @@ const verticalCut = (
   return undefined
 }
 
-/** The widest horizontal gap, as [top, bottom] item indices. */
+/**
+ * Whether the rows just above and below a horizontal gap are both split by
+ * one column channel: then the gap runs between two lines of a column
+ * section (paragraph breaks that happen to line up), and cutting there
+ * first would read the section's columns in slices.
+ */
+const insideColumns = (
+  items: ReadonlyArray<CutItem>,
+  above: ReadonlyArray<number>,
+  below: ReadonlyArray<number>,
+  options: CutOptions
+): boolean => {
+  if (above.length < 2 || below.length < 2) return false
+  const both = [...above, ...below]
+  const channels = gaps(both.map((i) => xSpan(items[i]!, options.sideTrim))).filter(
+    (g) => g.end - g.start >= options.minColumnGap * options.bodyHeight
+  )
+  const splits = (band: ReadonlyArray<number>, g: Interval) =>
+    band.some((i) => xSpan(items[i]!, options.sideTrim)[1] <= g.start) &&
+    band.some((i) => xSpan(items[i]!, options.sideTrim)[0] >= g.end)
+  return channels.some((g) => {
+    if (!splits(above, g) || !splits(below, g)) return false
+    const left = both.filter((i) => xSpan(items[i]!, options.sideTrim)[1] <= g.start)
+    const right = both.filter((i) => xSpan(items[i]!, options.sideTrim)[0] >= g.end)
+    return !bridged(items, left, right, options)
+  })
+}
+
+/**
+ * The horizontal gap to cut at, as [top, bottom] item indices: the widest
+ * one that does not run inside a column section, else the widest.
+ */
 const horizontalCut = (
   items: ReadonlyArray<CutItem>,
   idx: ReadonlyArray<number>,
   options: CutOptions
 ): readonly [ReadonlyArray<number>, ReadonlyArray<number>] | undefined => {
   const free = gaps(idx.map((i) => coreSpan(items[i]!.box, options.coreFraction)))
-  let best: Interval | undefined
-  for (const g of free) if (best === undefined || g.end - g.start > best.end - best.start) best = g
-  if (best === undefined) return undefined
-  const cut = (best.start + best.end) / 2
+  if (free.length === 0) return undefined
   const centre = (i: number) => items[i]!.box.y + items[i]!.box.height / 2
+  const band = (from: number, to: number) => idx.filter((i) => centre(i) > from && centre(i) < to)
+  let best: Interval | undefined
+  let bestInside = true
+  free.forEach((g, k) => {
+    const inside = insideColumns(
+      items,
+      band(free[k - 1]?.end ?? -Infinity, g.start),
+      band(g.end, free[k + 1]?.start ?? Infinity),
+      options
+    )
+    const better =
+      best === undefined ||
+      (bestInside && !inside) ||
+      (bestInside === inside && g.end - g.start > best.end - best.start)
+    if (better) {
+      best = g
+      bestInside = inside
+    }
+  })
+  const cut = (best!.start + best!.end) / 2
   return [idx.filter((i) => centre(i) < cut), idx.filter((i) => centre(i) >= cut)]
 }
 
