@@ -105,14 +105,56 @@ export const find = (
     }
   }
   const minSide = lineHeight * opts.minSide
-  const regions = components({ width: gw, height: gh, data: closed })
+  // Parts of one picture (bars of a chart, pieces of a diagram) lie less than a text line apart:
+  // merge their boxes, in grid cells, until no two are that close.
+  const near = Math.max(1, Math.round(lineHeight / cell))
+  // Only parts of some size take part: specks left around text must not bridge pictures and text.
+  const minPart = Math.max(1, Math.round((lineHeight * 0.8) / cell))
+  // Nor do frames with little inside that span the page, such as a border around it.
+  const fill = (c: { x0: number; y0: number; x1: number; y1: number }) => {
+    let on = 0
+    for (let y = c.y0; y < c.y1; y++) for (let x = c.x0; x < c.x1; x++) on += mask[y * gw + x]!
+    return on / Math.max(1, (c.x1 - c.x0) * (c.y1 - c.y0))
+  }
+  let parts = components({ width: gw, height: gh, data: closed })
+    .filter(
+      (c) =>
+        c.x1 - c.x0 >= minPart &&
+        c.y1 - c.y0 >= minPart &&
+        fill(c) >= 0.08 &&
+        (c.x1 - c.x0) * (c.y1 - c.y0) <= gw * gh * opts.maxPageShare
+    )
+    .map((c) => ({ x0: c.x0, y0: c.y0, x1: c.x1, y1: c.y1 }))
+  for (let merged = true; merged; ) {
+    merged = false
+    for (let i = 0; i < parts.length && !merged; i++) {
+      for (let j = i + 1; j < parts.length && !merged; j++) {
+        const a = parts[i]!
+        const b = parts[j]!
+        const gapX = Math.max(a.x0, b.x0) - Math.min(a.x1, b.x1)
+        const gapY = Math.max(a.y0, b.y0) - Math.min(a.y1, b.y1)
+        // Side by side (or one above the other) and close; corner to corner is two pictures.
+        const overlapY = -gapY >= Math.min(a.y1 - a.y0, b.y1 - b.y0) * 0.5
+        const overlapX = -gapX >= Math.min(a.x1 - a.x0, b.x1 - b.x0) * 0.5
+        if ((gapX <= near && overlapY) || (gapY <= near && overlapX)) {
+          parts[i] = {
+            x0: Math.min(a.x0, b.x0),
+            y0: Math.min(a.y0, b.y0),
+            x1: Math.max(a.x1, b.x1),
+            y1: Math.max(a.y1, b.y1)
+          }
+          parts = parts.filter((_, k) => k !== j)
+          merged = true
+        }
+      }
+    }
+  }
+  const regions = parts
     .map((c) => {
       const x0 = c.x0 * cell
       const y0 = c.y0 * cell
       const box = { x: x0, y: y0, width: Math.min(width, c.x1 * cell) - x0, height: Math.min(height, c.y1 * cell) - y0 }
-      let on = 0
-      for (let y = c.y0; y < c.y1; y++) for (let x = c.x0; x < c.x1; x++) on += mask[y * gw + x]!
-      return { box, density: on / Math.max(1, (c.x1 - c.x0) * (c.y1 - c.y0)) }
+      return { box, density: fill(c) }
     })
     .filter(
       ({ box, density }) =>
