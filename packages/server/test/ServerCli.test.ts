@@ -37,6 +37,6 @@ describe("ocr2word keys", () => {
         assert.match(yield* ocr2word("keys", "revoke", id), /revoked/)
         assert.match(yield* ocr2word("keys", "usage", "nope"), /No key with id "nope"/)
       }),
-    60_000
+    240_000
   )
 })
