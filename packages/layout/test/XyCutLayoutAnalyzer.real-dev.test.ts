@@ -107,4 +107,18 @@ layer(pipeline, { timeout: 180_000 })("XyCutLayoutAnalyzer on real pages (Paddle
         expect(score).toBeLessThan(acrossScore / 3)
       })
   )
+
+  // Pages whose lines read straight down are easy; these are not: two-part Chinese pages, a worksheet
+  // grid, a ticket (read row by row, not as columns). Order must cost next to nothing.
+  for (const id of ["p2t_general", "cnocr_multiline_cn2", "pp_00059985", "cnocr_huochepiao"]) {
+    it.effect(`${id}: reading order adds under 2 points of CER to recognition errors`, () =>
+      Effect.gen(function* () {
+        const { text, truth } = yield* run(id)
+        const score = cer(truth, text)
+        const recognition = orderFreeCer(truth, text)
+        console.info(`${id}: CER ${(score * 100).toFixed(1)} %, order-free ${(recognition * 100).toFixed(1)} %`)
+        expect(score - recognition).toBeLessThan(0.02)
+      })
+    )
+  }
 })
