@@ -196,10 +196,15 @@ export const buildDocx = (document: Document.Document, options: BuildOptions): D
       page === undefined
         ? []
         : page.blocks.flatMap((block, i) => blockChildren(block, page, options, numbering, page.blocks[i - 1]))
+    // Flow text is set at reading sizes, so a short wide image (a receipt line, a banner) still gets
+    // a page at least as tall as A4, or its text would run over many tiny pages.
+    const a4Height = Math.round(297 * TWIPS_PER_MM)
     const size =
       page === undefined
-        ? { width: Math.round(options.pageWidthMm * TWIPS_PER_MM), height: Math.round(297 * TWIPS_PER_MM) }
-        : pageSize(page, options)
+        ? { width: Math.round(options.pageWidthMm * TWIPS_PER_MM), height: a4Height }
+        : (({ width, height }) => ({ width, height: Math.max(height, Math.min(a4Height, MAX_PAGE_TWIPS)) }))(
+            pageSize(page, options)
+          )
     const m = Math.min(margin, Math.floor(size.height / 4), Math.floor(size.width / 4))
     return {
       properties: { page: { size, margin: { top: m, bottom: m, left: m, right: m } } },

@@ -33,25 +33,42 @@ export const exactPageSize = (page: Document.Page, pageWidthMm: number) => {
   return { width: Math.round(w * scale), height: Math.round(h * scale), scale }
 }
 
-/** Width of a text in ems: Han and full-width characters 1, Latin about half. */
+/**
+ * Width of a text in ems: Han and full-width characters 1, Latin about half.
+ * On the wide side, since the reader's fonts may be wider than the page's and
+ * a frame clips what does not fit.
+ */
 export const textEms = (text: string): number => {
   let ems = 0
   for (const ch of text) {
     if (TextScript.isHan(ch) || /[\u3000-\u303f\uff00-\uffef]/u.test(ch)) ems += 1
-    else if (ch === " ") ems += 0.28
-    else if (/[A-Z0-9MW@%&]/u.test(ch)) ems += 0.62
-    else if (/[il.,:;'|!]/u.test(ch)) ems += 0.28
-    else ems += 0.5
+    else if (ch === " ") ems += 0.3
+    else if (/[A-Z0-9MW@%&mw]/u.test(ch)) ems += 0.7
+    else if (/[il.,:;'|!]/u.test(ch)) ems += 0.3
+    else ems += 0.55
   }
   return ems
 }
 
-/** Font size (points) of a line placed in a box `width` x `height` twips. */
-export const lineFontSize = (text: string, width: number, height: number, minPt: number, maxPt: number): number => {
-  const byHeight = (height / 20) * EM_PER_BOX_HEIGHT
+/** Size (points) that a line `height` twips tall is set in. */
+const sizeByHeight = (height: number): number => (height / 20) * EM_PER_BOX_HEIGHT
+
+/**
+ * Font size (points) of a line placed in a box `width` x `height` twips: its
+ * block's size (`blockPt`, the lines of a paragraph share one), or smaller
+ * when the text would not fit the width.
+ */
+export const lineFontSize = (
+  text: string,
+  width: number,
+  height: number,
+  minPt: number,
+  maxPt: number,
+  blockPt = sizeByHeight(height)
+): number => {
   const ems = textEms(text)
-  const byWidth = ems > 0 ? width / 20 / ems : byHeight
-  const pt = Math.min(byHeight, byWidth * 0.98)
+  const byWidth = ems > 0 ? width / 20 / ems : blockPt
+  const pt = Math.min(blockPt, sizeByHeight(height) * 1.15, byWidth * 0.95)
   return Math.min(maxPt, Math.max(minPt, Math.floor(pt * 2) / 2))
 }
 
@@ -83,21 +100,28 @@ export const exactPageChildren = (page: Document.Page, options: ExactOptions): A
     }
     floating.push(floatingPicture(block.image, place, false, `figure ${i + 1}`))
   })
-  const lines = page.blocks.flatMap(textLines)
-  const paragraphs = lines.flatMap((line) => {
+  const median = (values: ReadonlyArray<number>) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
+  const placed = page.blocks.flatMap((block) => {
+    const lines = textLines(block)
+    const blockPt = median(lines.map((l) => sizeByHeight(l.box.height * scale)))
+    return lines.map((line) => ({ line, blockPt }))
+  })
+  const paragraphs = placed.flatMap(({ line, blockPt }) => {
     const text = line.text.trim()
     if (text.length === 0) return []
     const x = Math.max(0, Math.round(line.box.x * scale))
     const y = Math.max(0, Math.round(line.box.y * scale))
     const width = Math.max(40, Math.round(line.box.width * scale))
     const height = Math.max(40, Math.round(line.box.height * scale))
-    const size = lineFontSize(text, width, height, options.minFontSize, options.maxFontSize)
+    const size = lineFontSize(text, width, height, options.minFontSize, options.maxFontSize, blockPt)
     return [
       new Paragraph({
         frame: {
           type: "absolute",
           position: { x, y },
-          width,
+          // A little slack on the right: a line that wraps in its frame loses its end to the clip.
+          width: Math.min(pageWidth - x, Math.round(width * 1.08) + 100),
           height,
           rule: HeightRule.EXACT,
           wrap: FrameWrap.NONE,

@@ -19,7 +19,8 @@ const formats = {
 
 /** The level text of a marker: its number replaced by the placeholder ("1)" -> "%1)", "（2）" -> "（%1）"). */
 export const levelText = (list: Document.ListInfo, level: number): string => {
-  if (list.format === "bullet") return list.marker === "*" || list.marker === "-" ? "•" : list.marker
+  // Small or typed bullets (a middle dot, a hyphen, an asterisk) print as Word's round bullet.
+  if (list.format === "bullet") return /^[•·*\-–—⁃‣●]$/u.test(list.marker) ? "•" : list.marker
   if (list.format === "circled") return `%${level + 1}`
   const placeholder = `%${level + 1}`
   const re =
