@@ -266,8 +266,11 @@ const leafOrder = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>, fr
   const typical = median(idx.map((i) => items[i]!.height))
   const centre = (i: number) => items[i]!.box.y + items[i]!.box.height / 2
   const byY = [...idx].sort((a, b) => centre(a) - centre(b))
+  // Tall: large type, or a region (table, figure) whose box spans several rows of text.
+  const tall = (i: number) =>
+    items[i]!.height > 1.3 * typical || (!items[i]!.vertical && items[i]!.box.height > 3 * typical)
   const rows: Array<{ start: number; end: number; members: Array<number> }> = []
-  for (const i of byY.filter((i) => items[i]!.height <= 1.3 * typical)) {
+  for (const i of byY.filter((i) => !tall(i))) {
     const [s0, s1] = coreSpan(items[i]!.box, fraction)
     const row = rows[rows.length - 1]
     if (row !== undefined && overlap(row.start, row.end, s0, s1) >= 0.5 * Math.min(row.end - row.start, s1 - s0)) {
@@ -276,7 +279,7 @@ const leafOrder = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>, fr
       row.end = Math.max(row.end, s1)
     } else rows.push({ start: s0, end: s1, members: [i] })
   }
-  for (const i of byY.filter((i) => items[i]!.height > 1.3 * typical)) {
+  for (const i of byY.filter(tall)) {
     const [s0, s1] = coreSpan(items[i]!.box, fraction)
     const row = rows.find((r) => overlap(r.start, r.end, s0, s1) > 0)
     if (row !== undefined) row.members.push(i)
