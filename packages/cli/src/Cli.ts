@@ -43,6 +43,16 @@ export const ocr2word = Command.make(
       Flag.withDescription("Output format"),
       Flag.withDefault("docx" as const)
     ),
+    mode: Flag.Literals("mode", ["flow", "exact"] as const).pipe(
+      Flag.withDescription(
+        "Word layout: flow (editable paragraphs, headings, lists, tables and pictures in reading order) or exact (each line where it was on the page)"
+      ),
+      Flag.withDefault("flow" as const)
+    ),
+    background: Flag.Boolean("background").pipe(
+      Flag.withDescription("With --mode exact, put the page image behind the text"),
+      Flag.withDefault(false)
+    ),
     overwrite: Flag.Boolean("overwrite").pipe(
       Flag.withDescription("Replace existing output files (by default an existing file makes that input fail)"),
       Flag.withDefault(false)
@@ -72,6 +82,8 @@ export const ocr2word = Command.make(
         inputs: flags.inputs,
         format: flags.format,
         overwrite: flags.overwrite,
+        mode: flags.mode,
+        background: flags.background,
         ...some("output", flags.output),
         ...some("engine", flags.engine),
         ...some("detector", flags.detector),
@@ -97,6 +109,10 @@ export const ocr2word = Command.make(
     { command: "ocr2word scan.png -o scan.docx", description: "Convert one image" },
     { command: "ocr2word scans/ -o out/ --format txt", description: "Convert every image below scans/ to text" },
     { command: "ocr2word 'photos/*.jpg'", description: "Convert the matches of a glob, next to each image" },
+    {
+      command: "ocr2word scan.png --mode exact --background",
+      description: "A Word page like the image: each line at its place, the scan behind the text"
+    },
     {
       command: "OCR2WORD_APPKEY=... ocr2word scan.png --engine remote --remote-url https://api.gugudata.com",
       description: "Convert with a contract-compatible remote service (the Word file is the service's own)"

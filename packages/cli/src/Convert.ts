@@ -29,7 +29,11 @@ export const ConvertOptions = Schema.Struct({
   preprocess: Schema.optionalKey(Schema.String),
   /** Service address and key for `engine: "remote"`. */
   remoteUrl: Schema.optionalKey(Schema.String),
-  appkey: Schema.optionalKey(Schema.Redacted(Schema.String))
+  appkey: Schema.optionalKey(Schema.Redacted(Schema.String)),
+  /** Word layout: `flow` (editable text in reading order) or `exact` (every line where it was on the page). */
+  mode: Schema.optionalKey(Schema.Literals(["flow", "exact"])),
+  /** In exact mode, the page image behind the text. */
+  background: Schema.optionalKey(Schema.Boolean)
 })
 export type ConvertOptions = typeof ConvertOptions.Type
 
@@ -81,7 +85,9 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
     ...(options.layout !== undefined ? { layout: options.layout } : {}),
     ...(options.preprocess !== undefined ? { preprocess: options.preprocess } : {}),
     ...(options.remoteUrl !== undefined ? { remoteUrl: options.remoteUrl } : {}),
-    ...(options.appkey !== undefined ? { appkey: options.appkey } : {})
+    ...(options.appkey !== undefined ? { appkey: options.appkey } : {}),
+    // The page image only travels when a Word page will show it.
+    ...(options.mode === "exact" && options.background === true ? { keepPageImage: true } : {})
   }).pipe(Effect.mapError((e) => couldNotStart(e.message)))
   if (options.inputs.length === 0) {
     return yield* couldNotStart("No inputs given. Usage: ocr2word <file|directory|glob>... [-o output]")
@@ -89,7 +95,12 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
   const writer = yield* Effect.gen(function* () {
     return yield* DocumentWriter.DocumentWriter
   }).pipe(
-    Effect.provide(Engines.writerLayer(options.format)),
+    Effect.provide(
+      Engines.writerLayer(options.format, {
+        ...(options.mode !== undefined ? { mode: options.mode } : {}),
+        ...(options.background !== undefined ? { backgroundImage: options.background } : {})
+      })
+    ),
     Effect.mapError((e) => couldNotStart(e.message))
   )
 

@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process"
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
+import { unzipSync } from "fflate"
 import { cer, docxText, groundTruth, image, runCli, tempDir } from "./cli-process.ts"
 
 const hasCommand = (command: string) => {
@@ -37,6 +38,25 @@ describe("ocr2word", () => {
       // The first line comes first and the last line last.
       expect(text.indexOf("This is a lot")).toBeLessThan(text.indexOf("brown dog jumped over the lazy fox"))
       expect(listing(dir)).toEqual(["testocr.docx"])
+    },
+    TIMEOUT
+  )
+
+  it(
+    "writes an exact-mode Word page with --mode exact --background, and rejects an unknown mode",
+    async () => {
+      const dir = tempDir()
+      const out = join(dir, "testocr.docx")
+      const result = await runCli([image("tjs_testocr"), "-o", out, "--mode", "exact", "--background"])
+      expect(result.code).toBe(0)
+      const xml = new TextDecoder().decode(unzipSync(readFileSync(out))["word/document.xml"])
+      // Every line in a page-anchored frame, the page image behind the text.
+      expect((xml.match(/<w:framePr /g) ?? []).length).toBeGreaterThanOrEqual(6)
+      expect(xml).toMatch(/<wp:anchor [^>]*behindDoc="1"/)
+      expect(docxText(out)).toContain("brown dog jumped over the lazy fox")
+      const bad = await runCli([image("tjs_testocr"), "-o", join(dir, "bad.docx"), "--mode", "pretty"])
+      expect(bad.code).not.toBe(0)
+      expect(bad.stderr).toContain("pretty")
     },
     TIMEOUT
   )

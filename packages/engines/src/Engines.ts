@@ -159,7 +159,9 @@ export const PipelineSelection = Schema.Struct({
   /** Base URL of the service, for engine `remote`, e.g. `https://api.gugudata.com`. */
   remoteUrl: Schema.optionalKey(Schema.String),
   /** The service's key, for engine `remote`. Kept `Redacted` once resolved. */
-  appkey: Schema.optionalKey(Schema.Union([Schema.String, Schema.Redacted(Schema.String)]))
+  appkey: Schema.optionalKey(Schema.Union([Schema.String, Schema.Redacted(Schema.String)])),
+  /** Keep each page's image (PNG) in the document, for Word pages with the image behind the text. */
+  keepPageImage: Schema.optionalKey(Schema.Boolean)
 })
 export type PipelineSelection = typeof PipelineSelection.Type
 
@@ -173,7 +175,8 @@ const expected: Readonly<Record<keyof PipelineSelection, string>> = {
   minConfidence: "a number between 0 and 1",
   flipConfidence: "a number between 0 and 1",
   remoteUrl: "an http or https URL",
-  appkey: "a string"
+  appkey: "a string",
+  keepPageImage: "a boolean"
 }
 
 /** A selection with every stage named. */
@@ -188,6 +191,7 @@ export interface Resolved {
   readonly flipConfidence?: number
   readonly remoteUrl?: string
   readonly appkey?: Redacted.Redacted<string>
+  readonly keepPageImage?: boolean
 }
 
 const plural = (kind: string) => (kind === "preprocess" ? "preprocessors" : `${kind}s`)
@@ -232,7 +236,8 @@ export const resolve = Effect.fn("Engines.resolve")(function* (options: unknown 
     layout: yield* known("layout", selection.layout ?? "xycut"),
     preprocess: yield* known("preprocess", selection.preprocess ?? "auto"),
     ...(selection.minConfidence !== undefined ? { minConfidence: selection.minConfidence } : {}),
-    ...(selection.flipConfidence !== undefined ? { flipConfidence: selection.flipConfidence } : {})
+    ...(selection.flipConfidence !== undefined ? { flipConfidence: selection.flipConfidence } : {}),
+    ...(selection.keepPageImage !== undefined ? { keepPageImage: selection.keepPageImage } : {})
   } satisfies Resolved
 })
 
@@ -296,7 +301,10 @@ export const stagesLayer = (
     backends[resolved.detector]!.detector!,
     backends[resolved.classifier]?.classifier ?? extraClassifiers[resolved.classifier]!,
     backends[resolved.recognizer]!.recognizer!,
-    layouts[resolved.layout]!
+    resolved.keepPageImage === true && resolved.layout === "xycut"
+      ? // Fixed, valid options: the layer cannot fail.
+        Layer.orDie(XyCutLayoutAnalyzer.layerWith({ keepPageImage: true }))
+      : layouts[resolved.layout]!
   )
 
 /**
@@ -324,6 +332,26 @@ export const pipelineLayer = (
     )
   )
 
-/** A `DocumentWriter` layer for an output format: `docx`, `txt` or `json`. */
-export const writerLayer = (format: string): Layer.Layer<DocumentWriter.DocumentWriter, EngineError> =>
-  Layer.unwrap(Effect.map(known("format", format), (name) => writers[name as Format]))
+/**
+ * A `DocumentWriter` layer for an output format: `docx`, `txt` or `json`.
+ * `docx` takes `DocxDocumentWriter` options (`mode: "flow" | "exact"`,
+ * `backgroundImage`); the others none.
+ */
+export const writerLayer = (
+  format: string,
+  docxOptions?: DocxDocumentWriter.Options
+): Layer.Layer<DocumentWriter.DocumentWriter, EngineError> =>
+  Layer.unwrap(
+    Effect.gen(function* () {
+      const name = yield* known("format", format)
+      if (name !== "docx" || docxOptions === undefined || Object.keys(docxOptions).length === 0) {
+        return writers[name as Format]
+      }
+      // Checked here so a bad option is an EngineError like a bad name; the layer then cannot fail.
+      yield* Effect.mapError(
+        DocxDocumentWriter.decodeOptions(docxOptions),
+        (e) => new EngineError({ reason: "InvalidOptions", message: e.message })
+      )
+      return RemoteDocx.passThrough(Layer.orDie(DocxDocumentWriter.layerWith(docxOptions)))
+    })
+  )

@@ -51,7 +51,7 @@ describe("Engines.resolve", () => {
         ["InvalidOptions", "Expected a number between 0 and 1 for minConfidence but received 2"],
         [
           "InvalidOptions",
-          "Unknown option 'engin'. Known options: engine, detector, classifier, recognizer, layout, preprocess, minConfidence, flipConfidence, remoteUrl, appkey"
+          "Unknown option 'engin'. Known options: engine, detector, classifier, recognizer, layout, preprocess, minConfidence, flipConfidence, remoteUrl, appkey, keepPageImage"
         ],
         ["InvalidOptions", "Expected an options object but received 'paddle'"]
       ])
