@@ -34,7 +34,7 @@ import { Effect, Layer, Schema } from "effect"
 import * as Figures from "./Figures.ts"
 import { decodeOptions } from "./internal/option-decoding.ts"
 import { defaultPageLayoutOptions, layoutPage, type PageLayoutOptions } from "./internal/page-layout.ts"
-import { markRoles, pageRegions } from "./internal/page-regions.ts"
+import { lineWeights, markRoles, pageRegions } from "./internal/page-regions.ts"
 import type { LayoutOptionsError } from "./LayoutOptionsError.ts"
 
 const positive = Schema.Number.check(Schema.isGreaterThan(0))
@@ -99,7 +99,7 @@ const blocksWithRegions = Effect.fnUntraced(function* (input: LayoutAnalyzer.Lay
   const regions = found.regions.map((r) =>
     r.kind === "figure" && withPng.has(r.box) ? { ...r, image: withPng.get(r.box)! } : r
   )
-  const body = markRoles(layoutPage(found.lines, options, regions))
+  const body = markRoles(layoutPage(found.lines, options, regions), lineWeights(input.image, found.lines))
   return [...found.header, ...body, ...found.footer] as ReadonlyArray<Document.Block>
 })
 

@@ -83,4 +83,27 @@ describe("XyCutLayoutAnalyzer with regions", () => {
       expect(error.message).toBe("Expected a boolean for keepPageImage but received yes of type string")
     })
   )
+
+  it.effect("a short bold line of body size is a heading, one level below the larger title", () =>
+    Effect.gen(function* () {
+      const image = page(1000, 800)
+      const title = line("The Big Title", 300, 40, 400, 40)
+      const bold = line("Getting started", 80, 200, 220)
+      const body = [0, 1, 2, 3, 4, 5].map((i) =>
+        line(`Body text line number ${i} of the page here.`, 80, 120 + (i < 2 ? i * 30 : 130 + i * 30), 700)
+      )
+      for (const l of [title, ...body]) ink(image, l)
+      // Bold: strokes twice as thick.
+      for (let x = bold.box.x + 2; x < bold.box.x + bold.box.width - 6; x += 9) {
+        fill(image, { x, y: bold.box.y + 3, width: 6, height: bold.box.height - 6 })
+      }
+      const analyzer = yield* XyCutLayoutAnalyzer.make({})
+      const result = yield* analyzer.analyze({ index: 0, image, rotation: 0, skew: 0, lines: [title, bold, ...body] })
+      const headings = result.blocks.filter((b) => b.kind === "heading").map((b) => [b.lines[0]!.text, b.level])
+      expect(headings).toEqual([
+        ["The Big Title", 1],
+        ["Getting started", 2]
+      ])
+    })
+  )
 })

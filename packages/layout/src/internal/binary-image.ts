@@ -168,3 +168,27 @@ export const median = (values: ReadonlyArray<number>): number => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.floor(sorted.length / 2)]!
 }
+
+/**
+ * Half the stroke width of the ink inside `box`, in pixels: ink pixels over
+ * ink pixels on the ink's edge. Bold type has thicker strokes whatever the
+ * glyphs, so lines compare by this, not by how much ink they hold.
+ */
+export const strokeWidth = (mask: Mask, box: { x: number; y: number; width: number; height: number }): number => {
+  const W = mask.width
+  const x0 = Math.max(1, Math.floor(box.x))
+  const x1 = Math.min(W - 1, Math.ceil(box.x + box.width))
+  const y0 = Math.max(1, Math.floor(box.y))
+  const y1 = Math.min(mask.height - 1, Math.ceil(box.y + box.height))
+  let area = 0
+  let edge = 0
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = y * W + x
+      if (mask.data[i] !== 1) continue
+      area++
+      if (mask.data[i - 1] === 0 || mask.data[i + 1] === 0 || mask.data[i - W] === 0 || mask.data[i + W] === 0) edge++
+    }
+  }
+  return edge === 0 ? 0 : area / edge
+}

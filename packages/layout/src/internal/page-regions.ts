@@ -9,6 +9,7 @@ import * as BlockRoles from "../BlockRoles.ts"
 import * as Figures from "../Figures.ts"
 import * as RuledTables from "../RuledTables.ts"
 import * as UnruledTables from "../UnruledTables.ts"
+import { binarize, median, strokeWidth } from "./binary-image.ts"
 
 /** A page split into running heads, regions (tables, figures) and body lines. */
 export interface PageRegions {
@@ -52,17 +53,63 @@ export const pageRegions = (image: Raster.Raster, input: ReadonlyArray<Document.
 }
 
 /**
+ * Stroke width of a line relative to the page's median line (`lines`): about
+ * 1 for regular type, 1.3 and more for bold. Works on any box, so lines
+ * joined later still get their weight.
+ */
+export const lineWeights = (
+  image: Raster.Raster,
+  lines: ReadonlyArray<Document.Line>
+): ((line: Document.Line) => number) => {
+  const ink = binarize(image)
+  const typical = median(lines.map((l) => strokeWidth(ink, l.box)).filter((w) => w > 0))
+  return (line) => (typical > 0 ? strokeWidth(ink, line.box) / typical : 1)
+}
+
+/** A block that reads as a heading by its weight: one or two short bold lines, not a sentence. */
+const boldHeading = (block: Document.Block, weight: (line: Document.Line) => number): boolean => {
+  if (block.kind !== "paragraph" || block.lines.length > 2) return false
+  const text = block.lines.map((l) => l.text).join("")
+  return (
+    [...text].length <= 40 && !/[。．.!！?？;；，,]$/u.test(text.trim()) && block.lines.every((l) => weight(l) >= BOLD)
+  )
+}
+
+/** Stroke width, relative to the page's regular text, from which a line is bold. */
+const BOLD = 1.2
+
+/**
  * Roles from the text of paragraph blocks: paragraphs starting with a list
  * marker become list items (one per marker line, nesting from the indent),
- * short blocks reading "Figure 2" or "表 1" become captions.
+ * short blocks reading "Figure 2" or "表 1" become captions, and short bold
+ * blocks of body size headings one level below the larger headings above
+ * them (`weight` gives a line's stroke width relative to the page's).
  */
-export const markRoles = (blocks: ReadonlyArray<Document.Block>): Array<Document.Block> => {
+export const markRoles = (
+  blocks: ReadonlyArray<Document.Block>,
+  weight: (line: Document.Line) => number = () => 1
+): Array<Document.Block> => {
   const out: Array<Document.Block> = []
   let listRun: Array<{ readonly x: number; readonly level: number }> = []
   for (const block of blocks) {
     if (block.kind !== "paragraph" && block.kind !== "heading") {
       listRun = []
       out.push(block)
+      continue
+    }
+    // A short bold block is a heading even when numbered like a list item ("1. 系统要求").
+    if (
+      boldHeading(block, weight) &&
+      !BlockRoles.isCaption(block.lines) &&
+      !BlockRoles.isPageNumber(block.lines[0]!.text)
+    ) {
+      listRun = []
+      const size = block.fontSize ?? 0
+      // One level below the largest-type headings of the page that are bigger than it.
+      const above = blocks
+        .filter((b) => b.kind === "heading" && (b.fontSize ?? 0) > size * 1.05)
+        .map((b) => b.level ?? 1)
+      out.push({ ...block, kind: "heading", level: Math.min(6, Math.max(0, ...above) + 1) })
       continue
     }
     const items = block.kind === "paragraph" ? BlockRoles.splitListItems(block.lines) : undefined
