@@ -107,7 +107,8 @@ export const find = (
   const minSide = lineHeight * opts.minSide
   // Parts of one picture (bars of a chart, pieces of a diagram) lie less than a text line apart:
   // merge their boxes, in grid cells, until no two are that close.
-  const near = Math.max(1, Math.round(lineHeight / cell))
+  // Up to 1.5 text lines apart in pixels; the closing above already grew each part by a cell.
+  const near = Math.max(1, Math.round((1.5 * lineHeight) / cell) - 2)
   // Only parts of some size take part: specks left around text must not bridge pictures and text.
   const minPart = Math.max(1, Math.round((lineHeight * 0.8) / cell))
   // Nor do frames with little inside that span the page, such as a border around it.
@@ -167,7 +168,7 @@ export const find = (
   // Labels in or just outside the drawn part (axis ticks, legends: smaller than the body text)
   // belong to the figure; captions and body-size text stay text.
   const grow = lineHeight
-  const labelHeight = lineHeight * 0.9
+  const labelHeight = lineHeight * 0.8
   return regions
     .flatMap((box) => {
       const near = { x: box.x - grow, y: box.y - grow, width: box.width + 2 * grow, height: box.height + 2 * grow }
@@ -176,10 +177,12 @@ export const find = (
         (l) =>
           Math.min(l.box.width, l.box.height) <= labelHeight &&
           !CAPTION_START.test(l.text) &&
-          (share(l.box, box) >= 0.6 || (share(l.box, near) >= 0.9 && l.box.width <= box.width * 0.6))
+          (share(l.box, box) >= 0.6 || (share(l.box, near) >= 0.9 && l.box.width <= box.width * 0.3))
       )
       // A coloured panel behind large text is a text block with a background, not a figure.
-      const text = over.filter((l) => !labels.includes(l)).reduce((s, l) => s + l.box.width * l.box.height, 0)
+      const text = over
+        .filter((l) => !labels.includes(l) && share(l.box, box) >= 0.6)
+        .reduce((s, l) => s + l.box.width * l.box.height, 0)
       if (text > box.width * box.height * 0.2) return []
       return [{ box: Geometry.unionBoxes([box, ...labels.map((l) => l.box)]), lines: labels }]
     })
