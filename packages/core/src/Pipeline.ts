@@ -17,7 +17,7 @@ import { Preprocessor } from "./Preprocessor.ts"
 import * as Raster from "./Raster.ts"
 import type { PipelineError } from "./StageError.ts"
 import { TextClassifier } from "./TextClassifier.ts"
-import { cropLine } from "./TextCrop.ts"
+import { cropLines } from "./TextCrop.ts"
 import { TextDetector } from "./TextDetector.ts"
 import { normalizeRecognized } from "./TextNormalization.ts"
 import { TextRecognizer } from "./TextRecognizer.ts"
@@ -74,7 +74,7 @@ export const make = (options: Partial<PipelineOptions> = {}) =>
       let image = pre.image
       let rotation = pre.rotation
       let quads = (yield* detector.detect(image)).map((d) => d.polygon)
-      let crops = quads.map((q) => cropLine(image, q))
+      let crops = cropLines(image, quads)
       const orientations = yield* classifier.classify(crops)
       const flipped = orientations.map((o) => o.angle === 180 && o.confidence >= opts.flipConfidence)
       if (flipped.filter(Boolean).length * 2 > quads.length) {
@@ -83,7 +83,7 @@ export const make = (options: Partial<PipelineOptions> = {}) =>
         image = Raster.rotate(image, 180)
         rotation = ((rotation + 180) % 360) as 0 | 90 | 180 | 270
         quads = quads.map((q) => turnQuad(q, width, height))
-        crops = quads.map((q, i) => (flipped[i] ? cropLine(image, q) : Raster.rotate(cropLine(image, q), 180)))
+        crops = cropLines(image, quads).map((c, i) => (flipped[i] ? c : Raster.rotate(c, 180)))
       } else {
         crops = crops.map((c, i) => (flipped[i] ? Raster.rotate(c, 180) : c))
       }
