@@ -77,19 +77,25 @@ export const listMarker = (text: string): ListMarker | undefined => {
 
 /**
  * A paragraph's lines cut into list items: a new item at each line that
- * starts with a marker. Undefined when the block does not start with one.
+ * starts with a marker; a line starting left of the items' markers ends the
+ * list, and it and the lines after it are `rest` (the paragraph that follows
+ * the list). Undefined when the block does not start with a marker.
  */
 export const splitListItems = (
   lines: ReadonlyArray<Document.Line>
-): Array<ReadonlyArray<Document.Line>> | undefined => {
+): { readonly items: Array<ReadonlyArray<Document.Line>>; readonly rest: ReadonlyArray<Document.Line> } | undefined => {
   const first = lines[0]
   if (first === undefined || listMarker(first.text) === undefined) return undefined
   const items: Array<Array<Document.Line>> = []
-  for (const line of lines) {
-    if (listMarker(line.text) !== undefined || items.length === 0) items.push([line])
+  for (const [i, line] of lines.entries()) {
+    const marked = listMarker(line.text) !== undefined
+    if (i > 0 && !marked && line.box.x < first.box.x - line.box.height * 0.5) {
+      return { items, rest: lines.slice(i) }
+    }
+    if (marked || items.length === 0) items.push([line])
     else items[items.length - 1]!.push(line)
   }
-  return items
+  return { items, rest: [] }
 }
 
 const CAPTION =

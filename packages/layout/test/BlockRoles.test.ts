@@ -39,10 +39,15 @@ describe("BlockRoles", () => {
       line("continues here", 60, 25, 200),
       line("2. Second", 40, 50, 200)
     ]
-    expect(BlockRoles.splitListItems(lines)?.map((item) => item.map((l) => l.text))).toEqual([
+    expect(BlockRoles.splitListItems(lines)?.items.map((item) => item.map((l) => l.text))).toEqual([
       ["1. First item", "continues here"],
       ["2. Second"]
     ])
+    // A line starting left of the markers ends the list: it begins the next paragraph.
+    const after = [...lines, line("A new paragraph starts at the margin", 10, 75, 400)]
+    const split = BlockRoles.splitListItems(after)!
+    expect(split.items).toHaveLength(2)
+    expect(split.rest.map((l) => l.text)).toEqual(["A new paragraph starts at the margin"])
     expect(BlockRoles.splitListItems([line("Not a list", 0, 0, 100)])).toBeUndefined()
   })
 

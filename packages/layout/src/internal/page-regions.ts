@@ -112,9 +112,9 @@ export const markRoles = (
       out.push({ ...block, kind: "heading", level: Math.min(6, Math.max(0, ...above) + 1) })
       continue
     }
-    const items = block.kind === "paragraph" ? BlockRoles.splitListItems(block.lines) : undefined
-    if (items !== undefined) {
-      for (const lines of items) {
+    const split = block.kind === "paragraph" ? BlockRoles.splitListItems(block.lines) : undefined
+    if (split !== undefined) {
+      for (const lines of split.items) {
         const marker = BlockRoles.listMarker(lines[0]!.text)!
         const x = lines[0]!.box.x
         const step = Math.max(1, (block.fontSize ?? lines[0]!.box.height) * 1.2)
@@ -130,6 +130,10 @@ export const markRoles = (
           lines,
           list: { format: marker.format, marker: marker.marker, number: marker.number, level }
         })
+      }
+      if (split.rest.length > 0) {
+        listRun = []
+        out.push({ ...block, box: Geometry.unionBoxes(split.rest.map((l) => l.box)), lines: split.rest })
       }
       continue
     }
