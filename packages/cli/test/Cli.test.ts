@@ -193,9 +193,20 @@ describe("ocr2word", () => {
       const docx = join(dir, "chinese.docx")
       const result = await runCli([image("cnocr_multiline_cn1"), "-o", docx])
       expect(result.code).toBe(0)
+      // Test files run in parallel; LibreOffice conversions started together failed now and then, so one at a time.
       execFileSync(
-        "libreoffice",
-        [`-env:UserInstallation=file://${dir}/lo-profile`, "--headless", "--convert-to", "pdf", "--outdir", dir, docx],
+        "flock",
+        [
+          "/tmp/ocr2word-libreoffice.lock",
+          "libreoffice",
+          `-env:UserInstallation=file://${dir}/lo-profile`,
+          "--headless",
+          "--convert-to",
+          "pdf",
+          "--outdir",
+          dir,
+          docx
+        ],
         { stdio: "ignore", timeout: 180_000 }
       )
       const text = execFileSync("pdftotext", [join(dir, "chinese.pdf"), "-"], { encoding: "utf8" })

@@ -70,7 +70,12 @@ describe("DocxDocumentWriter on a laid-out mixed Chinese-English page", () => {
       expect(size(title)).toBeGreaterThan(size(chinese) * 1.8)
       expect(docx["word/styles.xml"]).toMatch(/<w:lang w:val="en-US" w:eastAsia="zh-CN"\/>/)
       // One paragraph per column block, lines joined: Han to Han without a space, Latin with one.
-      expect(paragraphs.map(textOf).filter((t) => t.length > 0).slice(0, 3)).toEqual([
+      expect(
+        paragraphs
+          .map(textOf)
+          .filter((t) => t.length > 0)
+          .slice(0, 3)
+      ).toEqual([
         "第1页标题 Title of page 1",
         "第一栏第一行文字内容 Revenue reached $3.2B in 2024 第一栏的最后一行",
         "第二栏开始 second column more text in English here 第二栏结束"
@@ -89,9 +94,20 @@ describe("DocxDocumentWriter on a laid-out mixed Chinese-English page", () => {
         try {
           const file = path.join(dir, "page.docx")
           fs.writeFileSync(file, bytes)
+          // Test files run in parallel; LibreOffice conversions started together failed now and then, so one at a time.
           execFileSync(
-            "libreoffice",
-            [`-env:UserInstallation=file://${dir}/profile`, "--headless", "--convert-to", "pdf", "--outdir", dir, file],
+            "flock",
+            [
+              "/tmp/ocr2word-libreoffice.lock",
+              "libreoffice",
+              `-env:UserInstallation=file://${dir}/profile`,
+              "--headless",
+              "--convert-to",
+              "pdf",
+              "--outdir",
+              dir,
+              file
+            ],
             { stdio: "ignore", timeout: 180_000 }
           )
           const pdf = path.join(dir, "page.pdf")
