@@ -106,4 +106,24 @@ describe("XyCutLayoutAnalyzer with regions", () => {
       ])
     })
   )
+
+  it.effect("a caption run into a bulleted list is cut off, and the bullets become list items", () =>
+    Effect.gen(function* () {
+      const image = page(800, 600)
+      const lines = [
+        line("Figure 2: Accuracy by resolution", 80, 100, 400),
+        line("· First bullet point here", 80, 130, 380),
+        line("· Second bullet point here", 80, 160, 390),
+        ...[0, 1, 2, 3].map((i) => line(`Body line ${i} of the text that follows.`, 80, 260 + i * 30, 600))
+      ]
+      for (const l of lines) ink(image, l)
+      const analyzer = yield* XyCutLayoutAnalyzer.make({})
+      const result = yield* analyzer.analyze({ index: 0, image, rotation: 0, skew: 0, lines })
+      expect(result.blocks.slice(0, 3).map((b) => [b.kind, b.lines[0]!.text])).toEqual([
+        ["caption", "Figure 2: Accuracy by resolution"],
+        ["list-item", "· First bullet point here"],
+        ["list-item", "· Second bullet point here"]
+      ])
+    })
+  )
 })

@@ -75,6 +75,22 @@ const boldHeading = (block: Document.Block, weight: (line: Document.Line) => num
   )
 }
 
+/** Printed bullets; a line starting with one inside a paragraph starts a list there. */
+const BULLET = /^\s*[•·▪●■◆○◦]/u
+
+/** A paragraph cut before its first bulleted line (a caption or a lead-in line run into a list). */
+const splitAtBullet = (block: Document.Block): ReadonlyArray<Document.Block> => {
+  if (block.kind !== "paragraph") return [block]
+  const k = block.lines.findIndex((l, i) => i > 0 && BULLET.test(l.text) && BlockRoles.listMarker(l.text) !== undefined)
+  if (k <= 0) return [block]
+  const part = (lines: ReadonlyArray<Document.Line>): Document.Block => ({
+    ...block,
+    box: Geometry.unionBoxes(lines.map((l) => l.box)),
+    lines
+  })
+  return [part(block.lines.slice(0, k)), part(block.lines.slice(k))]
+}
+
 /** Stroke width, relative to the page's regular text, from which a line is bold. */
 const BOLD = 1.2
 
@@ -86,9 +102,10 @@ const BOLD = 1.2
  * them (`weight` gives a line's stroke width relative to the page's).
  */
 export const markRoles = (
-  blocks: ReadonlyArray<Document.Block>,
+  input: ReadonlyArray<Document.Block>,
   weight: (line: Document.Line) => number = () => 1
 ): Array<Document.Block> => {
+  const blocks = input.flatMap(splitAtBullet)
   const out: Array<Document.Block> = []
   let listRun: Array<{ readonly x: number; readonly level: number }> = []
   for (const block of blocks) {
