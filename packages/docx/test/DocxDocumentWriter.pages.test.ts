@@ -194,7 +194,7 @@ const saveFidelity = (name: string, source: Uint8Array, document: Document.Docum
     yield* Effect.promise(() =>
       sharp(source)
         .resize({ width: 500, withoutEnlargement: true })
-        .png()
+        .png({ palette: true })
         .toFile(path.join(fidelityDir, `${name}-source.png`))
     )
     renderDocx(files, fidelityDir)
