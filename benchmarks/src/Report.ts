@@ -134,7 +134,7 @@ export const toMarkdown = (
     "",
     table(
       rows(runs, () => ""),
-      "items"
+      "subset"
     ),
     ""
   )
