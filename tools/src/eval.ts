@@ -28,8 +28,12 @@ interface Item {
   readonly lang: string
   readonly kind: string
   readonly text: string
-  readonly gt_quality: "exact" | "partial"
+  /** real-dev's name for `quality`; items with neither are synthetic, so exact. */
+  readonly gt_quality?: "exact" | "partial"
+  readonly quality?: "exact" | "partial"
 }
+
+const qualityOf = (item: Item): "exact" | "partial" => item.gt_quality ?? item.quality ?? "exact"
 
 const args = process.argv.slice(2)
 const setDir = args.find((a) => !a.startsWith("--")) ?? "datasets/real-dev"
@@ -85,13 +89,13 @@ const program = Effect.gen(function* () {
     const bag = Metrics.bagOfCharactersF1(item.text, text)
     rows.push({ item, count, strict, f1: bag.f1, recall: bag.recall, ms })
     process.stdout.write(
-      `${item.id.padEnd(24)} ${item.lang.padEnd(5)} ${item.gt_quality.padEnd(7)} ${pct(Metrics.rate(count))} ${pct(Metrics.rate(strict))} ${pct(bag.f1)} ${ms.toFixed(0).padStart(6)}\n`
+      `${item.id.padEnd(24)} ${item.lang.padEnd(5)} ${qualityOf(item).padEnd(7)} ${pct(Metrics.rate(count))} ${pct(Metrics.rate(strict))} ${pct(bag.f1)} ${ms.toFixed(0).padStart(6)}\n`
     )
     if (showText) process.stdout.write(`  > ${text.replace(/\n+/g, " | ")}\n`)
   }
-  const exact = rows.filter((r) => r.item.gt_quality === "exact")
+  const exact = rows.filter((r) => qualityOf(r.item) === "exact")
   const withoutScans = exact.filter((r) => !r.item.id.startsWith("tess_unlv_"))
-  const partial = rows.filter((r) => r.item.gt_quality === "partial")
+  const partial = rows.filter((r) => qualityOf(r.item) === "partial")
   const line = (label: string, rs: ReadonlyArray<Row>) =>
     `${label.padEnd(40)} CER ${pct(Metrics.rate(Metrics.sumCounts(rs.map((r) => r.count))))}  strict ${pct(Metrics.rate(Metrics.sumCounts(rs.map((r) => r.strict))))}  (${rs.length} items)\n`
   process.stdout.write("\n")

@@ -12,6 +12,7 @@ import type { Document, Page } from "./Document.ts"
 import { rotatePoint, type Quad } from "./Geometry.ts"
 import { ImageSource } from "./ImageSource.ts"
 import { assembleLine } from "./internal/line-assembly.ts"
+import { disagreesWithPage, pageUpsideDown } from "./internal/line-orientation.ts"
 import { LayoutAnalyzer } from "./LayoutAnalyzer.ts"
 import { Preprocessor } from "./Preprocessor.ts"
 import * as Raster from "./Raster.ts"
@@ -26,7 +27,10 @@ import { TextRecognizer } from "./TextRecognizer.ts"
 export const PipelineOptions = Schema.Struct({
   /** Lines recognised with a lower confidence are dropped (PaddleOCR's `drop_score`). */
   minConfidence: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
-  /** A line is turned by 180 degrees only when the classifier is at least this sure. */
+  /**
+   * A line votes for turning its page, or is read turned as well as unturned
+   * when it disagrees with its page, only when the classifier is at least this sure.
+   */
   flipConfidence: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
   /** Tidy every recognised line with `TextNormalization` (spaces, punctuation width). */
   normalize: Schema.Boolean
@@ -76,18 +80,24 @@ export const make = (options: Partial<PipelineOptions> = {}) =>
       let quads = (yield* detector.detect(image)).map((d) => d.polygon)
       let crops = cropLines(image, quads)
       const orientations = yield* classifier.classify(crops)
-      const flipped = orientations.map((o) => o.angle === 180 && o.confidence >= opts.flipConfidence)
-      if (flipped.filter(Boolean).length * 2 > quads.length) {
-        // Most lines are upside down: the page is, so turn it (reading order follows).
+      const turned = pageUpsideDown(crops, orientations, opts.flipConfidence)
+      if (turned) {
+        // Most of the text is upside down: the page is, so turn it (reading order follows).
         const { width, height } = image
         image = Raster.rotate(image, 180)
         rotation = ((rotation + 180) % 360) as 0 | 90 | 180 | 270
         quads = quads.map((q) => turnQuad(q, width, height))
-        crops = cropLines(image, quads).map((c, i) => (flipped[i] ? c : Raster.rotate(c, 180)))
-      } else {
-        crops = crops.map((c, i) => (flipped[i] ? Raster.rotate(c, 180) : c))
+        crops = cropLines(image, quads)
       }
-      const texts = yield* recognizer.recognize(crops)
+      const texts = [...(yield* recognizer.recognize(crops))]
+      // A line said to lie the other way from its page is read both ways; the surer reading wins, ties the classifier's.
+      const doubtful = disagreesWithPage(orientations, turned, opts.flipConfidence).flatMap((d, i) => (d ? [i] : []))
+      if (doubtful.length > 0) {
+        const other = yield* recognizer.recognize(doubtful.map((i) => Raster.rotate(crops[i]!, 180)))
+        doubtful.forEach((i, k) => {
+          if (other[k]!.confidence >= texts[i]!.confidence) texts[i] = other[k]!
+        })
+      }
       const lines = quads
         .map((q, i) => assembleLine(q, opts.normalize ? normalizeRecognized(texts[i]!) : texts[i]!))
         .filter((line) => line.text.trim().length > 0 && line.confidence >= opts.minConfidence)

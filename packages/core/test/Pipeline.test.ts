@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import type { Page } from "../src/Document.ts"
-import { quadOfBox } from "../src/Geometry.ts"
+import { type Box, quadOfBox } from "../src/Geometry.ts"
 import { ImageSource } from "../src/ImageSource.ts"
 import { LayoutAnalyzer } from "../src/LayoutAnalyzer.ts"
 import * as Pipeline from "../src/Pipeline.ts"
@@ -9,7 +9,7 @@ import { Preprocessor } from "../src/Preprocessor.ts"
 import * as Raster from "../src/Raster.ts"
 import { TextClassifier } from "../src/TextClassifier.ts"
 import { TextDetector } from "../src/TextDetector.ts"
-import { TextRecognizer } from "../src/TextRecognizer.ts"
+import { type RecognizedText, TextRecognizer } from "../src/TextRecognizer.ts"
 
 /**
  * The orchestration logic (page-level 180-degree turn, per-line flips,
@@ -20,8 +20,27 @@ const page = Raster.make(100, 40, 1)
 // A dark mark in the top-left corner tells which way the page was turned.
 page.data[0] = 0
 
-const stages = (angles: ReadonlyArray<0 | 180>, confidences: ReadonlyArray<number>) => {
+interface Fakes {
+  /** Line boxes the detector finds; two full-width lines by default. */
+  readonly boxes?: ReadonlyArray<Box>
+  /** Classifier confidence per line; 0.99 by default. */
+  readonly sure?: ReadonlyArray<number>
+  /** The recogniser's reading of a crop; by default `line <i>` with `confidences[i]`. */
+  readonly read?: (crop: Raster.Raster, i: number) => RecognizedText
+}
+
+const twoLines: ReadonlyArray<Box> = [
+  { x: 0, y: 0, width: 100, height: 10 },
+  { x: 0, y: 20, width: 100, height: 10 }
+]
+
+/** True when the corner mark lies in the first half of a crop (the crop is not turned). */
+const markFirst = (crop: Raster.Raster): boolean =>
+  crop.data.subarray(0, crop.data.length / 2).some((v) => v < 255)
+
+const stages = (angles: ReadonlyArray<0 | 180>, confidences: ReadonlyArray<number>, fakes: Fakes = {}) => {
   const seen: Array<Raster.Raster> = []
+  const boxes = fakes.boxes ?? twoLines
   const layer = Layer.mergeAll(
     Layer.succeed(ImageSource, ImageSource.of({
       decode: () => Effect.succeed({ format: "png", pages: [page] }),
@@ -30,21 +49,19 @@ const stages = (angles: ReadonlyArray<0 | 180>, confidences: ReadonlyArray<numbe
     Preprocessor.identity,
     Layer.succeed(TextDetector, TextDetector.of({
       name: "fake",
-      detect: () =>
-        Effect.succeed([
-          { polygon: quadOfBox({ x: 0, y: 0, width: 100, height: 10 }), score: 1 },
-          { polygon: quadOfBox({ x: 0, y: 20, width: 100, height: 10 }), score: 1 }
-        ])
+      detect: () => Effect.succeed(boxes.map((box) => ({ polygon: quadOfBox(box), score: 1 })))
     })),
     Layer.succeed(TextClassifier, TextClassifier.of({
       name: "fake",
-      classify: (crops) => Effect.succeed(crops.map((_, i) => ({ angle: angles[i]!, confidence: 0.99 })))
+      classify: (crops) => Effect.succeed(crops.map((_, i) => ({ angle: angles[i]!, confidence: fakes.sure?.[i] ?? 0.99 })))
     })),
     Layer.succeed(TextRecognizer, TextRecognizer.of({
       name: "fake",
       recognize: (crops) => {
         seen.push(...crops)
-        return Effect.succeed(crops.map((_, i) => ({ text: `line ${i}`, confidence: confidences[i]! })))
+        return Effect.succeed(
+          crops.map((crop, i) => fakes.read?.(crop, i) ?? { text: `line ${i}`, confidence: confidences[i]! })
+        )
       }
     })),
     Layer.succeed(LayoutAnalyzer, LayoutAnalyzer.of({
@@ -87,8 +104,68 @@ describe("Pipeline", () => {
       const doc = yield* pipeline.run(new Uint8Array(1))
       expect(doc.pages[0]!.rotation).toBe(0)
       expect(doc.pages[0]!.blocks.map((b) => b.lines[0]!.text)).toEqual(["line 0"])
-      // The first crop was turned: the corner mark moved to its end.
-      expect(seen[0]!.data[0]).toBe(255)
+      // Both lines read as they lie, then the first one turned as well: the corner mark moved to its end.
+      expect(seen).toHaveLength(3)
+      expect(markFirst(seen[0]!)).toBe(true)
+      expect(markFirst(seen[2]!)).toBe(false)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("keeps a line the way its page lies when that reading is surer than the turned one", () => {
+    // The classifier says line 0 is upside down, but the recogniser reads it better unturned.
+    const read = (crop: Raster.Raster) =>
+      markFirst(crop) ? { text: "as it lies", confidence: 0.95 } : { text: "turned", confidence: 0.4 }
+    const { layer } = stages([180, 0], [], { read })
+    return Effect.gen(function* () {
+      const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
+      expect(doc.pages[0]!.rotation).toBe(0)
+      expect(doc.pages[0]!.blocks[0]!.lines[0]!.text).toBe("as it lies")
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("turns a line that disagrees with its page when the turned reading is surer", () => {
+    const read = (crop: Raster.Raster) =>
+      markFirst(crop) ? { text: "as it lies", confidence: 0.3 } : { text: "turned", confidence: 0.9 }
+    const { layer } = stages([180, 0], [], { read })
+    return Effect.gen(function* () {
+      const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
+      expect(doc.pages[0]!.blocks[0]!.lines[0]!.text).toBe("turned")
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("weighs the page vote by line length: two short upside-down crops do not turn a page of one long line", () => {
+    const boxes = [
+      { x: 0, y: 0, width: 20, height: 10 },
+      { x: 0, y: 15, width: 20, height: 10 },
+      { x: 0, y: 30, width: 100, height: 10 }
+    ]
+    const { layer } = stages([180, 180, 0], [0.9, 0.9, 0.9], { boxes })
+    return Effect.gen(function* () {
+      const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
+      expect(doc.pages[0]!.rotation).toBe(0)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("turns the page when the long lines are upside down, short upright crops notwithstanding", () => {
+    const boxes = [
+      { x: 0, y: 0, width: 100, height: 10 },
+      { x: 0, y: 15, width: 20, height: 10 },
+      { x: 0, y: 30, width: 20, height: 10 }
+    ]
+    const { layer } = stages([180, 0, 0], [0.9, 0.9, 0.9], { boxes })
+    return Effect.gen(function* () {
+      const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
+      expect(doc.pages[0]!.rotation).toBe(180)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("an unsure classifier neither turns the page nor a line", () => {
+    const { layer, seen } = stages([180, 180], [0.9, 0.9], { sure: [0.8, 0.8] })
+    return Effect.gen(function* () {
+      const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
+      expect(doc.pages[0]!.rotation).toBe(0)
+      // Each line read once, as it lies.
+      expect(seen).toHaveLength(2)
     }).pipe(Effect.provide(layer))
   })
 })
