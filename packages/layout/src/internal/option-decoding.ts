@@ -1,64 +1,12 @@
-/**
- * Decodes a layer's options object with its Schema and turns the first issue
- * into sharp's message format: `Expected <what> for <name> but received <value>`.
- */
-import { Effect, Exit, Schema, type SchemaIssue } from "effect"
+/** This package's options decoding: core's, failing with LayoutOptionsError. */
+import { OptionDecoding } from "@ocr2word/core"
+import type { Effect, Schema } from "effect"
 import { LayoutOptionsError } from "../LayoutOptionsError.ts"
 
-/** sharp's `invalidParameterError` text, word for word. */
-export const invalidOption = (name: string, expected: string, actual: unknown): LayoutOptionsError => {
-  let shown: string
-  try {
-    shown = String(actual).slice(0, 100)
-  } catch {
-    shown = "?"
-  }
-  return new LayoutOptionsError({
-    option: name,
-    message: `Expected ${expected} for ${name} but received ${shown} of type ${typeof actual}`
-  })
-}
+const make = (fields: { readonly option: string; readonly message: string }) => new LayoutOptionsError(fields)
 
-const firstKey = (issue: SchemaIssue.Issue): string | undefined => {
-  if (issue._tag === "Pointer") return issue.path.length > 0 ? String(issue.path[0]) : undefined
-  if (issue._tag === "Composite") {
-    for (const inner of issue.issues) {
-      const key = firstKey(inner)
-      if (key !== undefined) return key
-    }
-  }
-  return undefined
-}
-
-/**
- * Decode `input` (undefined means all defaults) with a Struct of optional
- * fields. `expected` says in words what each field takes.
- */
 export const decodeOptions = <A extends object>(
   schema: Schema.Codec<A, unknown>,
   expected: { readonly [K in keyof A]-?: string },
   input: unknown
-): Effect.Effect<A, LayoutOptionsError> => {
-  if (input === undefined) return Effect.succeed({} as A)
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return Effect.fail(invalidOption("options", "an object", input))
-  }
-  const known = Object.keys(expected)
-  for (const key of Object.keys(input)) {
-    if (!known.includes(key)) return Effect.fail(invalidOption("options", `one of ${known.join(", ")}`, key))
-  }
-  const exit = Schema.decodeUnknownExit(schema)(input)
-  if (Exit.isSuccess(exit)) return Effect.succeed(exit.value)
-  return Effect.fail(firstFailure(exit, expected, input as Record<string, unknown>))
-}
-
-const firstFailure = <A>(
-  exit: Exit.Exit<A, Schema.SchemaError>,
-  expected: Readonly<Record<string, string>>,
-  input: Record<string, unknown>
-): LayoutOptionsError => {
-  const error = Exit.isFailure(exit) ? exit.cause.reasons.find((r) => r._tag === "Fail")?.error : undefined
-  const key = error === undefined ? undefined : firstKey(error.issue)
-  if (key === undefined) return invalidOption("options", "valid options", input)
-  return invalidOption(key, expected[key] ?? "a valid value", input[key])
-}
+): Effect.Effect<A, LayoutOptionsError> => OptionDecoding.decodeOptions(make, schema, expected, input)
