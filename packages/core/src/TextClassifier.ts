@@ -1,7 +1,9 @@
 /**
  * The stage that tells whether a text-line crop is upside down. The pipeline
- * turns such crops (and, when most lines of a page are, the whole page) by 180
- * degrees before recognition. `TextClassifier.none` says every line is upright.
+ * turns the whole page by 180 degrees when the lines it is sure are upside
+ * down hold most of the page's text, and reads a line that disagrees with its
+ * page both ways, keeping the surer reading. `TextClassifier.none` says every
+ * line is upright.
  *
  * @since 0.1.0
  */

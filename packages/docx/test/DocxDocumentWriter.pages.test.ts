@@ -58,9 +58,12 @@ const hasLibreOffice = (() => {
 /** Render .docx files to PNG (first page) with LibreOffice and poppler; returns PNG paths by input. */
 const renderDocx = (files: ReadonlyArray<string>, out: string): Array<string> => {
   const work = fs.mkdtempSync("/tmp/ocr2word-fidelity-")
+  // Test files run in parallel; LibreOffice conversions started together failed now and then, so one at a time.
   execFileSync(
-    "libreoffice",
+    "flock",
     [
+      "/tmp/ocr2word-libreoffice.lock",
+      "libreoffice",
       "-env:UserInstallation=file:///tmp/ocr2word-fidelity-lo",
       "--headless",
       "--convert-to",
