@@ -51,7 +51,9 @@ export const scatter = (points: ReadonlyArray<ScatterPoint>, title: string): str
   const parts: Array<string> = [`<text x="${L}" y="22" font-size="15" font-weight="bold">${esc(title)}</text>`]
   for (let e = lo; e <= hi; e++) {
     parts.push(`<line x1="${x(10 ** e)}" y1="${T}" x2="${x(10 ** e)}" y2="${T + ph}" stroke="#ddd"/>`)
-    parts.push(`<text x="${x(10 ** e)}" y="${T + ph + 16}" text-anchor="middle">${10 ** e >= 1000 ? `${10 ** e / 1000} s` : `${10 ** e} ms`}</text>`)
+    parts.push(
+      `<text x="${x(10 ** e)}" y="${T + ph + 16}" text-anchor="middle">${10 ** e >= 1000 ? `${10 ** e / 1000} s` : `${10 ** e} ms`}</text>`
+    )
   }
   for (let k = 0; k <= 5; k++) {
     const v = (ymax * k) / 5
@@ -59,13 +61,19 @@ export const scatter = (points: ReadonlyArray<ScatterPoint>, title: string): str
     parts.push(`<text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${(v * 100).toFixed(0)}%</text>`)
   }
   parts.push(`<rect x="${L}" y="${T}" width="${pw}" height="${ph}" fill="none" stroke="#888"/>`)
-  parts.push(`<text x="${L + pw / 2}" y="${H - 12}" text-anchor="middle">ms per image (p50, log scale) - faster to the left</text>`)
+  parts.push(
+    `<text x="${L + pw / 2}" y="${H - 12}" text-anchor="middle">ms per image (p50, log scale) - faster to the left</text>`
+  )
   parts.push(`<text transform="translate(16 ${T + ph / 2}) rotate(-90)" text-anchor="middle">CER - better lower</text>`)
   const series = [...new Set(points.map((p) => p.series))]
   points.forEach((p) => {
     const c = COLORS[series.indexOf(p.series) % COLORS.length]
-    parts.push(`<circle cx="${x(p.ms).toFixed(1)}" cy="${y(p.cer).toFixed(1)}" r="6" fill="${c}" fill-opacity="0.85"><title>${esc(`${p.series} ${p.label}: ${(p.cer * 100).toFixed(1)}% CER, ${p.ms.toFixed(0)} ms`)}</title></circle>`)
-    parts.push(`<text x="${(x(p.ms) + 8).toFixed(1)}" y="${(y(p.cer) + 4).toFixed(1)}" font-size="10" fill="#444">${esc(p.label)}</text>`)
+    parts.push(
+      `<circle cx="${x(p.ms).toFixed(1)}" cy="${y(p.cer).toFixed(1)}" r="6" fill="${c}" fill-opacity="0.85"><title>${esc(`${p.series} ${p.label}: ${(p.cer * 100).toFixed(1)}% CER, ${p.ms.toFixed(0)} ms`)}</title></circle>`
+    )
+    parts.push(
+      `<text x="${(x(p.ms) + 8).toFixed(1)}" y="${(y(p.cer) + 4).toFixed(1)}" font-size="10" fill="#444">${esc(p.label)}</text>`
+    )
   })
   series.forEach((s, i) => {
     parts.push(`<circle cx="${W - R + 20}" cy="${T + 10 + i * 20}" r="6" fill="${COLORS[i % COLORS.length]}"/>`)
@@ -103,7 +111,9 @@ export const stackedBars = (bars: ReadonlyArray<StageBar>, stages: ReadonlyArray
     stages.forEach((s, i) => {
       const v = b.stages[s] ?? 0
       if (v <= 0) return
-      parts.push(`<rect x="${(L + x(acc)).toFixed(1)}" y="${yy + 4}" width="${x(v).toFixed(1)}" height="${rowH - 8}" fill="${COLORS[i % COLORS.length]}"><title>${esc(`${b.label} ${s}: ${v.toFixed(1)} ms`)}</title></rect>`)
+      parts.push(
+        `<rect x="${(L + x(acc)).toFixed(1)}" y="${yy + 4}" width="${x(v).toFixed(1)}" height="${rowH - 8}" fill="${COLORS[i % COLORS.length]}"><title>${esc(`${b.label} ${s}: ${v.toFixed(1)} ms`)}</title></rect>`
+      )
       acc += v
     })
     parts.push(`<text x="${(L + x(acc) + 4).toFixed(1)}" y="${yy + 17}" font-size="10">${acc.toFixed(0)} ms</text>`)

@@ -214,4 +214,5 @@ export const listDatasets = async (datasetsDir = "datasets"): Promise<ReadonlyAr
 export const imagePath = (dataset: Dataset, item: Item): string => Path.resolve(dataset.root, item.image)
 
 /** Serialise items as manifest.jsonl text. */
-export const format = (items: ReadonlyArray<Item>): string => `${items.map((item) => JSON.stringify(item)).join("\n")}\n`
+export const format = (items: ReadonlyArray<Item>): string =>
+  `${items.map((item) => JSON.stringify(item)).join("\n")}\n`

@@ -35,24 +35,38 @@ const fail = (message: string): never => {
 }
 
 const limit = values.limit === undefined ? undefined : Number(values.limit)
-if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) fail(`Expected a positive integer for --limit but received ${values.limit}`)
+if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+  fail(`Expected a positive integer for --limit but received ${values.limit}`)
 
-const pipelines = values.pipeline.split(",").map((s) => s.trim()).filter(Boolean)
+const pipelines = values.pipeline
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean)
 const appkey = values.appkey ?? process.env.OCR2WORD_APPKEY
 const remote =
   values["remote-url"] !== undefined
-    ? { url: values["remote-url"], ...(appkey !== undefined ? { appkey: Redacted.make(appkey, { label: "appkey" }) } : {}) }
+    ? {
+        url: values["remote-url"],
+        ...(appkey !== undefined ? { appkey: Redacted.make(appkey, { label: "appkey" }) } : {})
+      }
     : undefined
-if (pipelines.includes("remote") && remote === undefined) fail("The remote pipeline needs --remote-url (e.g. https://api.gugudata.com) and usually --appkey or OCR2WORD_APPKEY")
+if (pipelines.includes("remote") && remote === undefined)
+  fail("The remote pipeline needs --remote-url (e.g. https://api.gugudata.com) and usually --appkey or OCR2WORD_APPKEY")
 const datasets = await Effect.runPromise(
-  Effect.forEach(values.dataset.split(",").map((s) => s.trim()).filter(Boolean), (name) =>
-    Manifest.load(name, Path.join(root, "datasets"))
+  Effect.forEach(
+    values.dataset
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    (name) => Manifest.load(name, Path.join(root, "datasets"))
   ).pipe(Effect.catch((e) => Effect.sync(() => fail(e.message))))
 )
 
 const selected = pipelines.filter((p) => {
   if (p === "tesseract-cli" && !Bench.hasTesseractCli()) {
-    process.stderr.write("tesseract-cli skipped: the tesseract command is not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)\n")
+    process.stderr.write(
+      "tesseract-cli skipped: the tesseract command is not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)\n"
+    )
     return false
   }
   return true

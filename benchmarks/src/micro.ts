@@ -59,8 +59,13 @@ const lines: Array<Document.Line> = item.lines.map((l: { text: string; box: Geom
 const layout = await Effect.runPromise(XyCutLayoutAnalyzer.make())
 const pageRaster = Raster.make(item.width, item.height, 3)
 const analyzed = await Effect.runPromise(layout.analyze({ index: 0, image: pageRaster, rotation: 0, skew: 0, lines }))
-const document: Document.Document = { pages: [analyzed], metadata: { engine: "micro", createdAt: new Date().toISOString() } }
-const writer = await Effect.runPromise(Effect.provide(Effect.service(DocumentWriter.DocumentWriter), DocxDocumentWriter.layer))
+const document: Document.Document = {
+  pages: [analyzed],
+  metadata: { engine: "micro", createdAt: new Date().toISOString() }
+}
+const writer = await Effect.runPromise(
+  Effect.provide(Effect.service(DocumentWriter.DocumentWriter), DocxDocumentWriter.layer)
+)
 
 const bench = new Bench({ time: 1000, warmupTime: 200 })
 bench

@@ -67,7 +67,9 @@ describe("Manifest", () => {
       expect(dup.message).toBe("Expected a unique id for m.jsonl:2 but received 'a' a second time")
       const missing = yield* Manifest.load("no-such-set", datasets).pipe(Effect.flip)
       expect(missing.reason).toBe("NotFound")
-      expect(missing.message).toMatch(/^Expected a dataset folder with a manifest\.jsonl for dataset but received 'no-such-set'\. Known datasets: .*real-dev/)
+      expect(missing.message).toMatch(
+        /^Expected a dataset folder with a manifest\.jsonl for dataset but received 'no-such-set'\. Known datasets: .*real-dev/
+      )
     })
   )
 })

@@ -18,7 +18,9 @@ describe("Bench.run with the remote pipeline", () => {
         const dataset = yield* Manifest.load("real-dev", new URL("../../datasets", import.meta.url).pathname)
         const item = dataset.items.find((i) => i.id === "cnocr_helloworld")!
         const docx = new Uint8Array(
-          yield* Effect.promise(() => Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph(item.text)] }] })))
+          yield* Effect.promise(() =>
+            Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph(item.text)] }] }))
+          )
         )
         const server = yield* FaultServer.start({ fallback: FaultServer.success("/files/a.docx") })
         server.serveFile("/files/a.docx", docx)

@@ -26,7 +26,17 @@ const solve3 = (m: ReadonlyArray<number>): Array<number> => {
   const B = -(d * i - f * g)
   const C = d * h - e * g
   const det = a * A + b * B + c * C
-  return [A, -(b * i - c * h), b * f - c * e, B, a * i - c * g, -(a * f - c * d), C, -(a * h - b * g), a * e - b * d].map((v) => v / det)
+  return [
+    A,
+    -(b * i - c * h),
+    b * f - c * e,
+    B,
+    a * i - c * g,
+    -(a * f - c * d),
+    C,
+    -(a * h - b * g),
+    a * e - b * d
+  ].map((v) => v / det)
 }
 
 /**
@@ -44,7 +54,17 @@ const squareToQuad = (q: ReadonlyArray<Point>): Array<number> => {
   const det = dx1 * dy2 - dx2 * dy1
   const g = (dx3 * dy2 - dx2 * dy3) / det
   const h = (dx1 * dy3 - dx3 * dy1) / det
-  return [p1.x - p0.x + g * p1.x, p3.x - p0.x + h * p3.x, p0.x, p1.y - p0.y + g * p1.y, p3.y - p0.y + h * p3.y, p0.y, g, h, 1]
+  return [
+    p1.x - p0.x + g * p1.x,
+    p3.x - p0.x + h * p3.x,
+    p0.x,
+    p1.y - p0.y + g * p1.y,
+    p3.y - p0.y + h * p3.y,
+    p0.y,
+    g,
+    h,
+    1
+  ]
 }
 
 const apply = (m: ReadonlyArray<number>, p: Point): Point => {
@@ -70,8 +90,17 @@ export const mapBox = (box: Box, map: PointMap): Box => {
 
 /** An RGB raster from encoded bytes. */
 const decode = async (bytes: Uint8Array): Promise<Raster.Raster> => {
-  const { data, info } = await sharp(bytes).removeAlpha().toColourspace("srgb").raw().toBuffer({ resolveWithObject: true })
-  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }
+  const { data, info } = await sharp(bytes)
+    .removeAlpha()
+    .toColourspace("srgb")
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  return {
+    width: info.width,
+    height: info.height,
+    channels: 3,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length)
+  }
 }
 
 const toSharp = (r: Raster.Raster) => sharp(r.data, { raw: { width: r.width, height: r.height, channels: r.channels } })
@@ -145,7 +174,12 @@ export const augment = async (png: Uint8Array, rng: Rng, strength = 1): Promise<
       const y = p.y - h / 2
       return { x: x * cos - y * sin + ox, y: x * sin + y * cos + oy }
     })
-    image = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }
+    image = {
+      width: info.width,
+      height: info.height,
+      channels: 3,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length)
+    }
     applied.rotation = angle
   }
 

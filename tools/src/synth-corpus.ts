@@ -111,7 +111,8 @@ const manPassages = (file: string): { paragraphs: Array<string>; headings: Array
     // Chinese lines join without a space; Latin ones with one.
     const line = unroff(raw).trim()
     const last = current[current.length - 1] ?? ""
-    const joinSpace = /[\p{Script=Han}，。：；、）」]$/u.test(last) || /^[\p{Script=Han}，。：；、（「]/u.test(line) ? "" : " "
+    const joinSpace =
+      /[\p{Script=Han}，。：；、）」]$/u.test(last) || /^[\p{Script=Han}，。：；、（「]/u.test(line) ? "" : " "
     current.push(joinSpace + line)
   }
   flush()
@@ -245,19 +246,34 @@ export const makeTable = (rng: Rng): { rows: Array<Array<string>>; source: strin
     rows.push(["型号 Model", "容量", "价格（元）", "重量"])
     const names = ["Alpha-2", "Beta X", "Gamma Pro", "Delta 5G", "Omega Mini", "Sigma S1"]
     for (let i = 0; i < n; i++) {
-      rows.push([names[i]!, `${rng.pick([64, 128, 256, 512])} GB`, `¥${rng.int(9, 89)}${rng.int(0, 9)}9.00`, `${rng.int(120, 480)} g`])
+      rows.push([
+        names[i]!,
+        `${rng.pick([64, 128, 256, 512])} GB`,
+        `¥${rng.int(9, 89)}${rng.int(0, 9)}9.00`,
+        `${rng.int(120, 480)} g`
+      ])
     }
   } else if (kind === 1) {
     rows.push(["模块", "版本", "耗时 (ms)", "通过率"])
     const names = ["检测 detect", "分类 classify", "识别 recognize", "版面 layout", "导出 docx", "解码 decode"]
     for (let i = 0; i < n; i++) {
-      rows.push([names[i]!, `${rng.int(1, 4)}.${rng.int(0, 12)}.${rng.int(0, 9)}`, `${rng.int(3, 480)}.${rng.int(0, 9)}`, `${rng.int(80, 99)}.${rng.int(0, 9)}%`])
+      rows.push([
+        names[i]!,
+        `${rng.int(1, 4)}.${rng.int(0, 12)}.${rng.int(0, 9)}`,
+        `${rng.int(3, 480)}.${rng.int(0, 9)}`,
+        `${rng.int(80, 99)}.${rng.int(0, 9)}%`
+      ])
     }
   } else {
     rows.push(["城市", "日期", "最高气温", "降水量"])
     const names = ["北京 Beijing", "上海 Shanghai", "广州", "深圳", "成都 Chengdu", "杭州"]
     for (let i = 0; i < n; i++) {
-      rows.push([names[i]!, `2024-0${rng.int(1, 9)}-${rng.int(10, 28)}`, `${rng.int(-5, 38)} °C`, `${rng.int(0, 120)} mm`])
+      rows.push([
+        names[i]!,
+        `2024-0${rng.int(1, 9)}-${rng.int(10, 28)}`,
+        `${rng.int(-5, 38)} °C`,
+        `${rng.int(0, 120)} mm`
+      ])
     }
   }
   return { rows, source: OWN_SOURCE }

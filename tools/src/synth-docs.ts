@@ -19,7 +19,17 @@ import { parseArgs } from "node:util"
 import sharp from "sharp"
 import { augment, mapBox } from "./synth-augment.ts"
 import { loadCorpus, Rng } from "./synth-corpus.ts"
-import { type Box, type DomTruth, isMainModule, launchBrowser, writeManifest, makePage, MAX_PAGE_HEIGHT, PAGE_WIDTH, renderPage } from "./synth-page.ts"
+import {
+  type Box,
+  type DomTruth,
+  isMainModule,
+  launchBrowser,
+  MAX_PAGE_HEIGHT,
+  makePage,
+  PAGE_WIDTH,
+  renderPage,
+  writeManifest
+} from "./synth-page.ts"
 
 /** The language of a text: zh, en or mixed. */
 export const languageOf = (text: string): "zh" | "en" | "mixed" => {
@@ -29,7 +39,9 @@ export const languageOf = (text: string): "zh" | "en" | "mixed" => {
 }
 
 const licenceOf = (sources: ReadonlyArray<string>): string =>
-  sources.some((s) => s.includes("GFDL")) ? "Apache-2.0 (own text, rendering); GFDL-1.2+ (manpages-zh text)" : "Apache-2.0"
+  sources.some((s) => s.includes("GFDL"))
+    ? "Apache-2.0 (own text, rendering); GFDL-1.2+ (manpages-zh text)"
+    : "Apache-2.0"
 
 /** Options of a run. */
 export interface SynthDocsOptions {

@@ -17,7 +17,13 @@ import { type Corpus, loadCorpus, Rng, samplePassage } from "./synth-corpus.ts"
 import { languageOf } from "./synth-docs.ts"
 import { isMainModule, launchBrowser, writeManifest } from "./synth-page.ts"
 
-const FONTS = ['"Noto Sans CJK SC"', '"Noto Serif CJK SC"', '"WenQuanYi Micro Hei"', '"AR PL UMing CN"', '"DejaVu Sans", "Noto Sans CJK SC"']
+const FONTS = [
+  '"Noto Sans CJK SC"',
+  '"Noto Serif CJK SC"',
+  '"WenQuanYi Micro Hei"',
+  '"AR PL UMing CN"',
+  '"DejaVu Sans", "Noto Sans CJK SC"'
+]
 
 /** A piece of a passage of about `length` characters, cut at spaces or punctuation where possible. */
 const fragment = (corpus: Corpus, rng: Rng, length: number): string => {
@@ -67,7 +73,10 @@ export const generateLines = async (options: SynthLinesOptions): Promise<Array<R
           range.selectNodeContents(el)
           const r = range.getBoundingClientRect()
           const e = el.getBoundingClientRect()
-          return { text: el.innerText.replace(/\s+/g, " ").trim(), box: { x: r.left - e.left, y: r.top - e.top, width: r.width, height: r.height } }
+          return {
+            text: el.textContent.replace(/\s+/g, " ").trim(),
+            box: { x: r.left - e.left, y: r.top - e.top, width: r.width, height: r.height }
+          }
         })
       }, text)
       const png = await page.locator("#line").screenshot({ type: "png" })
@@ -130,6 +139,11 @@ if (isMainModule(import.meta.url)) {
     process.stderr.write(`Expected a non-negative integer for --seed but received ${values.seed}\n`)
     process.exit(2)
   }
-  await generateLines({ count, seed, out: values.out, onLine: (d, t) => process.stderr.write(`\rsynth-lines ${d}/${t}`) })
+  await generateLines({
+    count,
+    seed,
+    out: values.out,
+    onLine: (d, t) => process.stderr.write(`\rsynth-lines ${d}/${t}`)
+  })
   process.stderr.write(`\nwrote ${count} lines to ${values.out}\n`)
 }

@@ -37,7 +37,7 @@ const escapeHtml = (s: string): string =>
 /** Inline variation: some Latin words bold or in a monospace font, so weights and sizes mix within lines. */
 const inline = (text: string, rng: Rng): string =>
   text
-    .split(/([A-Za-z][A-Za-z0-9_.\-]{2,})/)
+    .split(/([A-Za-z][A-Za-z0-9_.-]{2,})/)
     .map((part, i) => {
       const e = escapeHtml(part)
       if (i % 2 === 0) return e
@@ -57,7 +57,10 @@ const figureSvg = (rng: Rng, width: number): string => {
     const bw = (width - 20) / n - 8
     return `<rect x="${10 + i * ((width - 20) / n)}" y="${h - bh}" width="${bw.toFixed(1)}" height="${bh}" fill="${rng.pick(["#4e79a7", "#f28e2b", "#59a14f", "#9c9c9c"])}"/>`
   }).join("")
-  const line = Array.from({ length: n }, (_, i) => `${10 + (i + 0.5) * ((width - 20) / n)},${rng.int(10, h - 10)}`).join(" ")
+  const line = Array.from(
+    { length: n },
+    (_, i) => `${10 + (i + 0.5) * ((width - 20) / n)},${rng.int(10, h - 10)}`
+  ).join(" ")
   return `<svg width="${width}" height="${h}" viewBox="0 0 ${width} ${h}"><rect x="0.5" y="0.5" width="${width - 1}" height="${h - 1}" fill="#f7f7f7" stroke="#999"/>${bars}<polyline points="${line}" fill="none" stroke="#333" stroke-width="2"/></svg>`
 }
 
@@ -89,7 +92,9 @@ export const makePage = (rng: Rng, corpus: Corpus, pageNumber: number): PageSpec
     return p.text
   }
   const heading = () => {
-    const h = rng.chance(0.5) ? rng.pick(corpus.headings.filter((x) => x.source === OWN_SOURCE)) : rng.pick(corpus.headings)
+    const h = rng.chance(0.5)
+      ? rng.pick(corpus.headings.filter((x) => x.source === OWN_SOURCE))
+      : rng.pick(corpus.headings)
     sources.add(h.source)
     return h.text
   }
@@ -118,10 +123,15 @@ export const makePage = (rng: Rng, corpus: Corpus, pageNumber: number): PageSpec
       const table = makeTable(rng)
       sources.add(table.source)
       const ruled = rng.chance(0.6)
-      const caption = rng.chance(0.5) ? `<p data-kind="caption" class="caption">${escapeHtml(`表 ${rng.int(1, 9)} ${heading()}`)}</p>` : ""
+      const caption = rng.chance(0.5)
+        ? `<p data-kind="caption" class="caption">${escapeHtml(`表 ${rng.int(1, 9)} ${heading()}`)}</p>`
+        : ""
       flow.push(
         `<div class="block">${caption}<table data-kind="table" class="${ruled ? "ruled" : "unruled"}">${table.rows
-          .map((row, i) => `<tr>${row.map((c) => (i === 0 ? `<th>${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join("")}</tr>`)
+          .map(
+            (row, i) =>
+              `<tr>${row.map((c) => (i === 0 ? `<th>${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join("")}</tr>`
+          )
           .join("")}</table></div>`
       )
     } else if (r >= 0.3 && r < 0.35) {
@@ -201,7 +211,12 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
   const pageNo = page.querySelector(".pageno")
   while (page.getBoundingClientRect().height > maxHeight && flow.children.length > 1) flow.lastElementChild!.remove()
   const round = (v: number) => Math.round(v * scale * 10) / 10
-  const toBox = (l: number, t: number, r: number, b: number) => ({ x: round(l), y: round(t), width: round(r - l), height: round(b - t) })
+  const toBox = (l: number, t: number, r: number, b: number) => ({
+    x: round(l),
+    y: round(t),
+    width: round(r - l),
+    height: round(b - t)
+  })
   const lines: DomTruth["lines"] = []
   const range = document.createRange()
   const readLines = (root: Element, block: number): Array<number> => {
@@ -232,7 +247,8 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
         const r = Array.from(range.getClientRects()).find((x) => x.width > 0 && x.height > 0)
         if (r === undefined) continue
         const cy = (r.top + r.bottom) / 2
-        const same = cur !== undefined && cy > cur.top && cy < cur.bottom && r.left > cur.right - Math.max(3, r.width * 0.6)
+        const same =
+          cur !== undefined && cy > cur.top && cy < cur.bottom && r.left > cur.right - Math.max(3, r.width * 0.6)
         if (!same) close()
         if (cur === undefined) {
           cur = { text: ch, left: r.left, top: r.top, right: r.right, bottom: r.bottom, space: false }
@@ -258,10 +274,18 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
     const kind = el.getAttribute("data-kind")!
     const rect = el.getBoundingClientRect()
     const index = blocks.length
-    const block: DomTruth["blocks"][number] = { kind, box: toBox(rect.left, rect.top, rect.right, rect.bottom), lines: [] }
+    const block: DomTruth["blocks"][number] = {
+      kind,
+      box: toBox(rect.left, rect.top, rect.right, rect.bottom),
+      lines: []
+    }
     const level = el.getAttribute("data-level")
     if (level !== null) block.level = Number(level)
-    if (flow.contains(el)) block.column = Math.max(0, Math.min(columnCount - 1, Math.floor((rect.left - flowBox.left + 1) / (columnWidth + columnGap))))
+    if (flow.contains(el))
+      block.column = Math.max(
+        0,
+        Math.min(columnCount - 1, Math.floor((rect.left - flowBox.left + 1) / (columnWidth + columnGap)))
+      )
     blocks.push(block)
     if (kind === "table") {
       const table = el as HTMLTableElement
@@ -271,7 +295,14 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
           const cr = cell.getBoundingClientRect()
           const cellLines = readLines(cell, index)
           block.lines.push(...cellLines)
-          block.cells.push({ row: tr.rowIndex, column: cell.cellIndex, rowSpan: cell.rowSpan, columnSpan: cell.colSpan, box: toBox(cr.left, cr.top, cr.right, cr.bottom), lines: cellLines })
+          block.cells.push({
+            row: tr.rowIndex,
+            column: cell.cellIndex,
+            rowSpan: cell.rowSpan,
+            columnSpan: cell.colSpan,
+            box: toBox(cr.left, cr.top, cr.right, cr.bottom),
+            lines: cellLines
+          })
         }
       }
     } else if (kind !== "figure") {
@@ -284,7 +315,11 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
 }
 
 /** Render a page's HTML and read its ground truth; returns PNG bytes and the DOM truth. */
-export const renderPage = async (page: Page, html: string, scale: number): Promise<{ png: Buffer; truth: DomTruth }> => {
+export const renderPage = async (
+  page: Page,
+  html: string,
+  scale: number
+): Promise<{ png: Buffer; truth: DomTruth }> => {
   await page.setContent(html, { waitUntil: "load" })
   await page.evaluate(() => document.fonts.ready.then(() => undefined))
   const truth = await page.evaluate(readDom, [MAX_PAGE_HEIGHT, scale] as [number, number])
@@ -307,7 +342,9 @@ export const CHROMIUM_ARGS = [
  * Launch Debian's Chromium. Fails with the fix when it is missing: the
  * generators never download a browser.
  */
-export const launchBrowser = async (executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"): Promise<Browser> => {
+export const launchBrowser = async (
+  executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
+): Promise<Browser> => {
   try {
     return await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true })
   } catch (e) {

@@ -1,10 +1,10 @@
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
+import { describe, expect, it } from "@effect/vitest"
 import { Manifest, Metrics } from "@ocr2word/benchmarks"
 import { Document, Pipeline } from "@ocr2word/core"
 import { Engines } from "@ocr2word/engines"
-import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { generateDocs } from "../src/synth-docs.ts"
 

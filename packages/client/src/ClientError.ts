@@ -66,7 +66,14 @@ export class InvalidOptions extends Schema.TaggedError<InvalidOptions>()("Invali
 }) {}
 
 /** Any failure of a request to the service. */
-export type ServiceError = BadParameter | RateLimited | AccountInArrears | BadAppKey | Upstream | Transport | MalformedResponse
+export type ServiceError =
+  | BadParameter
+  | RateLimited
+  | AccountInArrears
+  | BadAppKey
+  | Upstream
+  | Transport
+  | MalformedResponse
 
 /** Any failure of the client. */
 export type ClientError = ServiceError | InvalidOptions

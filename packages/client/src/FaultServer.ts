@@ -112,11 +112,21 @@ export const start = (
         req.on("data", (c: Buffer) => chunks.push(c))
         req.on("end", () => {
           const url = req.url ?? "/"
-          requests.push({ method: req.method ?? "GET", url, headers: req.headers, body: new Uint8Array(Buffer.concat(chunks)), at })
+          requests.push({
+            method: req.method ?? "GET",
+            url,
+            headers: req.headers,
+            body: new Uint8Array(Buffer.concat(chunks)),
+            at
+          })
           const path = url.split("?")[0]!
           const file = files.get(path)
           if (file !== undefined && (req.method === "GET" || req.method === "HEAD")) {
-            answer(res, { status: 200, headers: { "content-type": DOCX_TYPE, "content-length": String(file.length) }, body: file })
+            answer(res, {
+              status: 200,
+              headers: { "content-type": DOCX_TYPE, "content-length": String(file.length) },
+              body: file
+            })
           } else if (path === conversionPath && req.method === "POST") {
             answer(res, queue.shift() ?? fallback)
           } else {

@@ -28,7 +28,7 @@ import * as ClientError from "./ClientError.ts"
 import { backoffDelay, parseRetryAfter } from "./internal/backoff.ts"
 import { decodeOptions } from "./internal/options-decoder.ts"
 import { makeRateGate } from "./internal/rate-gate.ts"
-import { classify, type Converted, type Outcome } from "./internal/response-classification.ts"
+import { type Converted, classify, type Outcome } from "./internal/response-classification.ts"
 import { describeTransportFailure } from "./internal/transport-failure.ts"
 
 /** The commercial service the contract comes from. */
@@ -103,10 +103,21 @@ export interface ResolvedOptions {
 
 /** Decode client options and fill in the defaults. */
 export const resolveOptions = (input: unknown): Effect.Effect<ResolvedOptions, ClientError.InvalidOptions> =>
-  decodeOptions(ClientOptions, expected, ["appkey"], input, (message) => new ClientError.InvalidOptions({ message })).pipe(
+  decodeOptions(
+    ClientOptions,
+    expected,
+    ["appkey"],
+    input,
+    (message) => new ClientError.InvalidOptions({ message })
+  ).pipe(
     Effect.map((o) => ({
       baseUrl: o.baseUrl.replace(/\/+$/, ""),
-      appkey: o.appkey === undefined ? undefined : Redacted.isRedacted(o.appkey) ? o.appkey : Redacted.make(o.appkey, { label: "appkey" }),
+      appkey:
+        o.appkey === undefined
+          ? undefined
+          : Redacted.isRedacted(o.appkey)
+            ? o.appkey
+            : Redacted.make(o.appkey, { label: "appkey" }),
       path: o.path ?? ENDPOINT_PATH,
       connectTimeout: o.connectTimeout ?? 10_000,
       timeout: o.timeout ?? 120_000,
@@ -154,13 +165,18 @@ type Step<A> = { readonly _tag: "Ok"; readonly value: A } | Extract<Outcome, { _
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]
 
-const requestFor = (options: ResolvedOptions, input: ImageInput): Effect.Effect<HttpClientRequest.HttpClientRequest, ClientError.InvalidOptions> => {
+const requestFor = (
+  options: ResolvedOptions,
+  input: ImageInput
+): Effect.Effect<HttpClientRequest.HttpClientRequest, ClientError.InvalidOptions> => {
   let request = HttpClientRequest.post(`${options.baseUrl}${options.path}`).pipe(HttpClientRequest.acceptJson)
   if (options.appkey !== undefined) request = HttpClientRequest.setUrlParam(request, "appkey", options.appkey)
   const invalid = (message: string) => Effect.fail(new ClientError.InvalidOptions({ message }))
   if ("imageUrl" in input) {
     if (typeof input.imageUrl !== "string" || input.imageUrl.trim().length === 0) {
-      return invalid(`Expected a non-empty http or https URL for imageUrl but received ${JSON.stringify(input.imageUrl)}`)
+      return invalid(
+        `Expected a non-empty http or https URL for imageUrl but received ${JSON.stringify(input.imageUrl)}`
+      )
     }
     return Effect.succeed(HttpClientRequest.bodyUrlParams(request, { imageurl: input.imageUrl }))
   }
@@ -173,7 +189,9 @@ const requestFor = (options: ResolvedOptions, input: ImageInput): Effect.Effect<
   if ("file" in input && input.file instanceof Uint8Array) {
     if (input.file.length === 0) return invalid("Expected image bytes for file but received an empty Uint8Array")
     const form = new FormData()
-    const blob = new Blob([input.file as Uint8Array<ArrayBuffer>], { type: input.mediaType ?? "application/octet-stream" })
+    const blob = new Blob([input.file as Uint8Array<ArrayBuffer>], {
+      type: input.mediaType ?? "application/octet-stream"
+    })
     form.append("file", blob, input.fileName ?? "image")
     return Effect.succeed(HttpClientRequest.bodyFormData(request, form))
   }
@@ -205,7 +223,12 @@ export const make = Effect.fn("Ocr2WordClient.make")(function* (options: ClientO
             return Effect.succeed({
               _tag: "Fail",
               retry: true,
-              error: (attempts) => new ClientError.Transport({ reason, message: `${capitalise(detail)} (${attempts} ${plural(attempts)})`, attempts })
+              error: (attempts) =>
+                new ClientError.Transport({
+                  reason,
+                  message: `${capitalise(detail)} (${attempts} ${plural(attempts)})`,
+                  attempts
+                })
             })
           }),
           Effect.timeoutOrElse({
@@ -233,14 +256,18 @@ export const make = Effect.fn("Ocr2WordClient.make")(function* (options: ClientO
         }
         const jitter = yield* Random.next
         const delay = Math.max(retryAfter ?? 0, backoffDelay(opts, attempt - 1, jitter))
-        yield* Effect.logDebug(`${what}: ${step.error(attempt)._tag}, retry ${attempt} of ${opts.retries} in ${Math.round(delay)} ms`)
+        yield* Effect.logDebug(
+          `${what}: ${step.error(attempt)._tag}, retry ${attempt} of ${opts.retries} in ${Math.round(delay)} ms`
+        )
         yield* Effect.sleep(delay)
       }
     })
 
   const readConversion = (response: HttpClientResponse.HttpClientResponse) =>
-    Effect.map(response.text, (body): Step<Converted> =>
-      classify(endpoint, response.status, body, parseRetryAfter(response.headers["retry-after"], Date.now()))
+    Effect.map(
+      response.text,
+      (body): Step<Converted> =>
+        classify(endpoint, response.status, body, parseRetryAfter(response.headers["retry-after"], Date.now()))
     )
 
   const convert = Effect.fn("Ocr2WordClient.convert")(function* (input: ImageInput) {
@@ -283,9 +310,17 @@ export const make = Effect.fn("Ocr2WordClient.make")(function* (options: ClientO
           ...(retryAfterMillis !== undefined ? { retryAfterMillis } : {}),
           error: (attempts) =>
             status === 429
-              ? new ClientError.RateLimited({ message: `${what} answered HTTP 429; retry later`, httpStatus: status, attempts })
+              ? new ClientError.RateLimited({
+                  message: `${what} answered HTTP 429; retry later`,
+                  httpStatus: status,
+                  attempts
+                })
               : status >= 500
-                ? new ClientError.Upstream({ message: `${what} answered HTTP ${status}; the file server failed, retry later`, httpStatus: status, attempts })
+                ? new ClientError.Upstream({
+                    message: `${what} answered HTTP ${status}; the file server failed, retry later`,
+                    httpStatus: status,
+                    attempts
+                  })
                 : new ClientError.MalformedResponse({
                     reason: "UnexpectedStatus",
                     message: `${what} answered HTTP ${status}; the Word file is not there (${status === 404 ? "unknown or expired URL" : "refused"})`,
@@ -313,7 +348,8 @@ const plural = (n: number) => (n === 1 ? "attempt" : "attempts")
 /** A client over the `HttpClient` in context (bring your own transport). */
 export const layerHttpClient = (
   options: ClientOptions
-): Layer.Layer<Ocr2WordClient, ClientError.InvalidOptions, HttpClient.HttpClient> => Layer.effect(Ocr2WordClient, make(options))
+): Layer.Layer<Ocr2WordClient, ClientError.InvalidOptions, HttpClient.HttpClient> =>
+  Layer.effect(Ocr2WordClient, make(options))
 
 /** A client on Node's undici, with the connect timeout applied to every connection. */
 export const layer = (options: ClientOptions): Layer.Layer<Ocr2WordClient, ClientError.InvalidOptions> =>

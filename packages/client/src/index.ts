@@ -6,5 +6,5 @@
  */
 export * as ApiClient from "./ApiClient.ts"
 export * as ClientError from "./ClientError.ts"
-export * as Ocr2WordClient from "./Ocr2WordClient.ts"
 export * as FaultServer from "./FaultServer.ts"
+export * as Ocr2WordClient from "./Ocr2WordClient.ts"

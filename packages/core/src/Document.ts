@@ -135,9 +135,7 @@ export type Document = typeof Document.Type
 export const pageLines = (page: Page): ReadonlyArray<Line> =>
   page.blocks.flatMap((block) =>
     block.cells !== undefined && block.cells.length > 0
-      ? [...block.cells]
-          .sort((a, b) => a.row - b.row || a.column - b.column)
-          .flatMap((cell) => cell.lines)
+      ? [...block.cells].sort((a, b) => a.row - b.row || a.column - b.column).flatMap((cell) => cell.lines)
       : block.lines
   )
 

@@ -46,7 +46,12 @@ export const boxOfPoints = (points: ReadonlyArray<Point>): Box => {
 
 /** The smallest box that holds every box. */
 export const unionBoxes = (boxes: ReadonlyArray<Box>): Box =>
-  boxOfPoints(boxes.flatMap((b) => [{ x: b.x, y: b.y }, { x: b.x + b.width, y: b.y + b.height }]))
+  boxOfPoints(
+    boxes.flatMap((b) => [
+      { x: b.x, y: b.y },
+      { x: b.x + b.width, y: b.y + b.height }
+    ])
+  )
 
 /** The quad of an axis-aligned box. */
 export const quadOfBox = (b: Box): Quad => [

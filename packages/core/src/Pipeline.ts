@@ -9,7 +9,7 @@
  */
 import { Context, Effect, Layer, Schema } from "effect"
 import type { Document, Page } from "./Document.ts"
-import { rotatePoint, type Quad } from "./Geometry.ts"
+import { type Quad, rotatePoint } from "./Geometry.ts"
 import { ImageSource } from "./ImageSource.ts"
 import { assembleLine } from "./internal/line-assembly.ts"
 import { disagreesWithPage, pageUpsideDown } from "./internal/line-orientation.ts"

@@ -129,7 +129,16 @@ const squareToQuad = (q: Quad): ReadonlyArray<number> => {
 export const warpQuad = (image: Raster, quad: Quad, width: number, height: number): Raster => {
   const w = Math.max(1, Math.round(width))
   const h = Math.max(1, Math.round(height))
-  const [a, b, cc, d, e, f, g, hh] = squareToQuad(quad) as [number, number, number, number, number, number, number, number]
+  const [a, b, cc, d, e, f, g, hh] = squareToQuad(quad) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number
+  ]
   const c = image.channels
   const out = new Uint8Array(w * h * c)
   const src = image.data

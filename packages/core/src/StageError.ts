@@ -8,7 +8,15 @@ import { Schema } from "effect"
 
 /** Fetching or decoding the input image failed. */
 export class ImageSourceError extends Schema.TaggedError<ImageSourceError>()("ImageSourceError", {
-  reason: Schema.Literals(["NotFound", "Unreadable", "TooLarge", "TooManyPixels", "UnsupportedFormat", "Corrupt", "Empty"]),
+  reason: Schema.Literals([
+    "NotFound",
+    "Unreadable",
+    "TooLarge",
+    "TooManyPixels",
+    "UnsupportedFormat",
+    "Corrupt",
+    "Empty"
+  ]),
   message: Schema.String,
   cause: Schema.optionalKey(Schema.Defect())
 }) {}

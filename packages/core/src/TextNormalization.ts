@@ -20,7 +20,8 @@ type Kind = "han" | "fullPunct" | "letter" | "digit" | "space" | "other"
 
 const HAN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u3007]/u
 /** Full-width and CJK punctuation: it carries its own spacing. */
-const FULL_PUNCT = /[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018\u2019\u201c\u201d\u2026\u2014]/u
+const FULL_PUNCT =
+  /[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018\u2019\u201c\u201d\u2026\u2014]/u
 
 /** Half-width punctuation and its full-width form. */
 const TO_FULL: Readonly<Record<string, string>> = {
@@ -56,7 +57,8 @@ const toAscii = (text: string): string =>
     ch === "\u3000" ? " " : String.fromCharCode(ch.charCodeAt(0) - 0xfee0)
   )
 
-const URL_LIKE = /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s\u3000-\u303f\uff00-\uffef\p{Script=Han}]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/giu
+const URL_LIKE =
+  /(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s\u3000-\u303f\uff00-\uffef\p{Script=Han}]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/giu
 
 /** Indices (in characters) of the parts of `chars` that are URLs or e-mail addresses. */
 const protectedIndices = (chars: ReadonlyArray<string>): ReadonlySet<number> => {
@@ -150,10 +152,20 @@ export const normalizeChars = <A extends { readonly text: string }>(input: Reado
     // Runs of stops or other marks ("...", "?!") are left as they are.
     const prev = texts[i - 1]
     const next = texts[i + 1]
-    if (prev !== undefined && (TO_FULL[prev] !== undefined || TO_HALF[prev] !== undefined) && prev !== ")" && prev !== "）") {
+    if (
+      prev !== undefined &&
+      (TO_FULL[prev] !== undefined || TO_HALF[prev] !== undefined) &&
+      prev !== ")" &&
+      prev !== "）"
+    ) {
       return undefined
     }
-    if (next !== undefined && (TO_FULL[next] !== undefined || TO_HALF[next] !== undefined) && next !== "(" && next !== "（") {
+    if (
+      next !== undefined &&
+      (TO_FULL[next] !== undefined || TO_HALF[next] !== undefined) &&
+      next !== "(" &&
+      next !== "（"
+    ) {
       return undefined
     }
     // 3.2, 1,000, 10:51, a.b: inside a number or a name.

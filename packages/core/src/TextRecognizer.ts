@@ -29,8 +29,6 @@ export class TextRecognizer extends Context.Service<
   {
     readonly name: string
     /** One result per crop, in the order given. */
-    readonly recognize: (
-      crops: ReadonlyArray<Raster>
-    ) => Effect.Effect<ReadonlyArray<RecognizedText>, RecognitionError>
+    readonly recognize: (crops: ReadonlyArray<Raster>) => Effect.Effect<ReadonlyArray<RecognizedText>, RecognitionError>
   }
 >()("@ocr2word/core/TextRecognizer") {}

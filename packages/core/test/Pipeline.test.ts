@@ -35,47 +35,62 @@ const twoLines: ReadonlyArray<Box> = [
 ]
 
 /** True when the corner mark lies in the first half of a crop (the crop is not turned). */
-const markFirst = (crop: Raster.Raster): boolean =>
-  crop.data.subarray(0, crop.data.length / 2).some((v) => v < 255)
+const markFirst = (crop: Raster.Raster): boolean => crop.data.subarray(0, crop.data.length / 2).some((v) => v < 255)
 
 const stages = (angles: ReadonlyArray<0 | 180>, confidences: ReadonlyArray<number>, fakes: Fakes = {}) => {
   const seen: Array<Raster.Raster> = []
   const boxes = fakes.boxes ?? twoLines
   const layer = Layer.mergeAll(
-    Layer.succeed(ImageSource, ImageSource.of({
-      decode: () => Effect.succeed({ format: "png", pages: [page] }),
-      readFile: () => Effect.succeed({ format: "png", pages: [page] })
-    })),
+    Layer.succeed(
+      ImageSource,
+      ImageSource.of({
+        decode: () => Effect.succeed({ format: "png", pages: [page] }),
+        readFile: () => Effect.succeed({ format: "png", pages: [page] })
+      })
+    ),
     Preprocessor.identity,
-    Layer.succeed(TextDetector, TextDetector.of({
-      name: "fake",
-      detect: () => Effect.succeed(boxes.map((box) => ({ polygon: quadOfBox(box), score: 1 })))
-    })),
-    Layer.succeed(TextClassifier, TextClassifier.of({
-      name: "fake",
-      classify: (crops) => Effect.succeed(crops.map((_, i) => ({ angle: angles[i]!, confidence: fakes.sure?.[i] ?? 0.99 })))
-    })),
-    Layer.succeed(TextRecognizer, TextRecognizer.of({
-      name: "fake",
-      recognize: (crops) => {
-        seen.push(...crops)
-        return Effect.succeed(
-          crops.map((crop, i) => fakes.read?.(crop, i) ?? { text: `line ${i}`, confidence: confidences[i]! })
-        )
-      }
-    })),
-    Layer.succeed(LayoutAnalyzer, LayoutAnalyzer.of({
-      analyze: (input) =>
-        Effect.succeed({
-          index: input.index,
-          width: input.image.width,
-          height: input.image.height,
-          rotation: input.rotation,
-          skew: input.skew,
-          confidence: 1,
-          blocks: input.lines.map((line) => ({ kind: "paragraph", box: line.box, confidence: 1, lines: [line] }))
-        } satisfies Page)
-    }))
+    Layer.succeed(
+      TextDetector,
+      TextDetector.of({
+        name: "fake",
+        detect: () => Effect.succeed(boxes.map((box) => ({ polygon: quadOfBox(box), score: 1 })))
+      })
+    ),
+    Layer.succeed(
+      TextClassifier,
+      TextClassifier.of({
+        name: "fake",
+        classify: (crops) =>
+          Effect.succeed(crops.map((_, i) => ({ angle: angles[i]!, confidence: fakes.sure?.[i] ?? 0.99 })))
+      })
+    ),
+    Layer.succeed(
+      TextRecognizer,
+      TextRecognizer.of({
+        name: "fake",
+        recognize: (crops) => {
+          seen.push(...crops)
+          return Effect.succeed(
+            crops.map((crop, i) => fakes.read?.(crop, i) ?? { text: `line ${i}`, confidence: confidences[i]! })
+          )
+        }
+      })
+    ),
+    Layer.succeed(
+      LayoutAnalyzer,
+      LayoutAnalyzer.of({
+        analyze: (input) =>
+          Effect.succeed({
+            index: input.index,
+            width: input.image.width,
+            height: input.image.height,
+            rotation: input.rotation,
+            skew: input.skew,
+            confidence: 1,
+            blocks: input.lines.map((line) => ({ kind: "paragraph", box: line.box, confidence: 1, lines: [line] }))
+          } satisfies Page)
+      })
+    )
   )
   return { layer: Pipeline.layer().pipe(Layer.provide(layer)), seen }
 }
@@ -133,18 +148,21 @@ describe("Pipeline", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("weighs the page vote by line length: two short upside-down crops do not turn a page of one long line", () => {
-    const boxes = [
-      { x: 0, y: 0, width: 20, height: 10 },
-      { x: 0, y: 15, width: 20, height: 10 },
-      { x: 0, y: 30, width: 100, height: 10 }
-    ]
-    const { layer } = stages([180, 180, 0], [0.9, 0.9, 0.9], { boxes })
-    return Effect.gen(function* () {
-      const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
-      expect(doc.pages[0]!.rotation).toBe(0)
-    }).pipe(Effect.provide(layer))
-  })
+  it.effect(
+    "weighs the page vote by line length: two short upside-down crops do not turn a page of one long line",
+    () => {
+      const boxes = [
+        { x: 0, y: 0, width: 20, height: 10 },
+        { x: 0, y: 15, width: 20, height: 10 },
+        { x: 0, y: 30, width: 100, height: 10 }
+      ]
+      const { layer } = stages([180, 180, 0], [0.9, 0.9, 0.9], { boxes })
+      return Effect.gen(function* () {
+        const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
+        expect(doc.pages[0]!.rotation).toBe(0)
+      }).pipe(Effect.provide(layer))
+    }
+  )
 
   it.effect("turns the page when the long lines are upside down, short upright crops notwithstanding", () => {
     const boxes = [

@@ -121,7 +121,11 @@ describe("TextNormalization.normalizeChars", () => {
     expect(out.text).toBe("共3个。")
     expect(out.chars?.map((c) => c.text).join("")).toBe("共3个。")
     expect(normalizeRecognized({ text: "你 好", confidence: 1, chars: [] }).text).toBe("你好")
-    const mismatched = normalizeRecognized({ text: "你 好", confidence: 1, chars: [{ text: "x", start: 0, end: 1, confidence: 1 }] })
+    const mismatched = normalizeRecognized({
+      text: "你 好",
+      confidence: 1,
+      chars: [{ text: "x", start: 0, end: 1, confidence: 1 }]
+    })
     expect(mismatched.text).toBe("你好")
     expect(mismatched.chars).toHaveLength(1)
   })

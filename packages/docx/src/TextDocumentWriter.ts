@@ -16,6 +16,7 @@ export const make = (): DocumentWriter.DocumentWriter["Service"] =>
     format: "txt",
     extension: "txt",
     mediaType: "text/plain; charset=utf-8",
+    // biome-ignore lint/correctness/useYield: Effect.fn gives the span; encoding has nothing to wait for
     write: Effect.fn("TextDocumentWriter.write")(function* (document: Document.Document) {
       const text = Document.toPlainText(document)
       return encoder.encode(text.length > 0 ? `${text}\n` : text)

@@ -40,7 +40,8 @@ const imageFields = {
     description: "http(s) URL of the image; give exactly one of imageurl and imagebase64."
   }),
   imagebase64: Schema.optionalKey(Schema.String).annotate({
-    description: "Base64 of the image bytes (a data: URI prefix, URL-safe alphabet, line breaks and missing padding are accepted)."
+    description:
+      "Base64 of the image bytes (a data: URI prefix, URL-safe alphabet, line breaks and missing padding are accepted)."
   })
 }
 
@@ -66,44 +67,43 @@ const payload = [FormPayload, MultipartPayload, JsonPayload] as const
 const query = { appkey: Schema.optional(Schema.String).annotate({ description: "APPKEY from the key administrator." }) }
 
 /** The conversion endpoints: the contract's and the keyless demo. */
-export class Ocr2WordGroup extends HttpApiGroup.make("ocr2word", { topLevel: true })
-  .add(
-    HttpApiEndpoint.post("convert", ConvertPath, {
-      query,
-      payload,
-      success: Ocr2WordResponse,
-      error: [
-        InvalidParameter,
-        InvalidAppKey,
-        AccessDenied,
-        UnsupportedMediaType,
-        RateLimited,
-        InternalError,
-        UpstreamError,
-        Unavailable
-      ]
-    }).annotateMerge(
-      OpenApi.annotations({
-        summary: "Convert an image of Chinese/English text into a Word document",
-        description:
-          "Give exactly one of imageurl and imagebase64 (or upload a file part). The .docx stays downloadable at Data.ResultWordFileUrl."
-      })
-    ),
-    HttpApiEndpoint.post("demo", DemoPath, {
-      payload,
-      success: Ocr2WordResponse,
-      error: [InvalidParameter, UnsupportedMediaType, RateLimited, InternalError, UpstreamError, Unavailable]
-    }).annotateMerge(
-      OpenApi.annotations({
-        summary: "Try the API without a key (small images, tighter limits)",
-        description: "Same body as the main endpoint; with no image at all the bundled sample is converted."
-      })
-    ),
-    HttpApiEndpoint.get("demoSample", DemoPath, {
-      success: Ocr2WordResponse,
-      error: [RateLimited, InternalError, Unavailable]
-    }).annotateMerge(OpenApi.annotations({ summary: "Convert the bundled sample image without a key" }))
-  ) {}
+export class Ocr2WordGroup extends HttpApiGroup.make("ocr2word", { topLevel: true }).add(
+  HttpApiEndpoint.post("convert", ConvertPath, {
+    query,
+    payload,
+    success: Ocr2WordResponse,
+    error: [
+      InvalidParameter,
+      InvalidAppKey,
+      AccessDenied,
+      UnsupportedMediaType,
+      RateLimited,
+      InternalError,
+      UpstreamError,
+      Unavailable
+    ]
+  }).annotateMerge(
+    OpenApi.annotations({
+      summary: "Convert an image of Chinese/English text into a Word document",
+      description:
+        "Give exactly one of imageurl and imagebase64 (or upload a file part). The .docx stays downloadable at Data.ResultWordFileUrl."
+    })
+  ),
+  HttpApiEndpoint.post("demo", DemoPath, {
+    payload,
+    success: Ocr2WordResponse,
+    error: [InvalidParameter, UnsupportedMediaType, RateLimited, InternalError, UpstreamError, Unavailable]
+  }).annotateMerge(
+    OpenApi.annotations({
+      summary: "Try the API without a key (small images, tighter limits)",
+      description: "Same body as the main endpoint; with no image at all the bundled sample is converted."
+    })
+  ),
+  HttpApiEndpoint.get("demoSample", DemoPath, {
+    success: Ocr2WordResponse,
+    error: [RateLimited, InternalError, Unavailable]
+  }).annotateMerge(OpenApi.annotations({ summary: "Convert the bundled sample image without a key" }))
+) {}
 
 /** A recognised line as the preview page draws it. */
 export const PreviewLine = Schema.Struct({
@@ -130,17 +130,16 @@ export const PreviewResult = Schema.Struct({
 export type PreviewResult = typeof PreviewResult.Type
 
 /** The preview page and its recognition call. */
-export class PreviewGroup extends HttpApiGroup.make("preview")
-  .add(
-    HttpApiEndpoint.get("page", PreviewPath, {
-      success: Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/html" }))
-    }),
-    HttpApiEndpoint.post("recognize", `${PreviewPath}/recognize`, {
-      payload,
-      success: PreviewResult,
-      error: [InvalidParameter, UnsupportedMediaType, RateLimited, InternalError, UpstreamError, Unavailable]
-    })
-  ) {}
+export class PreviewGroup extends HttpApiGroup.make("preview").add(
+  HttpApiEndpoint.get("page", PreviewPath, {
+    success: Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/html" }))
+  }),
+  HttpApiEndpoint.post("recognize", `${PreviewPath}/recognize`, {
+    payload,
+    success: PreviewResult,
+    error: [InvalidParameter, UnsupportedMediaType, RateLimited, InternalError, UpstreamError, Unavailable]
+  })
+) {}
 
 /** Stored Word files. */
 export class FilesGroup extends HttpApiGroup.make("files").add(

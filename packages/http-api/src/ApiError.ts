@@ -14,7 +14,8 @@ const fields = { DataStatus, Data: Schema.Null }
 /** 400 / 101: parameter missing, both given, malformed base64, not an image, too large, unsafe URL. */
 export class InvalidParameter extends Schema.Error<InvalidParameter>("InvalidParameter")(fields, {
   httpApiStatus: 400,
-  description: "StatusCode 101: a parameter is missing, both image parameters were given, or the image is malformed, unsupported, too large or at a refused address."
+  description:
+    "StatusCode 101: a parameter is missing, both image parameters were given, or the image is malformed, unsupported, too large or at a refused address."
 }) {}
 
 /** 401 / 104: appkey missing or unknown. */
@@ -38,14 +39,14 @@ export class NotFound extends Schema.Error<NotFound>("NotFound")(fields, {
 /** 415: body content type not accepted. */
 export class UnsupportedMediaType extends Schema.Error<UnsupportedMediaType>("UnsupportedMediaType")(fields, {
   httpApiStatus: 415,
-  description:
-    "StatusCode 101: send application/x-www-form-urlencoded, multipart/form-data or application/json."
+  description: "StatusCode 101: send application/x-www-form-urlencoded, multipart/form-data or application/json."
 }) {}
 
 /** 429 / 102: too many requests from one IP, or the OCR queue is full; `Retry-After` says when to retry. */
 export class RateLimited extends Schema.Error<RateLimited>("RateLimited")(fields, {
   httpApiStatus: 429,
-  description: "StatusCode 102: too many requests from this IP or the conversion queue is full; retry after Retry-After seconds."
+  description:
+    "StatusCode 102: too many requests from this IP or the conversion queue is full; retry after Retry-After seconds."
 }) {}
 
 /** 500 / 110: internal error. */
@@ -81,7 +82,7 @@ export type ApiError =
 type Ctor<E> = new (props: { readonly DataStatus: DataStatus; readonly Data: null }) => E
 
 /** The custom code each failure class carries. */
-const codes = new Map<Function, StatusCode>([
+const codes = new Map<abstract new (...args: never) => unknown, StatusCode>([
   [InvalidParameter, StatusCode.InvalidParameter],
   [InvalidAppKey, StatusCode.InvalidAppKey],
   [AccessDenied, StatusCode.AccessDenied],

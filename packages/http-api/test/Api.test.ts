@@ -20,15 +20,37 @@ describe("Api", () => {
       "application/x-www-form-urlencoded",
       "multipart/form-data"
     ])
-    assert.deepStrictEqual(Object.keys(convert.responses).sort(), ["200", "400", "401", "403", "415", "429", "500", "502", "503"])
+    assert.deepStrictEqual(Object.keys(convert.responses).sort(), [
+      "200",
+      "400",
+      "401",
+      "403",
+      "415",
+      "429",
+      "500",
+      "502",
+      "503"
+    ])
     assert.strictEqual(convert.parameters[0]!.name, "appkey")
-    assert.containsAllKeys(spec.paths, ["/imagerecognition/ocr2word/demo", "/preview/ocr2word", "/files/{file}", "/healthz", "/readyz", "/metrics"])
+    assert.containsAllKeys(spec.paths, [
+      "/imagerecognition/ocr2word/demo",
+      "/preview/ocr2word",
+      "/files/{file}",
+      "/healthz",
+      "/readyz",
+      "/metrics"
+    ])
   })
 
   it("documents the envelope fields by their contract names", () => {
     const schemas = spec.components.schemas as Record<string, any>
     assert.deepStrictEqual(Object.keys(schemas.Ocr2WordResponse.properties), ["DataStatus", "Data"])
-    assert.deepStrictEqual(Object.keys(schemas.DataStatus.properties), ["StatusCode", "StatusDescription", "ResponseDateTime", "DataTotalCount"])
+    assert.deepStrictEqual(Object.keys(schemas.DataStatus.properties), [
+      "StatusCode",
+      "StatusDescription",
+      "ResponseDateTime",
+      "DataTotalCount"
+    ])
     assert.deepStrictEqual(Object.keys(schemas.Ocr2WordData.properties), ["SourceImageUrl", "ResultWordFileUrl"])
   })
 })
@@ -39,7 +61,12 @@ describe("ApiError", () => {
       const error = ApiError.make(ApiError.InvalidAppKey, "appkey is missing", "2026-11-24 14:03:22")
       const encoded = yield* Schema.encodeEffect(ApiError.InvalidAppKey)(error)
       assert.deepStrictEqual(encoded, {
-        DataStatus: { StatusCode: 104, StatusDescription: "APPKEY 错误: appkey is missing", ResponseDateTime: "2026-11-24 14:03:22", DataTotalCount: 0 },
+        DataStatus: {
+          StatusCode: 104,
+          StatusDescription: "APPKEY 错误: appkey is missing",
+          ResponseDateTime: "2026-11-24 14:03:22",
+          DataTotalCount: 0
+        },
         Data: null
       })
       assert.strictEqual(ApiError.httpStatus(error), 401)
@@ -55,7 +82,8 @@ describe("ApiError", () => {
         assert.strictEqual(ApiError.httpStatus(e), status)
         assert.strictEqual(e.DataStatus.StatusCode, code)
       }
-    }))
+    })
+  )
 })
 
 describe("Envelope", () => {
@@ -63,12 +91,20 @@ describe("Envelope", () => {
     const date = new Date("2026-11-24T06:03:22Z")
     assert.strictEqual(Envelope.formatDateTime(date, "Asia/Shanghai"), "2026-11-24 14:03:22")
     assert.strictEqual(Envelope.formatDateTime(date, "UTC"), "2026-11-24 06:03:22")
-    assert.strictEqual(Envelope.formatDateTime(new Date("2026-11-24T16:00:00Z"), "Asia/Shanghai"), "2026-11-25 00:00:00")
+    assert.strictEqual(
+      Envelope.formatDateTime(new Date("2026-11-24T16:00:00Z"), "Asia/Shanghai"),
+      "2026-11-25 00:00:00"
+    )
   })
 
   it("builds the success envelope of the seed", () => {
     assert.deepStrictEqual(Envelope.success({ ResultWordFileUrl: "https://x/files/a.docx" }, "2026-11-24 14:03:22"), {
-      DataStatus: { StatusCode: 100, StatusDescription: "正常返回", ResponseDateTime: "2026-11-24 14:03:22", DataTotalCount: 1 },
+      DataStatus: {
+        StatusCode: 100,
+        StatusDescription: "正常返回",
+        ResponseDateTime: "2026-11-24 14:03:22",
+        DataTotalCount: 1
+      },
       Data: { ResultWordFileUrl: "https://x/files/a.docx" }
     })
   })

@@ -6,7 +6,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { describe, expect, layer } from "@effect/vitest"
+import { expect, layer } from "@effect/vitest"
 import { Document, Pipeline } from "@ocr2word/core"
 import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
 import { Paddle } from "@ocr2word/paddle"
@@ -39,7 +39,8 @@ const cer = (reference: string, hypothesis: string): number =>
 
 /** Character error rate with the order of characters ignored: what recognition alone costs. */
 const orderFreeCer = (reference: string, hypothesis: string): number =>
-  editDistance([...normalize(hypothesis)].sort(), [...normalize(reference)].sort()) / Math.max(1, normalize(reference).length)
+  editDistance([...normalize(hypothesis)].sort(), [...normalize(reference)].sort()) /
+  Math.max(1, normalize(reference).length)
 
 /**
  * Where `pattern` ends in `text` allowing up to `tolerance` of its length in
@@ -70,7 +71,9 @@ const run = (id: string) =>
   })
 
 const pipeline = Pipeline.layer().pipe(
-  Layer.provide(Layer.mergeAll(SharpImageSource.layer, ImagePreprocessor.layer, Paddle.layer, XyCutLayoutAnalyzer.layer))
+  Layer.provide(
+    Layer.mergeAll(SharpImageSource.layer, ImagePreprocessor.layer, Paddle.layer, XyCutLayoutAnalyzer.layer)
+  )
 )
 
 layer(pipeline, { timeout: 180_000 })("XyCutLayoutAnalyzer on real pages (PaddleOCR lines)", (it) => {
@@ -83,8 +86,14 @@ layer(pipeline, { timeout: 180_000 })("XyCutLayoutAnalyzer on real pages (Paddle
         // Each column's first words, in the order of the columns.
         const anchors = ["wanderedaroundthehouse", "causeofhersadness", "bookshowsthattradi", "onedaywhenhewastrying"]
         const at = anchors.map((a) => find(flat, a))
-        expect(at.every((i) => i >= 0), text).toBe(true)
-        expect([...at].sort((a, b) => a - b), text).toEqual(at)
+        expect(
+          at.every((i) => i >= 0),
+          text
+        ).toBe(true)
+        expect(
+          [...at].sort((a, b) => a - b),
+          text
+        ).toEqual(at)
         // Whole columns before the next: the last words of column 1 come before the first of column 2.
         expect(find(flat, "tenderlyquestionedher")).toBeGreaterThan(find(flat, "adorationdidn'teven"))
         expect(find(flat, "tenderlyquestionedher")).toBeLessThan(at[1]!)

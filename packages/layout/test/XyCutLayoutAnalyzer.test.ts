@@ -14,7 +14,11 @@ describe("reading order", () => {
   })
 
   it("three columns, the last one shorter", () => {
-    const lines = [...column("A", 50, 100, 280, 10), ...column("B", 360, 100, 280, 10), ...column("C", 670, 100, 280, 6)]
+    const lines = [
+      ...column("A", 50, 100, 280, 10),
+      ...column("B", 360, 100, 280, 10),
+      ...column("C", 670, 100, 280, 6)
+    ]
     const blocks = layoutPage(shuffle(lines))
     expect(order(blocks)).toEqual([...names("A", 10), ...names("B", 10), ...names("C", 6)])
     expect(blocks.map((b) => b.column)).toEqual([0, 1, 2])
@@ -108,7 +112,11 @@ describe("reading order", () => {
   })
 
   it("a few labels beside a text column share rows with it only by chance: still two columns", () => {
-    const lines = [...column("T", 20, 100, 360, 12, 20), line("label", 420, 150, 60, 20), line("note", 420, 300, 60, 20)]
+    const lines = [
+      ...column("T", 20, 100, 360, 12, 20),
+      line("label", 420, 150, 60, 20),
+      line("note", 420, 300, 60, 20)
+    ]
     expect(order(layoutPage(shuffle(lines)))).toEqual([...names("T", 12), "label", "note"])
   })
 
@@ -296,7 +304,9 @@ describe("XyCutLayoutAnalyzer service", () => {
         "Expected one of minColumnGap, minColumnWidth, minColumnLineWidth, mergeGap, headingRatio, maxHeadingLines, paragraphSpacing, indent, sizeChange, regions, keepPageImage for options but received columns of type string"
       )
       const notInt = yield* Effect.flip(XyCutLayoutAnalyzer.make({ maxHeadingLines: 1.5 }))
-      expect(notInt.message).toBe("Expected an integer of at least 1 for maxHeadingLines but received 1.5 of type number")
+      expect(notInt.message).toBe(
+        "Expected an integer of at least 1 for maxHeadingLines but received 1.5 of type number"
+      )
     })
   )
 })

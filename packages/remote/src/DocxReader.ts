@@ -12,7 +12,7 @@
  *
  * @since 0.1.0
  */
-import { Document, Geometry, TextScript } from "@ocr2word/core"
+import { type Document, Geometry, TextScript } from "@ocr2word/core"
 import { Effect, Schema } from "effect"
 import { headingStyles, readDocumentXml, type WordPage, type WordParagraph } from "./internal/word-xml.ts"
 import { readEntry, ZipFormatError } from "./internal/zip-reader.ts"
@@ -48,14 +48,21 @@ export const read = Effect.fn("DocxReader.read")(function* (bytes: Uint8Array) {
   }
   const styles = yield* part("word/styles.xml")
   const decoder = new TextDecoder()
-  return readDocumentXml(decoder.decode(document), headingStyles(styles === undefined ? undefined : decoder.decode(styles)))
+  return readDocumentXml(
+    decoder.decode(document),
+    headingStyles(styles === undefined ? undefined : decoder.decode(styles))
+  )
 })
 
 const ZERO_BOX: Geometry.Box = { x: 0, y: 0, width: 0, height: 0 }
 
 /** Words of a line: each Han character on its own, other runs split at spaces (as the local pipelines do). */
 const wordsOf = (text: string): ReadonlyArray<Document.Word> =>
-  (text.match(/\p{Script=Han}|[^\s\p{Script=Han}]+/gu) ?? []).map((word) => ({ text: word, box: ZERO_BOX, confidence: 1 }))
+  (text.match(/\p{Script=Han}|[^\s\p{Script=Han}]+/gu) ?? []).map((word) => ({
+    text: word,
+    box: ZERO_BOX,
+    confidence: 1
+  }))
 
 const lineOf = (text: string): Document.Line => ({
   text,

@@ -47,7 +47,8 @@ export const DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wo
  * The .docx the remote service wrote for `document`; none when the document
  * did not come from the remote backend, or is a copy of one that did.
  */
-export const original = (document: Document.Document): Option.Option<Uint8Array> => Option.fromNullishOr(lookup(document))
+export const original = (document: Document.Document): Option.Option<Uint8Array> =>
+  Option.fromNullishOr(lookup(document))
 
 /**
  * A writer that passes remote Word files through untouched and hands every
@@ -64,7 +65,8 @@ export const passThrough = <E, R>(
       if (inner.format !== "docx") return inner
       return DocumentWriter.DocumentWriter.of({
         ...inner,
-        write: (document) => Option.match(original(document), { onSome: Effect.succeed, onNone: () => inner.write(document) })
+        write: (document) =>
+          Option.match(original(document), { onSome: Effect.succeed, onNone: () => inner.write(document) })
       })
     })
   ).pipe(Layer.provide(writer))

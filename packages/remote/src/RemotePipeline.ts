@@ -43,7 +43,10 @@ const toPipelineError = (error: ClientError.ClientError): StageError.PipelineErr
     new StageError.RemoteError({ reason, message: `Remote OCR service: ${error.message}` })
   switch (error._tag) {
     case "BadParameter":
-      return new StageError.ImageSourceError({ reason: "Unreadable", message: `The remote OCR service refused the image: ${error.message}` })
+      return new StageError.ImageSourceError({
+        reason: "Unreadable",
+        message: `The remote OCR service refused the image: ${error.message}`
+      })
     case "InvalidOptions":
       return new StageError.ImageSourceError({ reason: "Empty", message: error.message })
     case "RateLimited":
@@ -80,11 +83,16 @@ export const make = (upload: Upload = "base64") =>
 
     const convert = Effect.fn("RemotePipeline.convert")(function* (bytes: Uint8Array, options?: Pipeline.RunOptions) {
       if (bytes.length === 0) {
-        return yield* new StageError.ImageSourceError({ reason: "Empty", message: "The image is empty (0 bytes); pass the bytes of an image file" })
+        return yield* new StageError.ImageSourceError({
+          reason: "Empty",
+          message: "The image is empty (0 bytes); pass the bytes of an image file"
+        })
       }
       const size = yield* imageSize(bytes)
       const input: Ocr2WordClient.ImageInput =
-        upload === "file" ? { file: bytes, fileName: baseName(options?.source) } : { imageBase64: Buffer.from(bytes).toString("base64") }
+        upload === "file"
+          ? { file: bytes, fileName: baseName(options?.source) }
+          : { imageBase64: Buffer.from(bytes).toString("base64") }
       const { conversion, docx } = yield* Effect.mapError(client.convertToDocx(input), toPipelineError)
       const pages = yield* Effect.mapError(
         DocxReader.read(docx),
@@ -139,7 +147,9 @@ export const layerClient = (
   )
 
 /** `Pipeline` and `RemoteDocx` backed by the service at `options.baseUrl`. */
-export const layer = (options: RemoteOptions): Layer.Layer<Pipeline.Pipeline | RemoteDocx, ClientError.InvalidOptions> => {
+export const layer = (
+  options: RemoteOptions
+): Layer.Layer<Pipeline.Pipeline | RemoteDocx, ClientError.InvalidOptions> => {
   const { upload, ...client } = options
   return layerClient(upload ?? "base64").pipe(Layer.provide(Ocr2WordClient.layer(client)))
 }

@@ -1,8 +1,8 @@
+import { crc32 } from "node:zlib"
 import { describe, expect, it } from "@effect/vitest"
 import { Document as CoreDocument } from "@ocr2word/core"
 import { Document, HeadingLevel, Packer, PageBreak, Paragraph, Table, TableCell, TableRow, TextRun } from "docx"
 import { Effect } from "effect"
-import { crc32 } from "node:zlib"
 import { DocxReader } from "../src/index.ts"
 
 /** A .docx written by the `docx` library (the same one our writer uses): what Word-like files look like. */
@@ -13,18 +13,30 @@ const sampleDocx = () =>
         {
           children: [
             new Paragraph({ text: "发票 Invoice 2024", heading: HeadingLevel.HEADING_1 }),
-            new Paragraph({ children: [new TextRun("第一行 first line"), new TextRun({ text: "second line", break: 1 })] }),
+            new Paragraph({
+              children: [new TextRun("第一行 first line"), new TextRun({ text: "second line", break: 1 })]
+            }),
             new Paragraph({ text: "a list item", bullet: { level: 0 } }),
-            new Paragraph({ children: [new TextRun("A & B < C \"quoted\"")] }),
+            new Paragraph({ children: [new TextRun('A & B < C "quoted"')] }),
             new Table({
               rows: [
-                new TableRow({ children: [new TableCell({ children: [new Paragraph("名称")] }), new TableCell({ children: [new Paragraph("金额")] })] }),
                 new TableRow({
-                  children: [new TableCell({ children: [new Paragraph("咖啡 coffee")] }), new TableCell({ children: [new Paragraph("12.50")] })]
+                  children: [
+                    new TableCell({ children: [new Paragraph("名称")] }),
+                    new TableCell({ children: [new Paragraph("金额")] })
+                  ]
+                }),
+                new TableRow({
+                  children: [
+                    new TableCell({ children: [new Paragraph("咖啡 coffee")] }),
+                    new TableCell({ children: [new Paragraph("12.50")] })
+                  ]
                 })
               ]
             }),
-            new Paragraph({ children: [new TextRun("end of page one"), new PageBreak(), new TextRun("start of page two")] }),
+            new Paragraph({
+              children: [new TextRun("end of page one"), new PageBreak(), new TextRun("start of page two")]
+            }),
             new Paragraph(""),
             new Paragraph({ text: "Sub heading", heading: HeadingLevel.HEADING_2 })
           ]
@@ -85,7 +97,12 @@ describe("DocxReader", () => {
         cells: [
           { row: 0, column: 0, columnSpan: 1, paragraphs: [{ _tag: "Paragraph", lines: ["名称"], listItem: false }] },
           { row: 0, column: 1, columnSpan: 1, paragraphs: [{ _tag: "Paragraph", lines: ["金额"], listItem: false }] },
-          { row: 1, column: 0, columnSpan: 1, paragraphs: [{ _tag: "Paragraph", lines: ["咖啡 coffee"], listItem: false }] },
+          {
+            row: 1,
+            column: 0,
+            columnSpan: 1,
+            paragraphs: [{ _tag: "Paragraph", lines: ["咖啡 coffee"], listItem: false }]
+          },
           { row: 1, column: 1, columnSpan: 1, paragraphs: [{ _tag: "Paragraph", lines: ["12.50"], listItem: false }] }
         ]
       })
@@ -94,7 +111,8 @@ describe("DocxReader", () => {
         { _tag: "Paragraph", lines: ["start of page two"], listItem: false },
         { _tag: "Paragraph", lines: ["Sub heading"], headingLevel: 2, listItem: false }
       ])
-    }))
+    })
+  )
 
   it.effect("builds a core Document whose plain text is the file's text", () =>
     Effect.gen(function* () {
@@ -102,7 +120,14 @@ describe("DocxReader", () => {
       const document = DocxReader.toDocument(pages, { engine: "remote", source: "a.png", width: 640, height: 480 })
       expect(document.metadata).toMatchObject({ engine: "remote", source: "a.png" })
       expect(document.pages[0]).toMatchObject({ index: 0, width: 640, height: 480 })
-      expect(document.pages[0]!.blocks.map((b) => b.kind)).toEqual(["heading", "paragraph", "list-item", "paragraph", "table", "paragraph"])
+      expect(document.pages[0]!.blocks.map((b) => b.kind)).toEqual([
+        "heading",
+        "paragraph",
+        "list-item",
+        "paragraph",
+        "table",
+        "paragraph"
+      ])
       expect(CoreDocument.toPlainText(document)).toBe(
         [
           "发票 Invoice 2024",
@@ -117,7 +142,8 @@ describe("DocxReader", () => {
       const line = document.pages[0]!.blocks[0]!.lines[0]!
       expect(line.script).toBe("mixed")
       expect(line.words.map((w) => w.text)).toEqual(["发", "票", "Invoice", "2024"])
-    }))
+    })
+  )
 
   it.effect("reads stored (uncompressed) entries and XML entities", () =>
     Effect.gen(function* () {
@@ -125,7 +151,8 @@ describe("DocxReader", () => {
         '<?xml version="1.0"?><w:document><w:body><w:p><w:r><w:t xml:space="preserve">caf&#233; &#x4E2D;文 </w:t></w:r><w:r><w:tab/><w:t>x</w:t></w:r></w:p></w:body></w:document>'
       const pages = yield* DocxReader.read(storedZip({ "[Content_Types].xml": "<Types/>", "word/document.xml": xml }))
       expect(pages).toEqual([[{ _tag: "Paragraph", lines: ["café 中文 \tx"], listItem: false }]])
-    }))
+    })
+  )
 
   it.effect("says what is wrong with files that are not Word documents", () =>
     Effect.gen(function* () {
@@ -141,5 +168,6 @@ describe("DocxReader", () => {
       const docx = yield* sampleDocx()
       const truncated = yield* Effect.flip(DocxReader.read(docx.subarray(0, docx.length - 200)))
       expect(truncated._tag).toBe("DocxReadError")
-    }))
+    })
+  )
 })

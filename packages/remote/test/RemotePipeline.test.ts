@@ -1,9 +1,9 @@
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
 import { FaultServer } from "@ocr2word/client"
 import { Document as CoreDocument, DocumentWriter, Pipeline } from "@ocr2word/core"
 import { Document, Packer, Paragraph, TextRun } from "docx"
 import { Context, Effect, Layer, Option } from "effect"
-import { readFileSync } from "node:fs"
 import { RemoteDocx, RemotePipeline } from "../src/index.ts"
 
 const KEY = "remote-test-key-42"
@@ -11,22 +11,36 @@ const IMAGE_PATH = new URL("../../../datasets/real-dev/images/cnocr_helloworld.j
 const image = new Uint8Array(readFileSync(IMAGE_PATH))
 
 /** What the "commercial service" returns: a Word file with a heading-less paragraph and a line break. */
-const serviceDocx = Effect.promise(async () =>
-  new Uint8Array(
-    await Packer.toBuffer(
-      new Document({
-        sections: [
-          { children: [new Paragraph({ children: [new TextRun("你好世界"), new TextRun({ text: "Hello world", break: 1 })] }), new Paragraph("第二段 second")] }
-        ]
-      })
+const serviceDocx = Effect.promise(
+  async () =>
+    new Uint8Array(
+      await Packer.toBuffer(
+        new Document({
+          sections: [
+            {
+              children: [
+                new Paragraph({ children: [new TextRun("你好世界"), new TextRun({ text: "Hello world", break: 1 })] }),
+                new Paragraph("第二段 second")
+              ]
+            }
+          ]
+        })
+      )
     )
-  )
 )
 
 /** The remote backend against `server`, built into the test's scope. */
 const remoteFor = (server: FaultServer.FaultServer, options: Partial<RemotePipeline.RemoteOptions> = {}) =>
   Effect.gen(function* () {
-    const layer = RemotePipeline.layer({ baseUrl: server.url, appkey: KEY, baseDelay: 10, maxDelay: 50, retries: 2, qps: 0, ...options })
+    const layer = RemotePipeline.layer({
+      baseUrl: server.url,
+      appkey: KEY,
+      baseDelay: 10,
+      maxDelay: 50,
+      retries: 2,
+      qps: 0,
+      ...options
+    })
     const context = yield* Layer.build(Layer.merge(layer, RemoteDocx.passThrough(fallbackWriter)))
     return {
       pipeline: Context.get(context, Pipeline.Pipeline),
@@ -84,7 +98,8 @@ describe("RemotePipeline", () => {
       expect(conversion.docx).toEqual(docx)
       expect(conversion.wordUrl).toBe(`${server.url}/files/result.docx`)
       expect(CoreDocument.toPlainText(conversion.document)).toBe("你好世界\nHello world\n\n第二段 second")
-    }))
+    })
+  )
 
   it.live("uploads as multipart with upload: 'file', and runs single pages", () =>
     Effect.gen(function* () {
@@ -99,22 +114,51 @@ describe("RemotePipeline", () => {
 
       const page = yield* pipeline.runPage({ width: 4, height: 2, channels: 3, data: new Uint8Array(24).fill(255) }, 3)
       expect(page).toMatchObject({ index: 3, width: 4, height: 2 })
-      expect(page.blocks.map((b) => b.lines.map((l) => l.text))).toEqual([["你好世界", "Hello world"], ["第二段 second"]])
+      expect(page.blocks.map((b) => b.lines.map((l) => l.text))).toEqual([
+        ["你好世界", "Hello world"],
+        ["第二段 second"]
+      ])
       // The page went as a PNG.
       const second = posts(server)[1]!
       expect(Buffer.from(second.body).includes(Buffer.from([0x89, 0x50, 0x4e, 0x47]))).toBe(true)
-    }))
+    })
+  )
 
   it.live("maps the service's failures onto pipeline errors", () =>
     Effect.gen(function* () {
       const cases = [
-        { reply: FaultServer.json(400, FaultServer.envelope(101, "参数错误: not an image")), tag: "ImageSourceError", reason: "Unreadable", tries: 1 },
-        { reply: FaultServer.json(401, FaultServer.envelope(104, "APPKEY 错误")), tag: "RemoteError", reason: "Rejected", tries: 1 },
-        { reply: FaultServer.json(403, FaultServer.envelope(103, "账号欠费")), tag: "RemoteError", reason: "Rejected", tries: 1 },
-        { reply: FaultServer.json(429, FaultServer.envelope(102, "请求频率受限")), tag: "RemoteError", reason: "RateLimited", tries: 3 },
+        {
+          reply: FaultServer.json(400, FaultServer.envelope(101, "参数错误: not an image")),
+          tag: "ImageSourceError",
+          reason: "Unreadable",
+          tries: 1
+        },
+        {
+          reply: FaultServer.json(401, FaultServer.envelope(104, "APPKEY 错误")),
+          tag: "RemoteError",
+          reason: "Rejected",
+          tries: 1
+        },
+        {
+          reply: FaultServer.json(403, FaultServer.envelope(103, "账号欠费")),
+          tag: "RemoteError",
+          reason: "Rejected",
+          tries: 1
+        },
+        {
+          reply: FaultServer.json(429, FaultServer.envelope(102, "请求频率受限")),
+          tag: "RemoteError",
+          reason: "RateLimited",
+          tries: 3
+        },
         { reply: { status: 502, body: "Bad Gateway" }, tag: "RemoteError", reason: "Unavailable", tries: 3 },
         { reply: FaultServer.json(200, "{not json"), tag: "RemoteError", reason: "BadResponse", tries: 1 },
-        { reply: { ...FaultServer.success("/files/r.docx"), delayMillis: 1_000 }, tag: "RemoteError", reason: "Timeout", tries: 3 }
+        {
+          reply: { ...FaultServer.success("/files/r.docx"), delayMillis: 1_000 },
+          tag: "RemoteError",
+          reason: "Timeout",
+          tries: 3
+        }
       ] as const
       for (const c of cases) {
         const server = yield* FaultServer.start({ fallback: c.reply })
@@ -124,7 +168,8 @@ describe("RemotePipeline", () => {
         expect(error.message).not.toContain(KEY)
         expect(posts(server)).toHaveLength(c.tries)
       }
-    }))
+    })
+  )
 
   it.live("reports a Word file it cannot read as a bad response", () =>
     Effect.gen(function* () {
@@ -135,11 +180,13 @@ describe("RemotePipeline", () => {
       const error = yield* Effect.flip(pipeline.run(image))
       expect(error).toMatchObject({ _tag: "RemoteError", reason: "BadResponse" })
       expect(error.message).toContain("Word file at /files/bad.docx cannot be read")
-    }))
+    })
+  )
 
   it.effect("rejects bad options when the layer is built", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(Layer.build(RemotePipeline.layer({ baseUrl: "not a url", appkey: KEY })))
       expect(error.message).toBe("Expected an http or https URL for baseUrl but received 'not a url'")
-    }).pipe(Effect.scoped))
+    }).pipe(Effect.scoped)
+  )
 })

@@ -6,9 +6,16 @@
  */
 import sharp from "sharp"
 
-const lines = ["ocr2word 演示 Demo", "图片转 Word 文档, 支持中英文混合识别。", "Images of Chinese and English text", "become editable Word files: 2026 年 11 月"]
+const lines = [
+  "ocr2word 演示 Demo",
+  "图片转 Word 文档, 支持中英文混合识别。",
+  "Images of Chinese and English text",
+  "become editable Word files: 2026 年 11 月"
+]
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="300">
 <rect width="100%" height="100%" fill="white"/>
 ${lines.map((l, i) => `<text x="40" y="${70 + i * 62}" font-family="Noto Sans CJK SC, Noto Serif CJK SC, WenQuanYi Micro Hei" font-size="${i === 0 ? 40 : 34}" fill="black">${l}</text>`).join("\n")}
 </svg>`
-await sharp(Buffer.from(svg)).png().toFile(new URL("./demo-sample.png", import.meta.url).pathname)
+await sharp(Buffer.from(svg))
+  .png()
+  .toFile(new URL("./demo-sample.png", import.meta.url).pathname)

@@ -34,7 +34,18 @@ const startServer = (extra: Array<string>) =>
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-load-"))
     const child = spawn(
       process.execPath,
-      ["--disable-warning=ExperimentalWarning", path.join(root, "packages/cli/src/bin.ts"), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir, ...extra],
+      [
+        "--disable-warning=ExperimentalWarning",
+        path.join(root, "packages/cli/src/bin.ts"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        "--data-dir",
+        dataDir,
+        ...extra
+      ],
       { stdio: ["ignore", "pipe", "inherit"] }
     )
     let out = ""
@@ -64,7 +75,8 @@ const waitReady = async (url: string) => {
   throw new Error("server never became ready")
 }
 
-const percentile = (sorted: Array<number>, p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!)
+const percentile = (sorted: Array<number>, p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 
 interface Summary {
   readonly byStatus: Record<number, { p50: number; p95: number }>
@@ -105,7 +117,9 @@ const run = (options: autocannon.Options) =>
     instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
       statuses[status] = (statuses[status] ?? 0) + 1
       latencies.push(ms)
-      ;(perStatus[status] ??= []).push(ms)
+      const forStatus = perStatus[status] ?? []
+      forStatus.push(ms)
+      perStatus[status] = forStatus
     })
   })
 
@@ -113,7 +127,9 @@ const show = (name: string, s: Summary, extra = "") =>
   console.log(
     `${name}: ${s.requests} requests, ${s.perSecond.toFixed(1)} req/s, p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, ` +
       `429 share ${(100 * s.share429).toFixed(1)}%, statuses ${JSON.stringify(s.statuses)}, ` +
-      `latency by status ${Object.entries(s.byStatus).map(([k, v]) => `${k}: p50 ${v.p50.toFixed(0)} ms p95 ${v.p95.toFixed(0)} ms`).join("; ")}${extra}`
+      `latency by status ${Object.entries(s.byStatus)
+        .map(([k, v]) => `${k}: p50 ${v.p50.toFixed(0)} ms p95 ${v.p95.toFixed(0)} ms`)
+        .join("; ")}${extra}`
   )
 
 // 1. Rate limit.
@@ -130,7 +146,8 @@ const show = (name: string, s: Summary, extra = "") =>
     })
     const passed = s.requests - (s.statuses[429] ?? 0)
     show("rate limit (1 IP, limit 5/s)", s, `; passed ${passed} = ${(passed / duration).toFixed(2)}/s`)
-    if (passed > 5 + 5 * (duration + 1)) throw new Error(`rate limit broken: ${passed} requests passed in ${duration} s`)
+    if (passed > 5 + 5 * (duration + 1))
+      throw new Error(`rate limit broken: ${passed} requests passed in ${duration} s`)
   } finally {
     server.stop()
   }

@@ -36,7 +36,10 @@ export class DocumentStore extends Context.Service<
   DocumentStore,
   {
     /** Store new bytes under a fresh id. */
-    readonly put: (bytes: Uint8Array, options: { readonly extension: string; readonly mediaType: string }) => Effect.Effect<StoredFile, StoreError>
+    readonly put: (
+      bytes: Uint8Array,
+      options: { readonly extension: string; readonly mediaType: string }
+    ) => Effect.Effect<StoredFile, StoreError>
     /** Metadata of `<id>.<extension>`; `NotFound` for unknown or malformed names. */
     readonly stat: (name: string) => Effect.Effect<StoredFile, StoreError>
     /** The bytes of `<id>.<extension>`. */
@@ -58,7 +61,12 @@ export const makeLocal = (dir: string) =>
     const folder = path.resolve(dir, "files")
     yield* Effect.tryPromise({
       try: () => fs.mkdir(folder, { recursive: true }),
-      catch: (cause) => new StoreError({ reason: "Io", message: `Cannot create the storage folder ${folder}: ${String(cause)}. Check --data-dir and its permissions.`, cause })
+      catch: (cause) =>
+        new StoreError({
+          reason: "Io",
+          message: `Cannot create the storage folder ${folder}: ${String(cause)}. Check --data-dir and its permissions.`,
+          cause
+        })
     })
 
     const parse = (name: string) => {
@@ -100,23 +108,39 @@ export const makeLocal = (dir: string) =>
         },
         catch: (cause) => new StoreError({ reason: "Io", message: `Cannot store ${name}: ${String(cause)}`, cause })
       })
-      return { id, name, extension: options.extension, mediaType: options.mediaType, size: bytes.byteLength, createdAt: new Date() } satisfies StoredFile
+      return {
+        id,
+        name,
+        extension: options.extension,
+        mediaType: options.mediaType,
+        size: bytes.byteLength,
+        createdAt: new Date()
+      } satisfies StoredFile
     })
 
     const stat = Effect.fn("DocumentStore.stat")(function* (name: string) {
       const { id, extension } = yield* parse(name)
       const info = yield* Effect.tryPromise({
         try: () => fs.stat(path.join(folder, name)),
-        catch: (cause) => new StoreError({ reason: "NotFound", message: `No stored file named ${JSON.stringify(name)}`, cause })
+        catch: (cause) =>
+          new StoreError({ reason: "NotFound", message: `No stored file named ${JSON.stringify(name)}`, cause })
       })
-      return { id, name, extension, mediaType: mediaTypes[extension]!, size: info.size, createdAt: info.mtime } satisfies StoredFile
+      return {
+        id,
+        name,
+        extension,
+        mediaType: mediaTypes[extension]!,
+        size: info.size,
+        createdAt: info.mtime
+      } satisfies StoredFile
     })
 
     const read = Effect.fn("DocumentStore.read")(function* (name: string) {
       yield* parse(name)
       return yield* Effect.tryPromise({
         try: async () => new Uint8Array(await fs.readFile(path.join(folder, name))),
-        catch: (cause) => new StoreError({ reason: "NotFound", message: `No stored file named ${JSON.stringify(name)}`, cause })
+        catch: (cause) =>
+          new StoreError({ reason: "NotFound", message: `No stored file named ${JSON.stringify(name)}`, cause })
       })
     })
 
@@ -124,4 +148,5 @@ export const makeLocal = (dir: string) =>
   })
 
 /** The embedded store in `<dir>/files`. */
-export const layerLocal = (dir: string): Layer.Layer<DocumentStore, StoreError> => Layer.effect(DocumentStore, makeLocal(dir))
+export const layerLocal = (dir: string): Layer.Layer<DocumentStore, StoreError> =>
+  Layer.effect(DocumentStore, makeLocal(dir))

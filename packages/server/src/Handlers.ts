@@ -25,23 +25,28 @@ const sample = Effect.cached(Effect.promise(async () => new Uint8Array(await fs.
 const envelope = (converted: { readonly fileUrl: string; readonly sourceUrl?: string }) =>
   Effect.map(now, (time) =>
     Envelope.success(
-      { ...(converted.sourceUrl !== undefined ? { SourceImageUrl: converted.sourceUrl } : {}), ResultWordFileUrl: converted.fileUrl },
+      {
+        ...(converted.sourceUrl !== undefined ? { SourceImageUrl: converted.sourceUrl } : {}),
+        ResultWordFileUrl: converted.fileUrl
+      },
       time
     )
   )
 
 export const Ocr2WordHandlers = () =>
   HttpApiBuilder.group(Api.Api, "ocr2word", (handlers) =>
-  Effect.gen(function* () {
-    const demoSample = yield* sample
-    return handlers
-      .handleRaw("convert", ({ request, query }) =>
-        Effect.flatMap(convert(request, "api", { queryKey: query.appkey }), envelope)
-      )
-      .handleRaw("demo", ({ request }) => Effect.flatMap(convert(request, "demo", { sample: demoSample }), envelope))
-      .handle("demoSample", ({ request }) => Effect.flatMap(convert(request, "demo", { sample: demoSample }), envelope))
-  })
-)
+    Effect.gen(function* () {
+      const demoSample = yield* sample
+      return handlers
+        .handleRaw("convert", ({ request, query }) =>
+          Effect.flatMap(convert(request, "api", { queryKey: query.appkey }), envelope)
+        )
+        .handleRaw("demo", ({ request }) => Effect.flatMap(convert(request, "demo", { sample: demoSample }), envelope))
+        .handle("demoSample", ({ request }) =>
+          Effect.flatMap(convert(request, "demo", { sample: demoSample }), envelope)
+        )
+    })
+  )
 
 const previewLines = (document: Document.Document) =>
   document.pages.map((page) => ({
@@ -57,67 +62,73 @@ const previewLines = (document: Document.Document) =>
 
 export const PreviewHandlers = () =>
   HttpApiBuilder.group(Api.Api, "preview", (handlers) =>
-  Effect.gen(function* () {
-    const page = yield* Effect.promise(() => fs.readFile(asset("preview.html"), "utf8"))
-    return handlers
-      .handle("page", () => Effect.succeed(page))
-      .handleRaw("recognize", ({ request }) =>
-        Effect.map(convert(request, "preview", {}), (c) => ({
-          ResultWordFileUrl: c.fileUrl,
-          text: Document.toPlainText(c.result.document),
-          pages: previewLines(c.result.document)
-        }))
-      )
-  })
-)
+    Effect.gen(function* () {
+      const page = yield* Effect.promise(() => fs.readFile(asset("preview.html"), "utf8"))
+      return handlers
+        .handle("page", () => Effect.succeed(page))
+        .handleRaw("recognize", ({ request }) =>
+          Effect.map(convert(request, "preview", {}), (c) => ({
+            ResultWordFileUrl: c.fileUrl,
+            text: Document.toPlainText(c.result.document),
+            pages: previewLines(c.result.document)
+          }))
+        )
+    })
+  )
 
 export const FilesHandlers = () =>
   HttpApiBuilder.group(Api.Api, "files", (handlers) =>
-  Effect.gen(function* () {
-    const store = yield* DocumentStore
-    return handlers.handle("download", ({ params, request }) =>
-      Effect.gen(function* () {
-        const notFound = () =>
-          fail(ApiError.NotFound, `no Word file named ${JSON.stringify(params.file)}; use the exact ResultWordFileUrl of a conversion.`)
-        const info = yield* store.stat(params.file).pipe(Effect.catchTag("StoreError", notFound))
-        const etag = `"${info.id}"`
-        const headers = {
-          etag,
-          "cache-control": "public, max-age=31536000, immutable",
-          "last-modified": info.createdAt.toUTCString(),
-          "content-disposition": `attachment; filename="ocr2word-${info.id}.${info.extension}"`,
-          "x-content-type-options": "nosniff"
-        }
-        const inm = request.headers["if-none-match"]
-        if (inm !== undefined && inm.split(",").some((t) => t.trim() === etag || t.trim() === "*")) {
-          return HttpServerResponse.empty({ status: 304, headers })
-        }
-        const bytes = yield* store.read(params.file).pipe(Effect.catchTag("StoreError", notFound))
-        return HttpServerResponse.uint8Array(bytes, { contentType: info.mediaType, headers })
-      })
-    )
-  })
-)
+    Effect.gen(function* () {
+      const store = yield* DocumentStore
+      return handlers.handle("download", ({ params, request }) =>
+        Effect.gen(function* () {
+          const notFound = () =>
+            fail(
+              ApiError.NotFound,
+              `no Word file named ${JSON.stringify(params.file)}; use the exact ResultWordFileUrl of a conversion.`
+            )
+          const info = yield* store.stat(params.file).pipe(Effect.catchTag("StoreError", notFound))
+          const etag = `"${info.id}"`
+          const headers = {
+            etag,
+            "cache-control": "public, max-age=31536000, immutable",
+            "last-modified": info.createdAt.toUTCString(),
+            "content-disposition": `attachment; filename="ocr2word-${info.id}.${info.extension}"`,
+            "x-content-type-options": "nosniff"
+          }
+          const inm = request.headers["if-none-match"]
+          if (inm?.split(",").some((t) => t.trim() === etag || t.trim() === "*")) {
+            return HttpServerResponse.empty({ status: 304, headers })
+          }
+          const bytes = yield* store.read(params.file).pipe(Effect.catchTag("StoreError", notFound))
+          return HttpServerResponse.uint8Array(bytes, { contentType: info.mediaType, headers })
+        })
+      )
+    })
+  )
 
 export const OpsHandlers = () =>
   HttpApiBuilder.group(Api.Api, "ops", (handlers) =>
-  Effect.gen(function* () {
-    const queue = yield* OcrQueue
-    const metrics = yield* Metrics
-    return handlers
-      .handle("healthz", () => Effect.succeed({ status: "ok" as const }))
-      .handle("readyz", () =>
-        Effect.gen(function* () {
-          const stats = yield* queue.stats
-          if (stats.readyWorkers === 0) {
-            return yield* fail(ApiError.Unavailable, `the OCR models are still loading (0 of ${stats.workers} workers ready); retry in a few seconds.`)
-          }
-          return { status: "ready" as const }
-        })
-      )
-      .handle("metrics", () => Effect.map(queue.stats, (stats) => metrics.render(stats)))
-  })
-)
+    Effect.gen(function* () {
+      const queue = yield* OcrQueue
+      const metrics = yield* Metrics
+      return handlers
+        .handle("healthz", () => Effect.succeed({ status: "ok" as const }))
+        .handle("readyz", () =>
+          Effect.gen(function* () {
+            const stats = yield* queue.stats
+            if (stats.readyWorkers === 0) {
+              return yield* fail(
+                ApiError.Unavailable,
+                `the OCR models are still loading (0 of ${stats.workers} workers ready); retry in a few seconds.`
+              )
+            }
+            return { status: "ready" as const }
+          })
+        )
+        .handle("metrics", () => Effect.map(queue.stats, (stats) => metrics.render(stats)))
+    })
+  )
 
 /**
  * All handler groups. A function, so that every server gets its own layers:

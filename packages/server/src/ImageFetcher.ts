@@ -61,16 +61,39 @@ const subnets = (cidrs: ReadonlyArray<string>, type: "ipv4" | "ipv6") => {
 // so a single list holding ::ffff:0:0/96 would block every IPv4 address.
 const blocked4 = subnets(
   [
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-    "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
-    "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4"
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.88.99.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4"
   ],
   "ipv4"
 )
 const blocked6 = subnets(
   [
-    "::/128", "::1/128", "::ffff:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32",
-    "2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8"
+    "::/128",
+    "::1/128",
+    "::ffff:0:0/96",
+    "64:ff9b::/96",
+    "64:ff9b:1::/48",
+    "100::/64",
+    "2001::/32",
+    "2001:db8::/32",
+    "2002::/16",
+    "fc00::/7",
+    "fe80::/10",
+    "fec0::/10",
+    "ff00::/8"
   ],
   "ipv6"
 )
@@ -100,7 +123,8 @@ const safeLookup =
         const e = Object.assign(refused(hostname, bad?.address ?? "nothing"), { code: "EREFUSED_SSRF" })
         return callback(e as unknown as NodeJS.ErrnoException, "", 4)
       }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: typeof addresses) => void)(null, addresses)
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: typeof addresses) => void)(null, addresses)
       callback(null, addresses[0]!.address, addresses[0]!.family)
     })
   }
@@ -134,7 +158,12 @@ const requestOnce = (url: URL, options: FetchOptions, maxBytes: number, signal: 
         const declared = Number(res.headers["content-length"] ?? "NaN")
         if (Number.isFinite(declared) && declared > maxBytes) {
           res.destroy()
-          return reject(new FetchError({ reason: "TooLarge", message: `the image at imageurl is ${declared} bytes; the limit is ${maxBytes} bytes.` }))
+          return reject(
+            new FetchError({
+              reason: "TooLarge",
+              message: `the image at imageurl is ${declared} bytes; the limit is ${maxBytes} bytes.`
+            })
+          )
         }
         const chunks: Array<Buffer> = []
         let total = 0
@@ -142,20 +171,35 @@ const requestOnce = (url: URL, options: FetchOptions, maxBytes: number, signal: 
           total += chunk.length
           if (total > maxBytes) {
             res.destroy()
-            reject(new FetchError({ reason: "TooLarge", message: `the image at imageurl is larger than the limit of ${maxBytes} bytes.` }))
+            reject(
+              new FetchError({
+                reason: "TooLarge",
+                message: `the image at imageurl is larger than the limit of ${maxBytes} bytes.`
+              })
+            )
             return
           }
           chunks.push(chunk)
         })
         res.on("end", () => {
           const contentType = res.headers["content-type"]
-          resolve({ status, bytes: new Uint8Array(Buffer.concat(chunks)), ...(contentType !== undefined ? { contentType } : {}) })
+          resolve({
+            status,
+            bytes: new Uint8Array(Buffer.concat(chunks)),
+            ...(contentType !== undefined ? { contentType } : {})
+          })
         })
         res.on("error", reject)
       }
     )
     const connectTimer = setTimeout(
-      () => req.destroy(new FetchError({ reason: "Timeout", message: `connecting to ${url.host} took longer than ${options.connectTimeoutMs} ms.` })),
+      () =>
+        req.destroy(
+          new FetchError({
+            reason: "Timeout",
+            message: `connecting to ${url.host} took longer than ${options.connectTimeoutMs} ms.`
+          })
+        ),
       options.connectTimeoutMs
     )
     req.on("error", (error) => {
@@ -172,11 +216,18 @@ const toFetchError = (url: URL, error: unknown): FetchError => {
   if ((e as { code?: string })?.code === "EREFUSED_SSRF") {
     return new FetchError({ reason: "Refused", message: String(e.message) })
   }
-  if (e?.name === "AbortError") return new FetchError({ reason: "Timeout", message: `fetching imageurl took too long.` })
+  if (e?.name === "AbortError")
+    return new FetchError({ reason: "Timeout", message: `fetching imageurl took too long.` })
   if (e?.code === "ENOTFOUND" || e?.code === "EAI_AGAIN") {
-    return new FetchError({ reason: "InvalidUrl", message: `the host ${url.hostname} of imageurl does not resolve; check the URL.` })
+    return new FetchError({
+      reason: "InvalidUrl",
+      message: `the host ${url.hostname} of imageurl does not resolve; check the URL.`
+    })
   }
-  return new FetchError({ reason: "Upstream", message: `fetching imageurl from ${url.host} failed (${e?.code ?? e?.message ?? String(error)}).` })
+  return new FetchError({
+    reason: "Upstream",
+    message: `fetching imageurl from ${url.host} failed (${e?.code ?? e?.message ?? String(error)}).`
+  })
 }
 
 /** Parse and check an image URL: absolute, http or https, no credentials. */
@@ -185,13 +236,25 @@ export const parseUrl = (raw: string): Effect.Effect<URL, FetchError> => {
   try {
     url = new URL(raw.trim())
   } catch {
-    return Effect.fail(new FetchError({ reason: "InvalidUrl", message: `imageurl ${JSON.stringify(raw.slice(0, 200))} is not an absolute URL; send e.g. https://example.com/page.png.` }))
+    return Effect.fail(
+      new FetchError({
+        reason: "InvalidUrl",
+        message: `imageurl ${JSON.stringify(raw.slice(0, 200))} is not an absolute URL; send e.g. https://example.com/page.png.`
+      })
+    )
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    return Effect.fail(new FetchError({ reason: "InvalidUrl", message: `imageurl must use http or https, not ${url.protocol.replace(":", "")}.` }))
+    return Effect.fail(
+      new FetchError({
+        reason: "InvalidUrl",
+        message: `imageurl must use http or https, not ${url.protocol.replace(":", "")}.`
+      })
+    )
   }
   if (url.username !== "" || url.password !== "") {
-    return Effect.fail(new FetchError({ reason: "InvalidUrl", message: "imageurl must not carry a user name or password." }))
+    return Effect.fail(
+      new FetchError({ reason: "InvalidUrl", message: "imageurl must not carry a user name or password." })
+    )
   }
   return Effect.succeed(url)
 }
@@ -203,12 +266,18 @@ export const make = (options: FetchOptions) =>
       for (let hop = 0; ; hop++) {
         const current = url
         const result = yield* Effect.tryPromise({
-          try: (signal) => requestOnce(current, options, maxBytes, AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)])),
+          try: (signal) =>
+            requestOnce(current, options, maxBytes, AbortSignal.any([signal, AbortSignal.timeout(options.timeoutMs)])),
           catch: (error) => toFetchError(current, error)
         })
         if (result.location !== undefined) {
           if (hop >= options.maxRedirects) {
-            return yield* Effect.fail(new FetchError({ reason: "TooManyRedirects", message: `imageurl redirected more than ${options.maxRedirects} times.` }))
+            return yield* Effect.fail(
+              new FetchError({
+                reason: "TooManyRedirects",
+                message: `imageurl redirected more than ${options.maxRedirects} times.`
+              })
+            )
           }
           url = yield* parseUrl(new URL(result.location, current).toString())
           continue
@@ -216,7 +285,10 @@ export const make = (options: FetchOptions) =>
         if (result.bytes === undefined) {
           return yield* Effect.fail(
             result.status >= 400 && result.status < 500
-              ? new FetchError({ reason: "NotFound", message: `imageurl answered HTTP ${result.status}; check that the URL is public and points to an image.` })
+              ? new FetchError({
+                  reason: "NotFound",
+                  message: `imageurl answered HTTP ${result.status}; check that the URL is public and points to an image.`
+                })
               : new FetchError({ reason: "Upstream", message: `imageurl answered HTTP ${result.status}.` })
           )
         }

@@ -52,7 +52,9 @@ export class KeyStore extends Context.Service<
   KeyStore,
   {
     /** A new key; the plain key is in the result only. */
-    readonly create: (options: CreateOptions) => Effect.Effect<{ readonly key: string; readonly info: KeyInfo }, KeyStoreError>
+    readonly create: (
+      options: CreateOptions
+    ) => Effect.Effect<{ readonly key: string; readonly info: KeyInfo }, KeyStoreError>
     readonly list: Effect.Effect<ReadonlyArray<KeyInfo>, KeyStoreError>
     readonly get: (id: string) => Effect.Effect<KeyInfo, KeyStoreError>
     /** Refuse the key from now on, for good. */
@@ -114,13 +116,21 @@ export const makeSqlite = (file: string) =>
           return db
         },
         catch: (cause) =>
-          new KeyStoreError({ reason: "Io", message: `Cannot open the key database ${file}: ${String(cause)}. Check --data-dir and its permissions.`, cause })
+          new KeyStoreError({
+            reason: "Io",
+            message: `Cannot open the key database ${file}: ${String(cause)}. Check --data-dir and its permissions.`,
+            cause
+          })
       }),
       (db) => Effect.sync(() => db.close())
     )
 
     const io = <A>(what: string, f: () => A) =>
-      Effect.try({ try: f, catch: (cause) => new KeyStoreError({ reason: "Io", message: `Key database ${what} failed: ${String(cause)}`, cause }) })
+      Effect.try({
+        try: f,
+        catch: (cause) =>
+          new KeyStoreError({ reason: "Io", message: `Key database ${what} failed: ${String(cause)}`, cause })
+      })
 
     const selectById = db.prepare("SELECT * FROM keys WHERE id = ?")
     const selectByHash = db.prepare("SELECT * FROM keys WHERE hash = ?")
@@ -130,13 +140,24 @@ export const makeSqlite = (file: string) =>
 
     const get = Effect.fn("KeyStore.get")(function* (id: string) {
       const row = yield* io("read", () => selectById.get(id) as Row | undefined)
-      if (row === undefined) return yield* Effect.fail(new KeyStoreError({ reason: "NotFound", message: `No key with id ${JSON.stringify(id)}; list them with \`ocr2word keys list\`` }))
+      if (row === undefined)
+        return yield* Effect.fail(
+          new KeyStoreError({
+            reason: "NotFound",
+            message: `No key with id ${JSON.stringify(id)}; list them with \`ocr2word keys list\``
+          })
+        )
       return toInfo(row)
     })
 
     const create = Effect.fn("KeyStore.create")(function* (options: CreateOptions) {
       if (options.expiresAt !== undefined && Number.isNaN(Date.parse(options.expiresAt))) {
-        return yield* Effect.fail(new KeyStoreError({ reason: "InvalidOptions", message: `Expected an ISO date for expiresAt but received ${JSON.stringify(options.expiresAt)}` }))
+        return yield* Effect.fail(
+          new KeyStoreError({
+            reason: "InvalidOptions",
+            message: `Expected an ISO date for expiresAt but received ${JSON.stringify(options.expiresAt)}`
+          })
+        )
       }
       const id = randomBytes(6).toString("hex")
       const key = `o2w_${id}_${randomBytes(24).toString("base64url")}`
@@ -149,7 +170,9 @@ export const makeSqlite = (file: string) =>
       return { key, info: yield* get(id) }
     })
 
-    const list = io("list", () => (db.prepare("SELECT * FROM keys ORDER BY created_at").all() as unknown as Array<Row>).map(toInfo))
+    const list = io("list", () =>
+      (db.prepare("SELECT * FROM keys ORDER BY created_at").all() as unknown as Array<Row>).map(toInfo)
+    )
 
     const revoke = Effect.fn("KeyStore.revoke")(function* (id: string) {
       yield* get(id)
@@ -165,27 +188,57 @@ export const makeSqlite = (file: string) =>
 
     const authorize = Effect.fn("KeyStore.authorize")(function* (key: string | undefined) {
       if (key === undefined || key.trim() === "") {
-        return yield* Effect.fail(new KeyRejected({ reason: "Missing", message: "appkey is missing: pass ?appkey=YOUR_APPKEY in the query string (or an appkey body field)." }))
+        return yield* Effect.fail(
+          new KeyRejected({
+            reason: "Missing",
+            message: "appkey is missing: pass ?appkey=YOUR_APPKEY in the query string (or an appkey body field)."
+          })
+        )
       }
       const digest = hash(key.trim())
       const now = new Date().toISOString()
       const changed = yield* io("update", () => count.run(now, digest, now).changes)
       const row = yield* io("read", () => selectByHash.get(digest) as Row | undefined)
       if (row === undefined) {
-        return yield* Effect.fail(new KeyRejected({ reason: "Unknown", message: "appkey is not a valid key: check it against the key you were given (keys are case-sensitive)." }))
+        return yield* Effect.fail(
+          new KeyRejected({
+            reason: "Unknown",
+            message: "appkey is not a valid key: check it against the key you were given (keys are case-sensitive)."
+          })
+        )
       }
       if (Number(changed) > 0) return toInfo(row)
       const info = toInfo(row)
-      if (info.revoked) return yield* Effect.fail(new KeyRejected({ reason: "Revoked", message: "this appkey was revoked; ask for a new key." }))
-      if (info.suspended) return yield* Effect.fail(new KeyRejected({ reason: "Suspended", message: "this appkey is suspended; contact the administrator to resume it." }))
+      if (info.revoked)
+        return yield* Effect.fail(
+          new KeyRejected({ reason: "Revoked", message: "this appkey was revoked; ask for a new key." })
+        )
+      if (info.suspended)
+        return yield* Effect.fail(
+          new KeyRejected({
+            reason: "Suspended",
+            message: "this appkey is suspended; contact the administrator to resume it."
+          })
+        )
       if (info.expiresAt !== null && info.expiresAt <= now) {
-        return yield* Effect.fail(new KeyRejected({ reason: "Expired", message: `this appkey expired at ${info.expiresAt}; renew it to continue.` }))
+        return yield* Effect.fail(
+          new KeyRejected({
+            reason: "Expired",
+            message: `this appkey expired at ${info.expiresAt}; renew it to continue.`
+          })
+        )
       }
-      return yield* Effect.fail(new KeyRejected({ reason: "QuotaExhausted", message: `this appkey has used its quota of ${info.quota} calls; raise the quota or use another key.` }))
+      return yield* Effect.fail(
+        new KeyRejected({
+          reason: "QuotaExhausted",
+          message: `this appkey has used its quota of ${info.quota} calls; raise the quota or use another key.`
+        })
+      )
     })
 
     return KeyStore.of({ create, list, get, revoke, suspend, authorize })
   })
 
 /** The embedded store in a SQLite file. */
-export const layerSqlite = (file: string): Layer.Layer<KeyStore, KeyStoreError> => Layer.effect(KeyStore, makeSqlite(file))
+export const layerSqlite = (file: string): Layer.Layer<KeyStore, KeyStoreError> =>
+  Layer.effect(KeyStore, makeSqlite(file))

@@ -31,7 +31,7 @@ class Histogram {
     const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} histogram`]
     for (const [labels, s] of this.series) {
       const sep = labels === "" ? "" : ","
-      this.buckets.forEach((b, i) => lines.push(`${name}_bucket{${labels}${sep}le="${b}"} ${s.counts[i]}`))
+      for (const [i, b] of this.buckets.entries()) lines.push(`${name}_bucket{${labels}${sep}le="${b}"} ${s.counts[i]}`)
       lines.push(`${name}_bucket{${labels}${sep}le="+Inf"} ${s.count}`)
       lines.push(`${name}_sum{${labels}} ${s.sum}`)
       lines.push(`${name}_count{${labels}} ${s.count}`)
@@ -72,22 +72,23 @@ export const make = Effect.sync(() => {
     rejected: (reason) => inc(rejections, `reason="${label(reason)}"`),
     render: (queue) => {
       const counter = (name: string, help: string, map: Map<string, number>) =>
-        [`# HELP ${name} ${help}`, `# TYPE ${name} counter`, ...[...map].map(([l, v]) => `${name}{${l}} ${v}`)].join("\n")
-      const gauge = (name: string, help: string, value: number) => `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}`
-      return (
-        [
-          counter("ocr2word_http_requests_total", "HTTP requests by route, method and status.", requests),
-          latency.render("ocr2word_http_request_duration_seconds", "HTTP request latency by route."),
-          stage.render("ocr2word_ocr_stage_duration_seconds", "Time spent in each OCR pipeline stage (span name)."),
-          counter("ocr2word_key_calls_total", "Authorised calls per API key id.", keyCalls),
-          counter("ocr2word_rejections_total", "Requests refused, by reason.", rejections),
-          gauge("ocr2word_queue_waiting", "Conversions waiting for a worker.", queue.waiting),
-          gauge("ocr2word_queue_busy", "Conversions running.", queue.busy),
-          gauge("ocr2word_queue_capacity", "Conversions that may wait.", queue.queueSize),
-          gauge("ocr2word_workers", "OCR worker threads.", queue.workers),
-          gauge("ocr2word_workers_ready", "OCR worker threads with their models loaded.", queue.readyWorkers)
-        ].join("\n") + "\n"
-      )
+        [`# HELP ${name} ${help}`, `# TYPE ${name} counter`, ...[...map].map(([l, v]) => `${name}{${l}} ${v}`)].join(
+          "\n"
+        )
+      const gauge = (name: string, help: string, value: number) =>
+        `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}`
+      return `${[
+        counter("ocr2word_http_requests_total", "HTTP requests by route, method and status.", requests),
+        latency.render("ocr2word_http_request_duration_seconds", "HTTP request latency by route."),
+        stage.render("ocr2word_ocr_stage_duration_seconds", "Time spent in each OCR pipeline stage (span name)."),
+        counter("ocr2word_key_calls_total", "Authorised calls per API key id.", keyCalls),
+        counter("ocr2word_rejections_total", "Requests refused, by reason.", rejections),
+        gauge("ocr2word_queue_waiting", "Conversions waiting for a worker.", queue.waiting),
+        gauge("ocr2word_queue_busy", "Conversions running.", queue.busy),
+        gauge("ocr2word_queue_capacity", "Conversions that may wait.", queue.queueSize),
+        gauge("ocr2word_workers", "OCR worker threads.", queue.workers),
+        gauge("ocr2word_workers_ready", "OCR worker threads with their models loaded.", queue.readyWorkers)
+      ].join("\n")}\n`
     }
   })
 })

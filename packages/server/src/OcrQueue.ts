@@ -15,7 +15,7 @@
 import { Worker } from "node:worker_threads"
 import { type Document, DocumentWriter, Pipeline } from "@ocr2word/core"
 import { Context, Effect, Layer, Schema } from "effect"
-import { PoolFull, WorkPool, type Executor } from "./internal/work-pool.ts"
+import { type Executor, PoolFull, WorkPool } from "./internal/work-pool.ts"
 
 /** A finished conversion. */
 export interface OcrResult {
@@ -46,7 +46,10 @@ export interface QueueStats {
 export class OcrQueue extends Context.Service<
   OcrQueue,
   {
-    readonly submit: (bytes: Uint8Array, options: { readonly source?: string; readonly timeoutMs: number }) => Effect.Effect<OcrResult, OcrError>
+    readonly submit: (
+      bytes: Uint8Array,
+      options: { readonly source?: string; readonly timeoutMs: number }
+    ) => Effect.Effect<OcrResult, OcrError>
     readonly stats: Effect.Effect<QueueStats>
   }
 >()("@ocr2word/server/OcrQueue") {}
@@ -89,7 +92,8 @@ const toOcrError = (error: unknown, pool: WorkPool<Input, Output>): OcrError => 
       return new OcrError({ reason: "BadImage", message: `the image could not be read (${f.reason}): ${f.message}` })
     }
     if (f.tag === "NotReady") return new OcrError({ reason: "NotReady", message: f.message })
-    if (f.tag === "RemoteError") return new OcrError({ reason: "Upstream", message: `the remote OCR backend failed: ${f.message}` })
+    if (f.tag === "RemoteError")
+      return new OcrError({ reason: "Upstream", message: `the remote OCR backend failed: ${f.message}` })
     return new OcrError({ reason: "Failed", message: `conversion failed in ${f.tag} (${f.reason}): ${f.message}` })
   }
   return new OcrError({ reason: "Failed", message: "conversion failed" })
@@ -97,7 +101,10 @@ const toOcrError = (error: unknown, pool: WorkPool<Input, Output>): OcrError => 
 
 const makeQueue = (pool: WorkPool<Input, Output>, readyWorkers: () => number, queueSize: number) =>
   OcrQueue.of({
-    submit: Effect.fn("OcrQueue.submit")(function* (bytes: Uint8Array, options: { readonly source?: string; readonly timeoutMs: number }) {
+    submit: Effect.fn("OcrQueue.submit")(function* (
+      bytes: Uint8Array,
+      options: { readonly source?: string; readonly timeoutMs: number }
+    ) {
       const queued = performance.now()
       let started = queued
       const output = yield* Effect.tryPromise({
@@ -111,15 +118,25 @@ const makeQueue = (pool: WorkPool<Input, Output>, readyWorkers: () => number, qu
         Effect.timeoutOrElse({
           duration: options.timeoutMs,
           orElse: () =>
-            Effect.fail(new OcrError({ reason: "Timeout", message: `the conversion took longer than the limit of ${options.timeoutMs >= 1000 ? `${Math.round(options.timeoutMs / 1000)} s` : `${options.timeoutMs} ms`}; send a smaller or simpler image, or retry later.` }))
-        })
-      ,
+            Effect.fail(
+              new OcrError({
+                reason: "Timeout",
+                message: `the conversion took longer than the limit of ${options.timeoutMs >= 1000 ? `${Math.round(options.timeoutMs / 1000)} s` : `${options.timeoutMs} ms`}; send a smaller or simpler image, or retry later.`
+              })
+            )
+        }),
         // Request handlers may run uninterruptibly; the wait must stay interruptible for the time limit.
         Effect.interruptible
       )
       return { ...output, waitedMs: Math.max(0, started - queued - busyMs(output.timings)) } satisfies OcrResult
     }),
-    stats: Effect.sync(() => ({ workers: pool.capacity, readyWorkers: readyWorkers(), busy: pool.busy, waiting: pool.waiting, queueSize }))
+    stats: Effect.sync(() => ({
+      workers: pool.capacity,
+      readyWorkers: readyWorkers(),
+      busy: pool.busy,
+      waiting: pool.waiting,
+      queueSize
+    }))
   })
 
 /** Time spent converting: the pipeline run and the writer (the top-level spans of a job). */
@@ -129,7 +146,10 @@ const busyMs = (timings: Record<string, number>) =>
     .reduce((total, [, ms]) => total + ms, 0)
 
 /** A worker thread running the pipeline; respawned if it dies. */
-const workerExecutor = (engine: string, onReady: (ready: boolean) => void): Executor<Input, Output> & { terminate: () => Promise<number> } => {
+const workerExecutor = (
+  engine: string,
+  onReady: (ready: boolean) => void
+): Executor<Input, Output> & { terminate: () => Promise<number> } => {
   let nextId = 1
   const pending = new Map<number, { resolve: (o: Output) => void; reject: (e: unknown) => void }>()
   let worker: Worker
@@ -138,24 +158,31 @@ const workerExecutor = (engine: string, onReady: (ready: boolean) => void): Exec
   const spawn = () => {
     onReady(false)
     worker = new Worker(new URL("./internal/ocr-worker.ts", import.meta.url), { workerData: { engine } })
-    worker.on("message", (message: { type?: string; id?: number; ok?: boolean; error?: WorkerFailure } & Partial<Output>) => {
-      if (message.type === "ready") return onReady(true)
-      if (message.type === "failed") {
-        failure = message.error
-        return
+    worker.on(
+      "message",
+      (message: { type?: string; id?: number; ok?: boolean; error?: WorkerFailure } & Partial<Output>) => {
+        if (message.type === "ready") return onReady(true)
+        if (message.type === "failed") {
+          failure = message.error
+          return
+        }
+        const job = pending.get(message.id!)
+        if (job === undefined) return
+        pending.delete(message.id!)
+        if (message.ok)
+          job.resolve({ document: message.document!, bytes: message.bytes!, timings: message.timings ?? {} })
+        else job.reject(new JobFailed(message.error!))
       }
-      const job = pending.get(message.id!)
-      if (job === undefined) return
-      pending.delete(message.id!)
-      if (message.ok) job.resolve({ document: message.document!, bytes: message.bytes!, timings: message.timings ?? {} })
-      else job.reject(new JobFailed(message.error!))
-    })
+    )
     worker.on("error", (error) => {
       failure = { tag: "WorkerError", reason: "Crashed", message: String(error) }
     })
     worker.on("exit", () => {
       onReady(false)
-      for (const job of pending.values()) job.reject(new JobFailed(failure ?? { tag: "WorkerExit", reason: "Crashed", message: "the OCR worker stopped" }))
+      for (const job of pending.values())
+        job.reject(
+          new JobFailed(failure ?? { tag: "WorkerExit", reason: "Crashed", message: "the OCR worker stopped" })
+        )
       pending.clear()
       if (!stopping && failure === undefined) spawn()
     })
@@ -165,7 +192,13 @@ const workerExecutor = (engine: string, onReady: (ready: boolean) => void): Exec
     run: (input) =>
       new Promise<Output>((resolve, reject) => {
         if (failure !== undefined) {
-          return reject(new JobFailed({ tag: "NotReady", reason: failure.reason, message: `the OCR engine failed to start: ${failure.message}` }))
+          return reject(
+            new JobFailed({
+              tag: "NotReady",
+              reason: failure.reason,
+              message: `the OCR engine failed to start: ${failure.message}`
+            })
+          )
         }
         const id = nextId++
         pending.set(id, { resolve, reject })
@@ -214,14 +247,24 @@ export const layerInline = (options: { readonly concurrency: number; readonly qu
           Effect.runPromise(
             Effect.gen(function* () {
               const t0 = performance.now()
-              const document = yield* pipeline.run(input.bytes, input.source !== undefined ? { source: input.source } : undefined)
+              const document = yield* pipeline.run(
+                input.bytes,
+                input.source !== undefined ? { source: input.source } : undefined
+              )
               const t1 = performance.now()
               const bytes = yield* writer.write(document)
-              return { document, bytes, timings: { "Pipeline.run": t1 - t0, "DocumentWriter.write": performance.now() - t1 } }
+              return {
+                document,
+                bytes,
+                timings: { "Pipeline.run": t1 - t0, "DocumentWriter.write": performance.now() - t1 }
+              }
             }).pipe(Effect.mapError((e) => new JobFailed({ tag: e._tag, reason: e.reason, message: e.message })))
           )
       }
-      const pool = new WorkPool<Input, Output>(Array.from({ length: options.concurrency }, () => executor), options.queueSize)
+      const pool = new WorkPool<Input, Output>(
+        Array.from({ length: options.concurrency }, () => executor),
+        options.queueSize
+      )
       return makeQueue(pool, () => options.concurrency, options.queueSize)
     })
   )

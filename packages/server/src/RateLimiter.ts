@@ -70,11 +70,18 @@ const normalize = (address: string) => {
  * The client address of a request: the peer, or, when the peer is a trusted
  * proxy, the rightmost `X-Forwarded-For` entry that is not a trusted proxy.
  */
-export const clientIp = (peer: string | undefined, forwardedFor: string | undefined, trustedProxies: ReadonlyArray<string>): string => {
+export const clientIp = (
+  peer: string | undefined,
+  forwardedFor: string | undefined,
+  trustedProxies: ReadonlyArray<string>
+): string => {
   const trusted = new Set(trustedProxies.map(normalize))
   let client = normalize(peer ?? "unknown")
   if (forwardedFor === undefined || !trusted.has(client)) return client
-  const hops = forwardedFor.split(",").map(normalize).filter((h) => isIP(h) !== 0)
+  const hops = forwardedFor
+    .split(",")
+    .map(normalize)
+    .filter((h) => isIP(h) !== 0)
   for (let i = hops.length - 1; i >= 0; i--) {
     client = hops[i]!
     if (!trusted.has(client)) return client

@@ -16,11 +16,11 @@ import * as fs from "node:fs"
 import * as http from "node:http"
 import * as https from "node:https"
 import * as path from "node:path"
+import { NodeHttpServer } from "@effect/platform-node"
 import { Engines } from "@ocr2word/engines"
 import { Api, ApiError, Envelope } from "@ocr2word/http-api"
-import { NodeHttpServer } from "@effect/platform-node"
 import { Console, Context, Effect, Layer } from "effect"
-import { HttpEffect, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { HttpEffect, HttpRouter, HttpServer, type HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { NetAddress } from "effect/net"
 import * as DocumentStore from "./DocumentStore.ts"
@@ -62,50 +62,68 @@ const envelopeResponse = (status: number, error: ApiError.ApiError, headers: Rec
  */
 const ResponseMiddleware = () =>
   HttpRouter.middleware(
-  Effect.gen(function* () {
-    const settings = yield* Settings
-    const metrics = yield* Metrics.Metrics
-    const time = () => Envelope.formatDateTime(new Date(), settings.timeZone)
-    const finish = (started: number) => (request: HttpServerRequest.HttpServerRequest, original: HttpServerResponse.HttpServerResponse) =>
-      Effect.sync(() => {
-        let response = original
-        const { path: p, route, label } = routeOf(request.url)
-        if (response.status >= 400 && response.body._tag === "Empty") {
-          if (response.status === 404 && route !== undefined && !p.startsWith("/files/")) {
-            response = envelopeResponse(405, ApiError.make(ApiError.NotFound, `${request.method} is not allowed on ${p}; use ${route.methods}.`, time()), {
-              allow: route.methods
-            })
-          } else if (response.status === 404) {
-            response = envelopeResponse(
-              404,
-              ApiError.make(ApiError.NotFound, `no such path ${p}; the API is POST ${Api.ConvertPath}?appkey=YOUR_APPKEY (see /docs).`, time())
-            )
-          } else {
-            const kind = response.status >= 500 ? ApiError.InternalError : ApiError.InvalidParameter
-            const text =
-              response.status === 413
-                ? "the request body is too large; send a smaller image."
-                : response.status >= 500
-                  ? "the server failed while handling the request; retry later."
-                  : "the request parameters are malformed; see /docs for the accepted fields."
-            response = envelopeResponse(response.status, ApiError.make(kind, text, time()))
-          }
-        }
-        if (response.status === 429 && response.headers["retry-after"] === undefined) {
-          response = HttpServerResponse.setHeader(response, "retry-after", String(retryAfter.get(request.source) ?? 1))
-        }
-        const type = response.headers["content-type"] ?? (response.body as { contentType?: string }).contentType
-        if (type !== undefined && type.startsWith("application/json") && !type.includes("charset")) {
-          response = HttpServerResponse.setHeader(response, "content-type", "application/json; charset=utf-8")
-        }
-        metrics.request(label, request.method, response.status, (performance.now() - started) / 1000)
-        return response
-      })
-    return (httpEffect) =>
-      Effect.flatMap(HttpEffect.appendPreResponseHandler(finish(performance.now())), () => httpEffect)
-  }),
-  { global: true }
-)
+    Effect.gen(function* () {
+      const settings = yield* Settings
+      const metrics = yield* Metrics.Metrics
+      const time = () => Envelope.formatDateTime(new Date(), settings.timeZone)
+      const finish =
+        (started: number) =>
+        (request: HttpServerRequest.HttpServerRequest, original: HttpServerResponse.HttpServerResponse) =>
+          Effect.sync(() => {
+            let response = original
+            const { path: p, route, label } = routeOf(request.url)
+            if (response.status >= 400 && response.body._tag === "Empty") {
+              if (response.status === 404 && route !== undefined && !p.startsWith("/files/")) {
+                response = envelopeResponse(
+                  405,
+                  ApiError.make(
+                    ApiError.NotFound,
+                    `${request.method} is not allowed on ${p}; use ${route.methods}.`,
+                    time()
+                  ),
+                  {
+                    allow: route.methods
+                  }
+                )
+              } else if (response.status === 404) {
+                response = envelopeResponse(
+                  404,
+                  ApiError.make(
+                    ApiError.NotFound,
+                    `no such path ${p}; the API is POST ${Api.ConvertPath}?appkey=YOUR_APPKEY (see /docs).`,
+                    time()
+                  )
+                )
+              } else {
+                const kind = response.status >= 500 ? ApiError.InternalError : ApiError.InvalidParameter
+                const text =
+                  response.status === 413
+                    ? "the request body is too large; send a smaller image."
+                    : response.status >= 500
+                      ? "the server failed while handling the request; retry later."
+                      : "the request parameters are malformed; see /docs for the accepted fields."
+                response = envelopeResponse(response.status, ApiError.make(kind, text, time()))
+              }
+            }
+            if (response.status === 429 && response.headers["retry-after"] === undefined) {
+              response = HttpServerResponse.setHeader(
+                response,
+                "retry-after",
+                String(retryAfter.get(request.source) ?? 1)
+              )
+            }
+            const type = response.headers["content-type"] ?? (response.body as { contentType?: string }).contentType
+            if (type?.startsWith("application/json") && !type.includes("charset")) {
+              response = HttpServerResponse.setHeader(response, "content-type", "application/json; charset=utf-8")
+            }
+            metrics.request(label, request.method, response.status, (performance.now() - started) / 1000)
+            return response
+          })
+      return (httpEffect) =>
+        Effect.flatMap(HttpEffect.appendPreResponseHandler(finish(performance.now())), () => httpEffect)
+    }),
+    { global: true }
+  )
 
 const RootRedirect = HttpRouter.add("GET", "/", HttpServerResponse.redirect(Api.PreviewPath, { status: 302 }))
 
@@ -117,7 +135,10 @@ export const routesLayer = () =>
     RootRedirect,
     ResponseMiddleware(),
     // Browsers may call the API from other origins (the original's jQuery example does).
-    HttpRouter.cors({ allowedMethods: ["GET", "HEAD", "POST"], exposedHeaders: ["Retry-After", "ETag", "Content-Disposition"] })
+    HttpRouter.cors({
+      allowedMethods: ["GET", "HEAD", "POST"],
+      exposedHeaders: ["Retry-After", "ETag", "Content-Disposition"]
+    })
   )
 
 /** The services the handlers run on, from a configuration. */
@@ -173,7 +194,12 @@ export const atsCiphers = [
   "ECDHE-RSA-CHACHA20-POLY1305"
 ]
 /** Forward-secret CBC suites, only offered when TLS 1.0/1.1 clients are allowed (they know no AEAD). */
-const legacyCiphers = ["ECDHE-ECDSA-AES256-SHA", "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES256-SHA", "ECDHE-RSA-AES128-SHA"]
+const legacyCiphers = [
+  "ECDHE-ECDSA-AES256-SHA",
+  "ECDHE-ECDSA-AES128-SHA",
+  "ECDHE-RSA-AES256-SHA",
+  "ECDHE-RSA-AES128-SHA"
+]
 
 /** The Node server: HTTPS when a certificate and key are configured, HTTP otherwise. */
 export const nodeServer = (config: ServerConfig) => {

@@ -23,18 +23,39 @@ export const serve = Command.make(
   {
     port: described(Flag.Int("port"), "Port to listen on (env OCR2WORD_PORT, default 8080; 0 picks a free one)"),
     host: described(Flag.String("host"), "Address to bind (env OCR2WORD_HOST, default 0.0.0.0)"),
-    dataDir: described(Flag.String("data-dir"), "Folder of the Word files and the key database (env OCR2WORD_DATA_DIR, default ./data)"),
-    publicUrl: described(Flag.String("public-url"), "Base of ResultWordFileUrl, e.g. https://ocr.example.org (default: from the request's Host)"),
-    rateLimit: described(Flag.Int("rate-limit"), "Requests per second per client IP (env OCR2WORD_RATE_LIMIT, default 5)"),
-    trustedProxies: described(Flag.String("trusted-proxies"), "Comma-separated proxy addresses whose X-Forwarded-For is believed"),
+    dataDir: described(
+      Flag.String("data-dir"),
+      "Folder of the Word files and the key database (env OCR2WORD_DATA_DIR, default ./data)"
+    ),
+    publicUrl: described(
+      Flag.String("public-url"),
+      "Base of ResultWordFileUrl, e.g. https://ocr.example.org (default: from the request's Host)"
+    ),
+    rateLimit: described(
+      Flag.Int("rate-limit"),
+      "Requests per second per client IP (env OCR2WORD_RATE_LIMIT, default 5)"
+    ),
+    trustedProxies: described(
+      Flag.String("trusted-proxies"),
+      "Comma-separated proxy addresses whose X-Forwarded-For is believed"
+    ),
     workers: described(Flag.Int("workers"), "OCR worker threads (env OCR2WORD_WORKERS, default 2)"),
-    queueSize: described(Flag.Int("queue-size"), "Conversions that may wait before 429 (env OCR2WORD_QUEUE_SIZE, default 8)"),
+    queueSize: described(
+      Flag.Int("queue-size"),
+      "Conversions that may wait before 429 (env OCR2WORD_QUEUE_SIZE, default 8)"
+    ),
     timeoutMs: described(Flag.Int("timeout-ms"), "Time limit of one conversion (default 120000)"),
     tlsCert: described(Flag.String("tls-cert"), "PEM certificate: serve HTTPS"),
     tlsKey: described(Flag.String("tls-key"), "PEM private key of --tls-cert"),
-    tlsMinVersion: described(Flag.Literals("tls-min-version", ServerConfig.TlsVersion.literals), "Oldest TLS version (default TLSv1.2)"),
+    tlsMinVersion: described(
+      Flag.Literals("tls-min-version", ServerConfig.TlsVersion.literals),
+      "Oldest TLS version (default TLSv1.2)"
+    ),
     engine: described(Flag.String("engine"), "OCR engine (default paddle; remote forwards to --remote-url)"),
-    remoteUrl: described(Flag.String("remote-url"), "With --engine remote: base URL of the service to forward to (env OCR2WORD_REMOTE_URL)"),
+    remoteUrl: described(
+      Flag.String("remote-url"),
+      "With --engine remote: base URL of the service to forward to (env OCR2WORD_REMOTE_URL)"
+    ),
     appkey: described(Flag.Redacted("appkey"), "With --engine remote: that service's key (env OCR2WORD_REMOTE_APPKEY)")
   },
   Effect.fn("Cli.serve")(function* (flags) {
@@ -45,7 +66,15 @@ export const serve = Command.make(
       ...opt("dataDir", flags.dataDir),
       ...opt("publicUrl", flags.publicUrl),
       ...opt("rateLimit", flags.rateLimit),
-      ...opt("trustedProxies", Option.map(flags.trustedProxies, (s) => s.split(",").map((x) => x.trim()).filter(Boolean))),
+      ...opt(
+        "trustedProxies",
+        Option.map(flags.trustedProxies, (s) =>
+          s
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean)
+        )
+      ),
       ...opt("workers", flags.workers),
       ...opt("queueSize", flags.queueSize),
       ...opt("timeoutMs", flags.timeoutMs),
@@ -68,14 +97,19 @@ const dataDir = Flag.String("data-dir").pipe(
 
 const withKeys = <A, E>(dir: Option.Option<string>, f: (keys: KeyStore.KeyStore["Service"]) => Effect.Effect<A, E>) =>
   Effect.gen(function* () {
-    const folder = Option.getOrElse(dir, () => process.env.OCR2WORD_DATA_DIR ?? ServerConfig.defaults.dataDir)
+    const _folder = Option.getOrElse(dir, () => process.env.OCR2WORD_DATA_DIR ?? ServerConfig.defaults.dataDir)
     const keys = yield* KeyStore.KeyStore
     return yield* f(keys)
   }).pipe(
     Effect.provide(
       Layer.unwrap(
         Effect.sync(() =>
-          KeyStore.layerSqlite(path.join(Option.getOrElse(dir, () => process.env.OCR2WORD_DATA_DIR ?? ServerConfig.defaults.dataDir), "keys.sqlite"))
+          KeyStore.layerSqlite(
+            path.join(
+              Option.getOrElse(dir, () => process.env.OCR2WORD_DATA_DIR ?? ServerConfig.defaults.dataDir),
+              "keys.sqlite"
+            )
+          )
         )
       )
     )
@@ -84,7 +118,14 @@ const withKeys = <A, E>(dir: Option.Option<string>, f: (keys: KeyStore.KeyStore[
 const show = (info: KeyStore.KeyInfo) =>
   [
     info.id.padEnd(14),
-    (info.revoked ? "revoked" : info.suspended ? "suspended" : info.expiresAt !== null && info.expiresAt <= new Date().toISOString() ? "expired" : "active").padEnd(10),
+    (info.revoked
+      ? "revoked"
+      : info.suspended
+        ? "suspended"
+        : info.expiresAt !== null && info.expiresAt <= new Date().toISOString()
+          ? "expired"
+          : "active"
+    ).padEnd(10),
     `${info.calls}${info.quota !== null ? `/${info.quota}` : ""} calls`.padEnd(16),
     `expires ${info.expiresAt ?? "never"}`.padEnd(34),
     info.name
@@ -103,20 +144,30 @@ const create = Command.make(
   (flags) =>
     withKeys(flags.dataDir, (keys) =>
       Effect.gen(function* () {
-        const { key, info } = yield* keys.create({ name: flags.name, ...opt("expiresAt", flags.expires), ...opt("quota", flags.quota) })
+        const { key, info } = yield* keys.create({
+          name: flags.name,
+          ...opt("expiresAt", flags.expires),
+          ...opt("quota", flags.quota)
+        })
         yield* Console.log(`${key}\n${show(info)}\nThe key is shown only now; only its hash is stored.`)
       })
     )
 ).pipe(Command.withDescription("Create a key and print it (once)."))
 
 const list = Command.make("list", { dataDir }, (flags) =>
-  withKeys(flags.dataDir, (keys) => Effect.flatMap(keys.list, (all) => Console.log(all.length === 0 ? "No keys yet: `ocr2word keys create --name NAME`." : all.map(show).join("\n"))))
+  withKeys(flags.dataDir, (keys) =>
+    Effect.flatMap(keys.list, (all) =>
+      Console.log(all.length === 0 ? "No keys yet: `ocr2word keys create --name NAME`." : all.map(show).join("\n"))
+    )
+  )
 ).pipe(Command.withDescription("List the keys (never the keys themselves)."))
 
 const usage = Command.make("usage", { dataDir, id: idArgument }, (flags) =>
   withKeys(flags.dataDir, (keys) =>
     Effect.flatMap(keys.get(flags.id), (info) =>
-      Console.log(`${show(info)}\ncreated ${info.createdAt}, last used ${info.lastUsedAt ?? "never"}, ${info.calls} calls${info.quota !== null ? ` of ${info.quota}` : ""}`)
+      Console.log(
+        `${show(info)}\ncreated ${info.createdAt}, last used ${info.lastUsedAt ?? "never"}, ${info.calls} calls${info.quota !== null ? ` of ${info.quota}` : ""}`
+      )
     )
   )
 ).pipe(Command.withDescription("Show one key's call count, quota and dates."))

@@ -141,11 +141,15 @@ export const decode = Effect.fn("ServerConfig.decode")(function* (input: Record<
   const merged: Record<string, unknown> = { ...defaults }
   for (const [key, value] of Object.entries(input)) if (value !== undefined) merged[key] = value
   // Wrapped before any check, so no message can ever print the key.
-  if (typeof merged.remoteAppkey === "string") merged.remoteAppkey = Redacted.make(merged.remoteAppkey, { label: "remoteAppkey" })
+  if (typeof merged.remoteAppkey === "string")
+    merged.remoteAppkey = Redacted.make(merged.remoteAppkey, { label: "remoteAppkey" })
   for (const key of Object.keys(merged)) {
     if (!(key in expected)) {
       return yield* Effect.fail(
-        new ConfigError({ reason: "Invalid", message: `Unknown option ${key}; known: ${Object.keys(expected).join(", ")}` })
+        new ConfigError({
+          reason: "Invalid",
+          message: `Unknown option ${key}; known: ${Object.keys(expected).join(", ")}`
+        })
       )
     }
   }
@@ -161,31 +165,49 @@ export const decode = Effect.fn("ServerConfig.decode")(function* (input: Record<
   } catch {
     return yield* fail("timeZone", config.timeZone)
   }
-  if (config.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(config.publicUrl)) return yield* fail("publicUrl", config.publicUrl)
-  if (config.remoteUrl !== undefined && !/^https?:\/\/[^/]+/.test(config.remoteUrl)) return yield* fail("remoteUrl", config.remoteUrl)
+  if (config.publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(config.publicUrl))
+    return yield* fail("publicUrl", config.publicUrl)
+  if (config.remoteUrl !== undefined && !/^https?:\/\/[^/]+/.test(config.remoteUrl))
+    return yield* fail("remoteUrl", config.remoteUrl)
   if (config.remoteAppkey !== undefined && Redacted.value(config.remoteAppkey).length === 0) {
-    return yield* Effect.fail(new ConfigError({ reason: "Invalid", message: "Expected a non-empty key for remoteAppkey but received an empty one" }))
+    return yield* Effect.fail(
+      new ConfigError({
+        reason: "Invalid",
+        message: "Expected a non-empty key for remoteAppkey but received an empty one"
+      })
+    )
   }
   if (config.engine === "remote" && config.remoteUrl === undefined) {
     return yield* Effect.fail(
       new ConfigError({
         reason: "Invalid",
-        message: "Expected remoteUrl (--remote-url or OCR2WORD_REMOTE_URL) with engine remote but received none; give the base URL of the service to forward to"
+        message:
+          "Expected remoteUrl (--remote-url or OCR2WORD_REMOTE_URL) with engine remote but received none; give the base URL of the service to forward to"
       })
     )
   }
-  for (const origin of config.fetchAllow) if (!/^https?:\/\/[^/]+$/.test(origin)) return yield* fail("fetchAllow", config.fetchAllow)
+  for (const origin of config.fetchAllow)
+    if (!/^https?:\/\/[^/]+$/.test(origin)) return yield* fail("fetchAllow", config.fetchAllow)
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     return yield* Effect.fail(
-      new ConfigError({ reason: "Invalid", message: "Expected both tlsCert and tlsKey (or neither) but received only one" })
+      new ConfigError({
+        reason: "Invalid",
+        message: "Expected both tlsCert and tlsKey (or neither) but received only one"
+      })
     )
   }
   return config
 })
 
-const int = (value: string | undefined) => (value === undefined || value === "" ? undefined : /^-?\d+$/.test(value) ? Number(value) : value)
+const int = (value: string | undefined) =>
+  value === undefined || value === "" ? undefined : /^-?\d+$/.test(value) ? Number(value) : value
 const list = (value: string | undefined) =>
-  value === undefined || value === "" ? undefined : value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
+  value === undefined || value === ""
+    ? undefined
+    : value
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0)
 const str = (value: string | undefined) => (value === undefined || value === "" ? undefined : value)
 
 /** The options set in the environment (`OCR2WORD_*`); pass the result to `decode`. */

@@ -11,8 +11,8 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { promisify } from "node:util"
 import { assert, layer } from "@effect/vitest"
-import { Context, Effect, Layer } from "effect"
 import { Metrics } from "@ocr2word/benchmarks"
+import { Context, Effect, Layer } from "effect"
 import { docxText } from "./fixtures/docx-text.ts"
 import * as TestServer from "./fixtures/test-server.ts"
 
@@ -32,15 +32,28 @@ class Upstream extends Context.Service<Upstream, { readonly origin: string }>()(
 const Env = Layer.unwrap(
   Effect.gen(function* () {
     const upstream = yield* TestServer.imageServer({
-      "/helloworld.jpg": (res) => res.writeHead(200, { "content-type": "image/jpeg" }).end(read("cnocr_helloworld.jpg")),
+      "/helloworld.jpg": (res) =>
+        res.writeHead(200, { "content-type": "image/jpeg" }).end(read("cnocr_helloworld.jpg")),
       "/redirect": (res) => res.writeHead(302, { location: "/helloworld.jpg" }).end()
     })
-    return Layer.merge(TestServer.layer({ fetchAllow: [upstream.origin] }), Layer.succeed(Upstream, { origin: upstream.origin }))
+    return Layer.merge(
+      TestServer.layer({ fetchAllow: [upstream.origin] }),
+      Layer.succeed(Upstream, { origin: upstream.origin })
+    )
   })
 )
 
-const json = (response: Response) => Effect.promise(async () => ({ status: response.status, headers: response.headers, body: (await response.json()) as any }))
-const request = (url: string, init?: RequestInit) => Effect.flatMap(Effect.promise(() => fetch(url, init)), json)
+const json = (response: Response) =>
+  Effect.promise(async () => ({
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as any
+  }))
+const request = (url: string, init?: RequestInit) =>
+  Effect.flatMap(
+    Effect.promise(() => fetch(url, init)),
+    json
+  )
 
 const assertSuccess = (reply: { status: number; headers: Headers; body: any }, s: TestServer.TestServer["Service"]) => {
   assert.strictEqual(reply.status, 200, JSON.stringify(reply.body))
@@ -80,12 +93,21 @@ layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples w
           ])
         )
         const body = JSON.parse(stdout)
-        assertSuccess({ status: 200, headers: new Headers({ "content-type": "application/json; charset=utf-8" }), body }, s)
+        assertSuccess(
+          { status: 200, headers: new Headers({ "content-type": "application/json; charset=utf-8" }), body },
+          s
+        )
         assert.strictEqual(body.Data.SourceImageUrl, imageUrl)
         const { response, bytes } = yield* download(body.Data.ResultWordFileUrl)
         assert.strictEqual(response.status, 200)
-        assert.strictEqual(response.headers.get("content-type"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        assert.match(response.headers.get("content-disposition") ?? "", /^attachment; filename="ocr2word-[0-9a-f]{32}\.docx"$/)
+        assert.strictEqual(
+          response.headers.get("content-type"),
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        assert.match(
+          response.headers.get("content-disposition") ?? "",
+          /^attachment; filename="ocr2word-[0-9a-f]{32}\.docx"$/
+        )
         assert.match(response.headers.get("cache-control") ?? "", /immutable/)
         const etag = response.headers.get("etag")!
         assert.match(etag, /^"[0-9a-f]{32}"$/)
@@ -95,7 +117,9 @@ layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples w
         const head = yield* Effect.promise(() => fetch(body.Data.ResultWordFileUrl, { method: "HEAD" }))
         assert.strictEqual(head.status, 200)
         assert.strictEqual(head.headers.get("etag"), etag)
-        const cached = yield* Effect.promise(() => fetch(body.Data.ResultWordFileUrl, { headers: { "if-none-match": etag } }))
+        const cached = yield* Effect.promise(() =>
+          fetch(body.Data.ResultWordFileUrl, { headers: { "if-none-match": etag } })
+        )
         assert.strictEqual(cached.status, 304)
       })
   )
@@ -114,7 +138,8 @@ layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples w
       const { bytes } = yield* download(reply.body.Data.ResultWordFileUrl)
       const text = docxText(bytes)
       assert.isAtMost(Metrics.cer(manifest.get("cnocr_multiline_cn1.png")!, text), 0.4, text)
-    }))
+    })
+  )
 
   it.effect("multipart upload of a file part; the .docx text is exactly what the pipeline read", () =>
     Effect.gen(function* () {
@@ -138,7 +163,8 @@ layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples w
       assert.strictEqual(compact(previewDocx), compact(seen.body.text))
       assert.isAbove(seen.body.pages[0].lines.length, 3)
       assert.lengthOf(seen.body.pages[0].lines[0].polygon, 4)
-    }))
+    })
+  )
 
   it.effect("JSON body and appkey in the body", () =>
     Effect.gen(function* () {
@@ -149,7 +175,8 @@ layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples w
         body: JSON.stringify({ appkey: s.key, imagebase64: read("cnocr_helloworld.jpg").toString("base64") })
       })
       assertSuccess(reply, s)
-    }))
+    })
+  )
 
   it.effect("demo without a key converts the bundled sample; the files stay apart and are never overwritten", () =>
     Effect.gen(function* () {
@@ -162,8 +189,12 @@ layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples w
       const text = docxText((yield* download(a.body.Data.ResultWordFileUrl)).bytes)
       assert.include(text.replace(/\s/g, ""), "Word")
       const files = fs.readdirSync(path.join(s.config.dataDir, "files"))
-      assert.isTrue(files.every((f) => /^[0-9a-f]{32}\.docx$/.test(f)), files.join(","))
-    }))
+      assert.isTrue(
+        files.every((f) => /^[0-9a-f]{32}\.docx$/.test(f)),
+        files.join(",")
+      )
+    })
+  )
 
   it.effect("500/110 when the Word file cannot be stored (no stack trace in the body)", () =>
     Effect.gen(function* () {
@@ -189,7 +220,8 @@ layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples w
       assert.isNull(reply.body.Data)
       assert.match(reply.body.DataStatus.StatusDescription, /could not be stored; retry later/)
       assert.notMatch(JSON.stringify(reply.body), /ENOTDIR|\.ts:\d+|at /)
-    }))
+    })
+  )
 
   it.effect("probes, metrics, OpenAPI 3.1 and a docs page without any CDN", () =>
     Effect.gen(function* () {
@@ -197,16 +229,33 @@ layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples w
       assert.deepStrictEqual((yield* request(`${s.url}/healthz`)).body, { status: "ok" })
       assert.deepStrictEqual((yield* request(`${s.url}/readyz`)).body, { status: "ready" })
       const metrics = yield* Effect.promise(() => fetch(`${s.url}/metrics`).then((r) => r.text()))
-      assert.match(metrics, /ocr2word_http_requests_total\{route="\/imagerecognition\/ocr2word",method="POST",status="200"\} \d+/)
+      assert.match(
+        metrics,
+        /ocr2word_http_requests_total\{route="\/imagerecognition\/ocr2word",method="POST",status="200"\} \d+/
+      )
       assert.match(metrics, /ocr2word_ocr_stage_duration_seconds_count\{stage="Pipeline.run"\} \d+/)
       assert.match(metrics, /ocr2word_key_calls_total\{key="[0-9a-f]{12}"\} \d+/)
       assert.match(metrics, /ocr2word_queue_waiting 0/)
       const openapi = (yield* request(`${s.url}/openapi.json`)).body
       assert.strictEqual(openapi.openapi, "3.1.0")
-      assert.containsAllKeys(openapi.paths, ["/imagerecognition/ocr2word", "/imagerecognition/ocr2word/demo", "/files/{file}"])
-      assert.containsAllKeys(openapi.paths["/imagerecognition/ocr2word"].post.responses, ["200", "400", "401", "403", "415", "429", "500", "502"])
+      assert.containsAllKeys(openapi.paths, [
+        "/imagerecognition/ocr2word",
+        "/imagerecognition/ocr2word/demo",
+        "/files/{file}"
+      ])
+      assert.containsAllKeys(openapi.paths["/imagerecognition/ocr2word"].post.responses, [
+        "200",
+        "400",
+        "401",
+        "403",
+        "415",
+        "429",
+        "500",
+        "502"
+      ])
       const docs = yield* Effect.promise(() => fetch(`${s.url}/docs`).then((r) => r.text()))
       assert.include(docs, "<script")
       assert.notMatch(docs, /<script[^>]+src="https?:/)
-    }))
+    })
+  )
 })

@@ -12,7 +12,11 @@ describe("DocumentStore.layerLocal", () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-store-"))
       const store = yield* DocumentStore.makeLocal(dir)
       const bytes = new TextEncoder().encode("PK fake docx")
-      const stored = yield* Effect.forEach(Array.from({ length: 20 }), () => store.put(bytes, { extension: "docx", mediaType: "x" }), { concurrency: 20 })
+      const stored = yield* Effect.forEach(
+        Array.from({ length: 20 }),
+        () => store.put(bytes, { extension: "docx", mediaType: "x" }),
+        { concurrency: 20 }
+      )
       const ids = new Set(stored.map((s) => s.id))
       assert.strictEqual(ids.size, 20)
       for (const s of stored) assert.match(s.name, /^[0-9a-f]{32}\.docx$/)
@@ -22,9 +26,15 @@ describe("DocumentStore.layerLocal", () => {
       const info = yield* store.stat(stored[0]!.name)
       assert.strictEqual(info.size, bytes.byteLength)
       assert.strictEqual(info.mediaType, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-      for (const name of ["../keys.sqlite", "x.docx", `${stored[0]!.id}.exe`, "0123456789abcdef0123456789abcdef.docx"]) {
+      for (const name of [
+        "../keys.sqlite",
+        "x.docx",
+        `${stored[0]!.id}.exe`,
+        "0123456789abcdef0123456789abcdef.docx"
+      ]) {
         const e = yield* store.stat(name).pipe(Effect.flip)
         assert.strictEqual(e.reason, "NotFound")
       }
-    }))
+    })
+  )
 })

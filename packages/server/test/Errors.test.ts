@@ -11,7 +11,9 @@ import { FetchHttpClient } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 import * as TestServer from "./fixtures/test-server.ts"
 
-class Upstream extends Context.Service<Upstream, { readonly origin: string; readonly port: number }>()("test/Upstream") {}
+class Upstream extends Context.Service<Upstream, { readonly origin: string; readonly port: number }>()(
+  "test/Upstream"
+) {}
 
 const png1x1 = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
@@ -91,53 +93,105 @@ layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (i
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
       assertFailure(yield* call(endpoint(s, s.key), form({})), 400, 101, /imageurl.*imagebase64/)
-    }))
+    })
+  )
 
   it.effect("400/101 when both imageurl and imagebase64 are given (the seed's literal example)", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
       const reply = yield* call(endpoint(s, s.key), form({ imageurl: "YOUR_VALUE", imagebase64: "YOUR_VALUE" }))
       assertFailure(reply, 400, 101, /exactly one/)
-    }))
+    })
+  )
 
   it.effect("400/101 for malformed base64, with the offending character", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
-      assertFailure(yield* call(endpoint(s, s.key), form({ imagebase64: "iVBOR*w0K" })), 400, 101, /not valid base64.*"\*"/)
-    }))
+      assertFailure(
+        yield* call(endpoint(s, s.key), form({ imagebase64: "iVBOR*w0K" })),
+        400,
+        101,
+        /not valid base64.*"\*"/
+      )
+    })
+  )
 
   it.effect("400/101 for bytes that are not an image", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
       const b64 = Buffer.from("hello, this is plain text and not a picture").toString("base64")
       assertFailure(yield* call(endpoint(s, s.key), form({ imagebase64: b64 })), 400, 101, /not an image/)
-    }))
+    })
+  )
 
   it.effect("400/101 for an image over the size limit", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
       const b64 = Buffer.alloc(210_000, 1).toString("base64")
-      assertFailure(yield* call(endpoint(s, s.key), form({ imagebase64: b64 })), 400, 101, /the image is 210000 bytes; the limit is 200000 bytes/)
+      assertFailure(
+        yield* call(endpoint(s, s.key), form({ imagebase64: b64 })),
+        400,
+        101,
+        /the image is 210000 bytes; the limit is 200000 bytes/
+      )
       const body = Buffer.alloc(400_000, 1).toString("base64")
-      assertFailure(yield* call(endpoint(s, s.key), form({ imagebase64: body })), 400, 101, /request body is \d+ bytes; the limit/)
-      assertFailure(yield* call(endpoint(s, s.key), form({ imageurl: `${(yield* Upstream).origin}/huge.png` })), 400, 101, /limit/)
-    }))
+      assertFailure(
+        yield* call(endpoint(s, s.key), form({ imagebase64: body })),
+        400,
+        101,
+        /request body is \d+ bytes; the limit/
+      )
+      assertFailure(
+        yield* call(endpoint(s, s.key), form({ imageurl: `${(yield* Upstream).origin}/huge.png` })),
+        400,
+        101,
+        /limit/
+      )
+    })
+  )
 
   it.effect("400/101 for a URL that is not http(s) or a page instead of an image", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
-      assertFailure(yield* call(endpoint(s, s.key), form({ imageurl: "file:///etc/passwd" })), 400, 101, /http or https/)
+      assertFailure(
+        yield* call(endpoint(s, s.key), form({ imageurl: "file:///etc/passwd" })),
+        400,
+        101,
+        /http or https/
+      )
       assertFailure(yield* call(endpoint(s, s.key), form({ imageurl: "not a url" })), 400, 101, /absolute URL/)
-      assertFailure(yield* call(endpoint(s, s.key), form({ imageurl: `${(yield* Upstream).origin}/page.html` })), 400, 101, /not an image/)
-      assertFailure(yield* call(endpoint(s, s.key), form({ imageurl: `${(yield* Upstream).origin}/missing.png` })), 400, 101, /HTTP 404/)
-    }))
+      assertFailure(
+        yield* call(endpoint(s, s.key), form({ imageurl: `${(yield* Upstream).origin}/page.html` })),
+        400,
+        101,
+        /not an image/
+      )
+      assertFailure(
+        yield* call(endpoint(s, s.key), form({ imageurl: `${(yield* Upstream).origin}/missing.png` })),
+        400,
+        101,
+        /HTTP 404/
+      )
+    })
+  )
 
   it.effect("401/104 when appkey is missing or unknown", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
-      assertFailure(yield* call(endpoint(s), form({ imagebase64: png1x1.toString("base64") })), 401, 104, /appkey is missing/)
-      assertFailure(yield* call(endpoint(s, "o2w_nope"), form({ imagebase64: png1x1.toString("base64") })), 401, 104, /not a valid key/)
-    }))
+      assertFailure(
+        yield* call(endpoint(s), form({ imagebase64: png1x1.toString("base64") })),
+        401,
+        104,
+        /appkey is missing/
+      )
+      assertFailure(
+        yield* call(endpoint(s, "o2w_nope"), form({ imagebase64: png1x1.toString("base64") })),
+        401,
+        104,
+        /not a valid key/
+      )
+    })
+  )
 
   it.effect("403/103 when the key expired, is suspended, revoked or out of quota", () =>
     Effect.gen(function* () {
@@ -155,15 +209,22 @@ layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (i
       assertFailure(yield* call(endpoint(s, quota.key), body), 400, 101, /no image|imageurl/)
       assertFailure(yield* call(endpoint(s, quota.key), body), 403, 103, /quota of 1/)
       assert.strictEqual((yield* s.keys.get(quota.info.id)).calls, 1)
-    }))
+    })
+  )
 
   it.effect("404 for an unknown path and an unknown file", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
-      assertFailure(yield* call(`${s.url}/imagerecognition/nothing`, { method: "POST" }), 404, undefined, /no such path/)
+      assertFailure(
+        yield* call(`${s.url}/imagerecognition/nothing`, { method: "POST" }),
+        404,
+        undefined,
+        /no such path/
+      )
       assertFailure(yield* call(`${s.url}/files/0123456789abcdef0123456789abcdef.docx`), 404, undefined, /no Word file/)
       assertFailure(yield* call(`${s.url}/files/..%2Fkeys.sqlite`), 404, undefined, /no Word file/)
-    }))
+    })
+  )
 
   it.effect("405 with Allow for a wrong method", () =>
     Effect.gen(function* () {
@@ -173,7 +234,8 @@ layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (i
       assert.strictEqual(reply.headers.get("allow"), "POST")
       const put = yield* call(`${s.url}/files/0123456789abcdef0123456789abcdef.docx`, { method: "DELETE" })
       assert.strictEqual(put.status, 404)
-    }))
+    })
+  )
 
   it.effect("CORS: a browser on another origin may call the endpoint (preflight and response headers)", () =>
     Effect.gen(function* () {
@@ -181,30 +243,47 @@ layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (i
       const preflight = yield* Effect.promise(() =>
         fetch(endpoint(s, s.key), {
           method: "OPTIONS",
-          headers: { origin: "https://shop.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" }
+          headers: {
+            origin: "https://shop.example",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type"
+          }
         })
       )
       assert.include([200, 204], preflight.status)
       assert.strictEqual(preflight.headers.get("access-control-allow-origin"), "*")
       assert.include(preflight.headers.get("access-control-allow-methods") ?? "", "POST")
-      const reply = yield* call(endpoint(s, s.key), { ...form({}), headers: { ...form({}).headers, origin: "https://shop.example" } })
+      const reply = yield* call(endpoint(s, s.key), {
+        ...form({}),
+        headers: { ...form({}).headers, origin: "https://shop.example" }
+      })
       assert.strictEqual(reply.status, 400)
       assert.strictEqual(reply.headers.get("access-control-allow-origin"), "*")
-    }))
+    })
+  )
 
   it.effect("415 for a body content type that is not accepted", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
-      const reply = yield* call(endpoint(s, s.key), { method: "POST", headers: { "content-type": "text/plain" }, body: "imageurl=x" })
+      const reply = yield* call(endpoint(s, s.key), {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: "imageurl=x"
+      })
       assertFailure(reply, 415, undefined, /text\/plain is not accepted/)
-    }))
+    })
+  )
 
   it.effect("429/102 with Retry-After beyond 5 requests per second from one IP; other IPs unaffected", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
       const ip = "203.0.113.77"
       const started = performance.now()
-      const replies = yield* Effect.forEach(Array.from({ length: 15 }), () => call(endpoint(s, s.key), { ...form({}), ip }), { concurrency: 15 })
+      const replies = yield* Effect.forEach(
+        Array.from({ length: 15 }),
+        () => call(endpoint(s, s.key), { ...form({}), ip }),
+        { concurrency: 15 }
+      )
       const seconds = (performance.now() - started) / 1000
       const limited = replies.filter((r) => r.status === 429)
       const passed = replies.filter((r) => r.status === 400).length
@@ -215,7 +294,8 @@ layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (i
       assertFailure(limited[0]!, 429, 102, /more than 5 requests per second from 203\.0\.113\.77/)
       assert.match(limited[0]!.headers.get("retry-after") ?? "", /^\d+$/)
       assert.strictEqual((yield* call(endpoint(s, s.key), { ...form({}), ip: "203.0.113.78" })).status, 400)
-    }))
+    })
+  )
 
   it.effect("X-Forwarded-For is ignored from peers that are not trusted proxies", () =>
     Effect.gen(function* () {
@@ -223,27 +303,34 @@ layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (i
       assert.strictEqual(clientIp("192.0.2.1", "1.2.3.4", []), "192.0.2.1")
       assert.strictEqual(clientIp("10.0.0.2", "1.2.3.4, 10.0.0.1", ["10.0.0.2", "10.0.0.1"]), "1.2.3.4")
       assert.strictEqual(clientIp("::ffff:10.0.0.2", "5.6.7.8", ["10.0.0.2"]), "5.6.7.8")
-    }))
+    })
+  )
 
   it.effect("502/110 when the image URL's server fails", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
       const reply = yield* call(endpoint(s, s.key), form({ imageurl: `${(yield* Upstream).origin}/broken` }))
       assertFailure(reply, 502, 110, /HTTP 500/)
-    }))
+    })
+  )
 
   it.effect("the typed client generated from the API definition decodes the envelope failures", () =>
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
       const client = yield* HttpApiClient.make(Api.Api, { baseUrl: s.url })
-      const unknownKey = yield* client.convert({ query: { appkey: "o2w_wrong" }, payload: { imageurl: "https://example.com/a.png" } }).pipe(Effect.flip)
+      const unknownKey = yield* client
+        .convert({ query: { appkey: "o2w_wrong" }, payload: { imageurl: "https://example.com/a.png" } })
+        .pipe(Effect.flip)
       assert.instanceOf(unknownKey, ApiError.InvalidAppKey)
       assert.strictEqual((unknownKey as ApiError.InvalidAppKey).DataStatus.StatusCode, 104)
-      const both = yield* client.convert({ query: { appkey: s.key }, payload: { imageurl: "https://example.com/a.png", imagebase64: "AAAA" } }).pipe(Effect.flip)
+      const both = yield* client
+        .convert({ query: { appkey: s.key }, payload: { imageurl: "https://example.com/a.png", imagebase64: "AAAA" } })
+        .pipe(Effect.flip)
       assert.instanceOf(both, ApiError.InvalidParameter)
       assert.match((both as ApiError.InvalidParameter).DataStatus.StatusDescription, /exactly one/)
       assert.deepStrictEqual(yield* client.healthz(), { status: "ok" })
-    }).pipe(Effect.provide(FetchHttpClient.layer)))
+    }).pipe(Effect.provide(FetchHttpClient.layer))
+  )
 
   describe("SSRF: imageurl never reaches private addresses", () => {
     const refused = (target: (origin: string, port: number) => string) =>
@@ -262,13 +349,15 @@ layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (i
         yield* refused((_, port) => `http://[::ffff:127.0.0.1]:${port}/image.png`)
         yield* refused((_, port) => `http://2130706433:${port + 1}/image.png`)
         yield* refused(() => "http://0x7f.1/a.png")
-      }))
+      })
+    )
     it.effect("a name that resolves to loopback", () => refused((_, port) => `http://localhost:${port}/image.png`))
     it.effect("a redirect from the allowed server to a private address", () =>
       Effect.gen(function* () {
         yield* refused((origin) => `${origin}/to-private`)
         yield* refused((origin) => `${origin}/to-loopback`)
         yield* refused((origin) => `${origin}/to-metadata`)
-      }))
+      })
+    )
   })
 })

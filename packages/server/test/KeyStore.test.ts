@@ -32,12 +32,14 @@ describe("KeyStore", () => {
         const missing = yield* keys.authorize(undefined).pipe(Effect.flip)
         assert.strictEqual(missing._tag === "KeyRejected" && missing.reason, "Missing")
       })
-    ))
+    )
+  )
 
   it.effect("refuses expired, suspended and revoked keys, and counts calls up to the quota", () =>
     withStore((keys) =>
       Effect.gen(function* () {
-        const reason = (key: string) => Effect.map(Effect.flip(keys.authorize(key)), (e) => (e._tag === "KeyRejected" ? e.reason : e._tag))
+        const reason = (key: string) =>
+          Effect.map(Effect.flip(keys.authorize(key)), (e) => (e._tag === "KeyRejected" ? e.reason : e._tag))
         const expired = yield* keys.create({ name: "e", expiresAt: "2001-01-01" })
         assert.strictEqual(yield* reason(expired.key), "Expired")
         const s = yield* keys.create({ name: "s" })
@@ -56,5 +58,6 @@ describe("KeyStore", () => {
         const bad = yield* keys.create({ name: "x", expiresAt: "someday" }).pipe(Effect.flip)
         assert.strictEqual(bad.message, 'Expected an ISO date for expiresAt but received "someday"')
       })
-    ))
+    )
+  )
 })

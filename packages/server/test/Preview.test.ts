@@ -7,9 +7,9 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { assert, layer } from "@effect/vitest"
+import { Metrics } from "@ocr2word/benchmarks"
 import { Effect } from "effect"
 import { chromium } from "playwright-core"
-import { Metrics } from "@ocr2word/benchmarks"
 import { docxText } from "./fixtures/docx-text.ts"
 import * as TestServer from "./fixtures/test-server.ts"
 
@@ -27,7 +27,15 @@ const browser = Effect.acquireRelease(
     chromium.launch({
       executablePath: "/usr/bin/chromium",
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run"
+      ]
     })
   ),
   (b) => Effect.promise(() => b.close())
@@ -77,5 +85,6 @@ layer(TestServer.layer(), { timeout: 300_000, excludeTestServices: true })("prev
         assert.strictEqual(docx.replace(/\s+/g, ""), result.text.replace(/\s+/g, ""))
         console.info(`preview screenshot: ${screenshot}`)
       })
-    ))
+    )
+  )
 })

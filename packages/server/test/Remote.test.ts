@@ -5,7 +5,7 @@
  * (engine remote); C forwards to a failing service and must answer 502/110.
  */
 import { readFileSync } from "node:fs"
-import { assert, describe, layer } from "@effect/vitest"
+import { assert, layer } from "@effect/vitest"
 import { ApiClient, FaultServer, Ocr2WordClient } from "@ocr2word/client"
 import { Document } from "@ocr2word/core"
 import { ApiError } from "@ocr2word/http-api"
@@ -14,7 +14,9 @@ import { Context, Effect, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import * as TestServer from "./fixtures/test-server.ts"
 
-const image = new Uint8Array(readFileSync(new URL("../../../datasets/real-dev/images/tjs_testocr.png", import.meta.url)))
+const image = new Uint8Array(
+  readFileSync(new URL("../../../datasets/real-dev/images/tjs_testocr.png", import.meta.url))
+)
 
 class Servers extends Context.Service<
   Servers,
@@ -46,7 +48,9 @@ const clientOf = (server: TestServer.TestServer["Service"], appkey: string = ser
   )
 
 const textOf = (docx: Uint8Array) =>
-  Effect.map(DocxReader.read(docx), (pages) => Document.toPlainText(DocxReader.toDocument(pages, { engine: "test", width: 0, height: 0 })))
+  Effect.map(DocxReader.read(docx), (pages) =>
+    Document.toPlainText(DocxReader.toDocument(pages, { engine: "test", width: 0, height: 0 }))
+  )
 
 layer(Env, { timeout: 300_000 })("the client and the remote backend against our server", (it) => {
   it.effect("converts an upload and downloads the .docx from our server", () =>
@@ -57,7 +61,9 @@ layer(Env, { timeout: 300_000 })("the client and the remote backend against our 
       assert.isTrue(conversion.wordUrl.startsWith(`${a.url}/files/`), conversion.wordUrl)
       const text = yield* textOf(docx)
       assert.include(text, "quick brown dog")
-      const byBase64 = yield* client.convert({ imageBase64: `data:image/png;base64,${Buffer.from(image).toString("base64")}` })
+      const byBase64 = yield* client.convert({
+        imageBase64: `data:image/png;base64,${Buffer.from(image).toString("base64")}`
+      })
       assert.strictEqual(byBase64.attempts, 1)
     }).pipe(Effect.scoped)
   )

@@ -11,7 +11,13 @@ const bin = path.resolve(import.meta.dirname, "../../cli/src/bin.ts")
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-keys-cli-"))
 const ocr2word = (...args: Array<string>) =>
   Effect.promise(() =>
-    promisify(execFile)(process.execPath, ["--disable-warning=ExperimentalWarning", bin, ...args, "--data-dir", dataDir]).then(
+    promisify(execFile)(process.execPath, [
+      "--disable-warning=ExperimentalWarning",
+      bin,
+      ...args,
+      "--data-dir",
+      dataDir
+    ]).then(
       (r) => r.stdout,
       (e: { stdout?: string; stderr?: string }) => `FAILED ${e.stdout ?? ""}${e.stderr ?? ""}`
     )

@@ -16,52 +16,94 @@ import * as TestServer from "./fixtures/test-server.ts"
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-tls-"))
 const cert = path.join(dir, "cert.pem")
 const key = path.join(dir, "key.pem")
-execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1"], { stdio: "ignore" })
+execFileSync(
+  "openssl",
+  [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    key,
+    "-out",
+    cert,
+    "-days",
+    "1",
+    "-subj",
+    "/CN=127.0.0.1"
+  ],
+  { stdio: "ignore" }
+)
 
 const handshake = (url: string, options: https.RequestOptions) =>
   Effect.promise(
     () =>
-      new Promise<{ ok: true; protocol: string; cipher: string; status: number } | { ok: false; error: string }>((resolve) => {
-        const req = https.request(`${url}/healthz`, { rejectUnauthorized: false, agent: false, ...options }, (res) => {
-          const socket = res.socket as TLSSocket
-          const result = { ok: true as const, protocol: socket.getProtocol() ?? "", cipher: socket.getCipher().name, status: res.statusCode ?? 0 }
-          res.resume()
-          res.on("end", () => resolve(result))
-        })
-        req.on("error", (error) => resolve({ ok: false, error: String(error) }))
-        req.end()
-      })
+      new Promise<{ ok: true; protocol: string; cipher: string; status: number } | { ok: false; error: string }>(
+        (resolve) => {
+          const req = https.request(
+            `${url}/healthz`,
+            { rejectUnauthorized: false, agent: false, ...options },
+            (res) => {
+              const socket = res.socket as TLSSocket
+              const result = {
+                ok: true as const,
+                protocol: socket.getProtocol() ?? "",
+                cipher: socket.getCipher().name,
+                status: res.statusCode ?? 0
+              }
+              res.resume()
+              res.on("end", () => resolve(result))
+            }
+          )
+          req.on("error", (error) => resolve({ ok: false, error: String(error) }))
+          req.end()
+        }
+      )
   )
 
-const tlsLayer = (overrides: Record<string, unknown>) =>
-  TestServer.layer({ tlsCert: cert, tlsKey: key, ...overrides })
+const tlsLayer = (overrides: Record<string, unknown>) => TestServer.layer({ tlsCert: cert, tlsKey: key, ...overrides })
 
-layer(TestServer.layer({ tlsCert: cert, tlsKey: key }), { timeout: 120_000, excludeTestServices: true })("HTTPS defaults", (it) => {
-  it.effect("TLS 1.3 and 1.2 with ATS suites; 1.1 and 1.0 refused", () =>
-    Effect.gen(function* () {
-      const s = yield* TestServer.TestServer
-      assert.match(s.url, /^https:/)
-      const v13 = yield* handshake(s.url, {})
-      assert.deepInclude(v13, { ok: true, protocol: "TLSv1.3", status: 200 })
-      const v12 = yield* handshake(s.url, { maxVersion: "TLSv1.2" })
-      assert.isTrue(v12.ok)
-      if (v12.ok) {
-        assert.strictEqual(v12.protocol, "TLSv1.2")
-        assert.match(v12.cipher, /^ECDHE-(RSA|ECDSA)-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305)$/)
-      }
-      // A TLS 1.2 client offering only a non-forward-secret suite is refused.
-      assert.isFalse((yield* handshake(s.url, { maxVersion: "TLSv1.2", ciphers: "AES128-GCM-SHA256" })).ok)
-      assert.isFalse((yield* handshake(s.url, { minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT:@SECLEVEL=0" })).ok)
-    }))
-})
+layer(TestServer.layer({ tlsCert: cert, tlsKey: key }), { timeout: 120_000, excludeTestServices: true })(
+  "HTTPS defaults",
+  (it) => {
+    it.effect("TLS 1.3 and 1.2 with ATS suites; 1.1 and 1.0 refused", () =>
+      Effect.gen(function* () {
+        const s = yield* TestServer.TestServer
+        assert.match(s.url, /^https:/)
+        const v13 = yield* handshake(s.url, {})
+        assert.deepInclude(v13, { ok: true, protocol: "TLSv1.3", status: 200 })
+        const v12 = yield* handshake(s.url, { maxVersion: "TLSv1.2" })
+        assert.isTrue(v12.ok)
+        if (v12.ok) {
+          assert.strictEqual(v12.protocol, "TLSv1.2")
+          assert.match(v12.cipher, /^ECDHE-(RSA|ECDSA)-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305)$/)
+        }
+        // A TLS 1.2 client offering only a non-forward-secret suite is refused.
+        assert.isFalse((yield* handshake(s.url, { maxVersion: "TLSv1.2", ciphers: "AES128-GCM-SHA256" })).ok)
+        assert.isFalse(
+          (yield* handshake(s.url, { minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT:@SECLEVEL=0" })).ok
+        )
+      })
+    )
+  }
+)
 
-layer(tlsLayer({ tlsMinVersion: "TLSv1" }), { timeout: 120_000, excludeTestServices: true })("HTTPS down to TLS 1.0", (it) => {
-  it.effect("a TLS 1.0 client is accepted when configured", () =>
-    Effect.gen(function* () {
-      const s = yield* TestServer.TestServer
-      const v10 = yield* handshake(s.url, { minVersion: "TLSv1", maxVersion: "TLSv1", ciphers: "DEFAULT:@SECLEVEL=0" })
-      assert.deepInclude(v10, { ok: true, protocol: "TLSv1", status: 200 })
-      const v13 = yield* handshake(s.url, {})
-      assert.deepInclude(v13, { ok: true, protocol: "TLSv1.3" })
-    }))
-})
+layer(tlsLayer({ tlsMinVersion: "TLSv1" }), { timeout: 120_000, excludeTestServices: true })(
+  "HTTPS down to TLS 1.0",
+  (it) => {
+    it.effect("a TLS 1.0 client is accepted when configured", () =>
+      Effect.gen(function* () {
+        const s = yield* TestServer.TestServer
+        const v10 = yield* handshake(s.url, {
+          minVersion: "TLSv1",
+          maxVersion: "TLSv1",
+          ciphers: "DEFAULT:@SECLEVEL=0"
+        })
+        assert.deepInclude(v10, { ok: true, protocol: "TLSv1", status: 200 })
+        const v13 = yield* handshake(s.url, {})
+        assert.deepInclude(v13, { ok: true, protocol: "TLSv1.3" })
+      })
+    )
+  }
+)

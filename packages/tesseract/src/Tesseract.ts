@@ -20,7 +20,5 @@ export const layerWithWorkers = <E>(
   Layer.mergeAll(TesseractTextDetector.layer, TesseractTextRecognizer.layer).pipe(Layer.provide(workers))
 
 /** Detector and recogniser on one worker with chi_sim + eng. */
-export const layer: Layer.Layer<
-  TextDetector.TextDetector | TextRecognizer.TextRecognizer,
-  StageError.ModelLoadError
-> = layerWithWorkers(TesseractWorkers.layer)
+export const layer: Layer.Layer<TextDetector.TextDetector | TextRecognizer.TextRecognizer, StageError.ModelLoadError> =
+  layerWithWorkers(TesseractWorkers.layer)

@@ -269,12 +269,7 @@ const startFailed = (languages: ReadonlyArray<string>, folder: string, cause: un
  * Start a worker. tesseract.js never settles `createWorker` when the language
  * data fails to initialise, hence the timeout.
  */
-const startWorker = (
-  tesseract: TesseractModule,
-  languages: ReadonlyArray<string>,
-  folder: string,
-  timeout: number
-) =>
+const startWorker = (tesseract: TesseractModule, languages: ReadonlyArray<string>, folder: string, timeout: number) =>
   Effect.tryPromise({
     try: () =>
       tesseract.createWorker(languages.join("+"), tesseract.OEM.LSTM_ONLY, {
@@ -311,7 +306,11 @@ export const make = Effect.fn("TesseractWorkers.make")(function* (options: Optio
   const folder = yield* stageData(sources, cachePath)
   const tesseract = yield* loadTesseract
   const scheduler = yield* Effect.acquireRelease(
-    Effect.sync(() => ({ scheduler: tesseract.createScheduler(), workers: [] as Array<Tesseract.Worker>, closed: false })),
+    Effect.sync(() => ({
+      scheduler: tesseract.createScheduler(),
+      workers: [] as Array<Tesseract.Worker>,
+      closed: false
+    })),
     // The scheduler's own terminate does not wait for its workers.
     (pool) =>
       Effect.promise(() => {

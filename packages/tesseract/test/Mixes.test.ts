@@ -1,9 +1,9 @@
+import * as fs from "node:fs"
+import { describe, expect, layer } from "@effect/vitest"
 import { Document, Pipeline, TextClassifier } from "@ocr2word/core"
 import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
 import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { PaddleModels, PaddleTextClassifier, PaddleTextDetector, PaddleTextRecognizer } from "@ocr2word/paddle"
-import { describe, expect, layer } from "@effect/vitest"
-import * as fs from "node:fs"
 import { Effect, Layer } from "effect"
 import { TesseractTextDetector, TesseractTextRecognizer, TesseractWorkers } from "../src/index.ts"
 import { bagError, cer, groundTruth, realDev } from "./real-dev.ts"
@@ -72,7 +72,8 @@ describe("detector and recogniser mixes on real images", () => {
                 expect(line.text).not.toMatch(/\p{Script=Han} \p{Script=Han}/u)
                 expect(line.text).not.toMatch(/ {2}|^ | $/u)
               }
-            }))
+            })
+          )
         }
       })
     }
@@ -84,7 +85,8 @@ describe("detector and recogniser mixes on real images", () => {
           expect(text).toContain("Hello world")
           expect(text).toContain("你好世界")
         }
-      }))
+      })
+    )
 
     it.effect("reads Chinese punctuation full-width with normalisation on, as recognised with it off", () =>
       Effect.gen(function* () {
@@ -104,6 +106,7 @@ describe("detector and recogniser mixes on real images", () => {
         const off = yield* pipeline.run(new Uint8Array(fs.readFileSync(realDev("cnocr_multiline_cn1.png"))))
         // Tesseract's own output spaces Chinese characters apart.
         expect(Document.toPlainText(off)).toMatch(/\p{Script=Han} \p{Script=Han}/u)
-      }))
+      })
+    )
   })
 })

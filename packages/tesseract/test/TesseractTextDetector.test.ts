@@ -37,14 +37,16 @@ describe("TesseractTextDetector", () => {
             const next = boxes[i + 1]
             if (next !== undefined) expect(Geometry.iou(box, next)).toBe(0)
           }
-        }))
+        })
+      )
     }
 
     it.effect("finds a line touching the border of a tight crop", () =>
       Effect.gen(function* () {
         const { lines } = yield* detect("cnocr_helloworld.jpg")
         expect(lines.length).toBeGreaterThanOrEqual(1)
-      }))
+      })
+    )
 
     it.effect("finds nothing on a blank page and refuses an empty one", () =>
       Effect.gen(function* () {
@@ -52,7 +54,8 @@ describe("TesseractTextDetector", () => {
         expect(yield* detector.detect(Raster.make(200, 100, 3))).toEqual([])
         const error = yield* Effect.flip(detector.detect(Raster.make(0, 0, 3)))
         expect(error.message).toBe("Cannot detect text on an empty 0x0 image: give a page with pixels")
-      }))
+      })
+    )
   })
 })
 
@@ -61,12 +64,15 @@ describe("TesseractTextDetector.linesOfLayout", () => {
     it.effect("shifts boxes back by the margin, clamps them to the page and drops specks", () =>
       Effect.sync(() => {
         const line = (x0: number, y0: number, x1: number, y1: number) => ({ bbox: { x0, y0, x1, y1 } })
-        const blocks = [{ paragraphs: [{ lines: [line(10, 10, 110, 30), line(5, 40, 300, 42), line(0, 50, 400, 80)] }] }]
+        const blocks = [
+          { paragraphs: [{ lines: [line(10, 10, 110, 30), line(5, 40, 300, 42), line(0, 50, 400, 80)] }] }
+        ]
         const out = TesseractTextDetector.linesOfLayout(blocks as never, 10, 300, 60, 4)
         expect(out.map((d) => Geometry.boxOfPoints(d.polygon))).toEqual([
           { x: 0, y: 0, width: 100, height: 20 },
           { x: 0, y: 40, width: 300, height: 20 }
         ])
-      }))
+      })
+    )
   })
 })

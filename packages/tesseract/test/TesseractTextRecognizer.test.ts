@@ -1,6 +1,6 @@
+import { describe, expect, layer } from "@effect/vitest"
 import { ImageSource, TextRecognizer } from "@ocr2word/core"
 import { SharpImageSource } from "@ocr2word/image"
-import { describe, expect, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import * as TesseractTextRecognizer from "../src/TesseractTextRecognizer.ts"
 import * as TesseractWorkers from "../src/TesseractWorkers.ts"
@@ -35,7 +35,8 @@ describe("TesseractTextRecognizer", () => {
           expect(c.end).toBeLessThanOrEqual(1)
           expect(c.end).toBeGreaterThanOrEqual(c.start)
         }
-      }))
+      })
+    )
   })
 })
 
@@ -43,7 +44,11 @@ describe("TesseractTextRecognizer.lineOfPage", () => {
   layer(Layer.empty)((it) => {
     it.effect("joins words with spaces, maps symbol boxes back to the crop and averages character confidences", () =>
       Effect.sync(() => {
-        const symbol = (text: string, x0: number, x1: number, confidence: number) => ({ text, confidence, bbox: { x0, x1, y0: 0, y1: 10 } })
+        const symbol = (text: string, x0: number, x1: number, confidence: number) => ({
+          text,
+          confidence,
+          bbox: { x0, x1, y0: 0, y1: 10 }
+        })
         const page = {
           blocks: [
             {
@@ -52,8 +57,18 @@ describe("TesseractTextRecognizer.lineOfPage", () => {
                   lines: [
                     {
                       words: [
-                        { text: "电话", confidence: 90, bbox: { x0: 20, x1: 60 }, symbols: [symbol("电", 20, 40, 98), symbol("话", 40, 60, 98)] },
-                        { text: "Q1", confidence: 5, bbox: { x0: 80, x1: 120 }, symbols: [symbol("Q", 80, 100, 70), symbol("1", 100, 120, 90)] },
+                        {
+                          text: "电话",
+                          confidence: 90,
+                          bbox: { x0: 20, x1: 60 },
+                          symbols: [symbol("电", 20, 40, 98), symbol("话", 40, 60, 98)]
+                        },
+                        {
+                          text: "Q1",
+                          confidence: 5,
+                          bbox: { x0: 80, x1: 120 },
+                          symbols: [symbol("Q", 80, 100, 70), symbol("1", 100, 120, 90)]
+                        },
                         { text: " ", confidence: 0, bbox: { x0: 120, x1: 120 }, symbols: [] }
                       ]
                     }
@@ -74,7 +89,12 @@ describe("TesseractTextRecognizer.lineOfPage", () => {
           ["1", 45 / 60, 55 / 60]
         ])
         expect(line.confidence).toBeCloseTo((0.98 + 0.98 + 0.7 + 0.9) / 4)
-        expect(TesseractTextRecognizer.lineOfPage({ blocks: null } as never, 0, 1, 10)).toEqual({ text: "", confidence: 0, chars: [] })
-      }))
+        expect(TesseractTextRecognizer.lineOfPage({ blocks: null } as never, 0, 1, 10)).toEqual({
+          text: "",
+          confidence: 0,
+          chars: []
+        })
+      })
+    )
   })
 })

@@ -2,8 +2,8 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { ImageCodec } from "@ocr2word/image"
 import { Raster } from "@ocr2word/core"
+import { ImageCodec } from "@ocr2word/image"
 import { Context, Effect, Exit, Layer, Scope } from "effect"
 import * as TesseractWorkers from "../src/TesseractWorkers.ts"
 
@@ -12,9 +12,10 @@ const temporaryFolder = () => fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-te
 const buildError = (options: unknown) =>
   Effect.gen(function* () {
     const scope = yield* Scope.make()
-    const exit = yield* Layer.buildWithScope(TesseractWorkers.layerWith(options as TesseractWorkers.Options), scope).pipe(
-      Effect.exit
-    )
+    const exit = yield* Layer.buildWithScope(
+      TesseractWorkers.layerWith(options as TesseractWorkers.Options),
+      scope
+    ).pipe(Effect.exit)
     yield* Scope.close(scope, Exit.void)
     if (Exit.isSuccess(exit)) throw new Error("expected the layer to fail")
     return yield* Effect.flip(exit)
@@ -35,7 +36,8 @@ describe("TesseractWorkers", () => {
       expect((yield* buildError({ worker: 2 })).message).toBe(
         "Expected only the options workers, languages, langPath, cachePath, startTimeout for options but received 'worker'"
       )
-    }))
+    })
+  )
 
   it.effect("says what to do when a language's data is not installed", () =>
     Effect.gen(function* () {
@@ -46,9 +48,12 @@ describe("TesseractWorkers", () => {
       expect(error.message).toContain("npm install @tesseract.js-data/jpn")
       const folder = temporaryFolder()
       const fromFolder = yield* buildError({ langPath: folder, cachePath: temporaryFolder() })
-      expect(fromFolder.message).toContain(`No Tesseract language data for 'chi_sim' (looked for ${folder}/chi_sim.traineddata.gz`)
+      expect(fromFolder.message).toContain(
+        `No Tesseract language data for 'chi_sim' (looked for ${folder}/chi_sim.traineddata.gz`
+      )
       expect(fromFolder.message).toContain(`Check that ${folder} holds chi_sim.traineddata or chi_sim.traineddata.gz`)
-    }))
+    })
+  )
 
   it.effect("rejects data that is not a Tesseract model before a worker sees it", () =>
     Effect.gen(function* () {
@@ -64,27 +69,35 @@ describe("TesseractWorkers", () => {
       fs.writeFileSync(path.join(folder, "eng.traineddata"), Buffer.alloc(4096, 7))
       const garbage = yield* buildError({ languages: ["eng"], langPath: folder, cachePath: temporaryFolder() })
       expect(garbage.message).toContain("(no table of components at its start)")
-    }))
+    })
+  )
 
-  it.live("loads the bundled data from its own folder, writes nothing elsewhere, and stops with its scope", () =>
-    Effect.gen(function* () {
-      const cachePath = temporaryFolder()
-      const before = new Set(fs.readdirSync(process.cwd()))
-      const scope = yield* Scope.make()
-      const context = yield* Layer.buildWithScope(TesseractWorkers.layerWith({ workers: 2, cachePath }), scope)
-      const workers = Context.getUnsafe(context, TesseractWorkers.TesseractWorkers)
-      expect(workers.size).toBe(2)
-      expect(workers.languages).toEqual(["chi_sim", "eng"])
-      // A blank page: layout analysis finds no lines.
-      const png = yield* ImageCodec.encodePng(Raster.make(64, 32, 1))
-      const page = yield* workers.recognize(png, { tessedit_pageseg_mode: "3" }, { text: true })
-      expect(page.text.trim()).toBe("")
-      // The data is linked under cachePath; nothing lands in the working directory.
-      const [staged] = fs.readdirSync(cachePath)
-      expect(fs.readdirSync(path.join(cachePath, staged!)).sort()).toEqual(["chi_sim.traineddata.gz", "eng.traineddata.gz"])
-      expect(fs.readdirSync(process.cwd()).filter((name) => !before.has(name))).toEqual([])
-      yield* Scope.close(scope, Exit.void)
-      const after = yield* Effect.exit(workers.recognize(png, { tessedit_pageseg_mode: "3" }, { text: true }))
-      expect(Exit.isFailure(after)).toBe(true)
-    }), 60_000)
+  it.live(
+    "loads the bundled data from its own folder, writes nothing elsewhere, and stops with its scope",
+    () =>
+      Effect.gen(function* () {
+        const cachePath = temporaryFolder()
+        const before = new Set(fs.readdirSync(process.cwd()))
+        const scope = yield* Scope.make()
+        const context = yield* Layer.buildWithScope(TesseractWorkers.layerWith({ workers: 2, cachePath }), scope)
+        const workers = Context.getUnsafe(context, TesseractWorkers.TesseractWorkers)
+        expect(workers.size).toBe(2)
+        expect(workers.languages).toEqual(["chi_sim", "eng"])
+        // A blank page: layout analysis finds no lines.
+        const png = yield* ImageCodec.encodePng(Raster.make(64, 32, 1))
+        const page = yield* workers.recognize(png, { tessedit_pageseg_mode: "3" }, { text: true })
+        expect(page.text.trim()).toBe("")
+        // The data is linked under cachePath; nothing lands in the working directory.
+        const [staged] = fs.readdirSync(cachePath)
+        expect(fs.readdirSync(path.join(cachePath, staged!)).sort()).toEqual([
+          "chi_sim.traineddata.gz",
+          "eng.traineddata.gz"
+        ])
+        expect(fs.readdirSync(process.cwd()).filter((name) => !before.has(name))).toEqual([])
+        yield* Scope.close(scope, Exit.void)
+        const after = yield* Effect.exit(workers.recognize(png, { tessedit_pageseg_mode: "3" }, { text: true }))
+        expect(Exit.isFailure(after)).toBe(true)
+      }),
+    60_000
+  )
 })

@@ -86,8 +86,7 @@ const program = Effect.gen(function* () {
   }
   const exact = rows.filter((r) => r.item.gt_quality === "exact")
   const columns = exact.filter((r) => !r.item.id.startsWith("tess_unlv_"))
-  const total = (rs: typeof rows, pick: (r: (typeof rows)[number]) => ErrorCount) =>
-    pct(rate(rs.map(pick)))
+  const total = (rs: typeof rows, pick: (r: (typeof rows)[number]) => ErrorCount) => pct(rate(rs.map(pick)))
   process.stdout.write(
     `exact (${exact.length}): CER ${total(exact, (r) => r.count)} strict ${total(exact, (r) => r.strict)}\n` +
       `exact without tess_unlv_* (${columns.length}): CER ${total(columns, (r) => r.count)} strict ${total(columns, (r) => r.strict)}\n` +

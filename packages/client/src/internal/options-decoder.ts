@@ -19,7 +19,9 @@ const show = (value: unknown): string => {
 }
 
 const keyOf = (segment: unknown): string =>
-  String(typeof segment === "object" && segment !== null && "key" in segment ? (segment as { key: unknown }).key : segment)
+  String(
+    typeof segment === "object" && segment !== null && "key" in segment ? (segment as { key: unknown }).key : segment
+  )
 
 /**
  * Decode `input` with `schema`. `expected` describes, per option name, what a
@@ -40,9 +42,11 @@ export const decodeOptions = <S extends Schema.Top & { readonly DecodingServices
       const issue = toStandard(error.issue).issues[0]
       const name = (issue?.path ?? []).map(keyOf).join(".")
       const what = expected[name]
-      if (what === undefined) return onError(`Unknown option '${name}'. Known options: ${Object.keys(expected).join(", ")}`)
+      if (what === undefined)
+        return onError(`Unknown option '${name}'. Known options: ${Object.keys(expected).join(", ")}`)
       const value = (input as Record<string, unknown>)[name]
-      const received = value === undefined ? "nothing" : secret.includes(name) ? `an invalid ${typeof value}` : show(value)
+      const received =
+        value === undefined ? "nothing" : secret.includes(name) ? `an invalid ${typeof value}` : show(value)
       return onError(`Expected ${what} for ${name} but received ${received}`)
     })
   )

@@ -185,7 +185,11 @@ export const classify = (
   }
 
   // Not the envelope: go by the HTTP status alone.
-  const what = !isJson ? (body.trim().length === 0 ? "an empty body" : `a body that is not JSON ('${excerpt(body)}')`) : "JSON that is not the ocr2word envelope"
+  const what = !isJson
+    ? body.trim().length === 0
+      ? "an empty body"
+      : `a body that is not JSON ('${excerpt(body)}')`
+    : "JSON that is not the ocr2word envelope"
   const plain = (attempts: number) => ({ httpStatus: status, attempts })
   if (status === 429) {
     return fail(
@@ -209,16 +213,33 @@ export const classify = (
     )
   }
   if (status === 400) {
-    return fail(false, (attempts) => new ClientError.BadParameter({ message: `${endpoint} answered HTTP 400 with ${what}. Check the image parameter`, ...plain(attempts) }))
+    return fail(
+      false,
+      (attempts) =>
+        new ClientError.BadParameter({
+          message: `${endpoint} answered HTTP 400 with ${what}. Check the image parameter`,
+          ...plain(attempts)
+        })
+    )
   }
   if (status === 401) {
-    return fail(false, (attempts) => new ClientError.BadAppKey({ message: `${endpoint} answered HTTP 401 with ${what}. Check the appkey option`, ...plain(attempts) }))
+    return fail(
+      false,
+      (attempts) =>
+        new ClientError.BadAppKey({
+          message: `${endpoint} answered HTTP 401 with ${what}. Check the appkey option`,
+          ...plain(attempts)
+        })
+    )
   }
   if (status === 403) {
     return fail(
       false,
       (attempts) =>
-        new ClientError.AccountInArrears({ message: `${endpoint} answered HTTP 403 with ${what}. Check that the appkey's account is active and has quota`, ...plain(attempts) })
+        new ClientError.AccountInArrears({
+          message: `${endpoint} answered HTTP 403 with ${what}. Check that the appkey's account is active and has quota`,
+          ...plain(attempts)
+        })
     )
   }
   if (status >= 200 && status < 300) {

@@ -24,10 +24,16 @@ const codesOf = (error: unknown): ReadonlyArray<string> => {
 export const describeTransportFailure = (endpoint: string, error: unknown): { reason: Reason; detail: string } => {
   const codes = codesOf(error)
   if (codes.includes("ECONNREFUSED")) {
-    return { reason: "ConnectionRefused", detail: `${endpoint} refused the connection (nothing listens there); check the base URL and that the service runs` }
+    return {
+      reason: "ConnectionRefused",
+      detail: `${endpoint} refused the connection (nothing listens there); check the base URL and that the service runs`
+    }
   }
   if (codes.some((c) => c === "UND_ERR_CONNECT_TIMEOUT" || c === "ETIMEDOUT")) {
-    return { reason: "ConnectTimeout", detail: `connecting to ${endpoint} timed out; check the network or raise connectTimeout` }
+    return {
+      reason: "ConnectTimeout",
+      detail: `connecting to ${endpoint} timed out; check the network or raise connectTimeout`
+    }
   }
   if (codes.some((c) => c === "ENOTFOUND" || c === "EAI_AGAIN")) {
     return { reason: "Network", detail: `the host of ${endpoint} could not be resolved; check the base URL` }

@@ -1,8 +1,8 @@
 import type { Line, Word } from "../Document.ts"
 import type { Box, Point, Quad } from "../Geometry.ts"
 import { boxOfPoints } from "../Geometry.ts"
-import type { RecognizedChar, RecognizedText } from "../TextRecognizer.ts"
 import { isVertical } from "../TextCrop.ts"
+import type { RecognizedChar, RecognizedText } from "../TextRecognizer.ts"
 import { isHan, scriptOf } from "../TextScript.ts"
 
 const lerp = (a: Point, b: Point, t: number): Point => ({ x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t })

@@ -49,5 +49,4 @@ export const disagreesWithPage = (
   orientations: ReadonlyArray<LineOrientation>,
   pageTurned: boolean,
   flipConfidence: number
-): Array<boolean> =>
-  orientations.map((o) => o.confidence >= flipConfidence && (o.angle === 180) !== pageTurned)
+): Array<boolean> => orientations.map((o) => o.confidence >= flipConfidence && (o.angle === 180) !== pageTurned)

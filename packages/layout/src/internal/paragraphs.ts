@@ -5,7 +5,7 @@
  * up, where the text size changes, at a first-line indent after a short
  * line, or after a short line in justified text.
  */
-import { type Document, Geometry } from "@ocr2word/core"
+import type { Document, Geometry } from "@ocr2word/core"
 import { lineHeight, median } from "./line-metrics.ts"
 import { sameRow } from "./visual-lines.ts"
 
@@ -112,8 +112,7 @@ export const splitParagraphs = (
     const prevShort = right(prev.box) < rightEdge - 1.5 * h
     const indented = cur.box.x - prev.box.x >= options.indent * h && cur.box.x - leftEdge >= options.indent * h
     const shortInJustified = justified && right(prev.box) < rightEdge - 3 * h
-    const broken =
-      sameRow(prev, cur) || sizeChanged || spaced || (indented && prevShort) || shortInJustified
+    const broken = sameRow(prev, cur) || sizeChanged || spaced || (indented && prevShort) || shortInJustified
     if (broken) groups.push([cur])
     else groups[groups.length - 1]!.push(cur)
   }

@@ -24,8 +24,7 @@ export const separator = (before: string, after: string): string => {
 
 /** True when two pieces sit on the same row (their boxes overlap by half the smaller height). */
 export const sameRow = (a: Document.Line, b: Document.Line): boolean =>
-  overlap(a.box.y, a.box.y + a.box.height, b.box.y, b.box.y + b.box.height) >
-  0.5 * Math.min(a.box.height, b.box.height)
+  overlap(a.box.y, a.box.y + a.box.height, b.box.y, b.box.y + b.box.height) > 0.5 * Math.min(a.box.height, b.box.height)
 
 /** One line from pieces given left to right. */
 export const joinPieces = (pieces: ReadonlyArray<Document.Line>): Document.Line => {
@@ -56,10 +55,7 @@ export const joinPieces = (pieces: ReadonlyArray<Document.Line>): Document.Line 
  * at most `mergeGap` line heights apart. Heights may differ up to twice:
  * a short piece without ascenders or descenders gets a lower box.
  */
-export const mergePieces = (
-  lines: ReadonlyArray<Document.Line>,
-  mergeGap: number
-): ReadonlyArray<Document.Line> => {
+export const mergePieces = (lines: ReadonlyArray<Document.Line>, mergeGap: number): ReadonlyArray<Document.Line> => {
   const out: Array<Document.Line> = []
   let run: Array<Document.Line> = []
   const flush = () => {

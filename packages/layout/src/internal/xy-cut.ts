@@ -261,7 +261,11 @@ const horizontalCut = (
  * items of ordinary height; a taller item (a large word on a sign, a drop
  * cap) spanning several rows joins the first row it reaches.
  */
-const leafOrder = (items: ReadonlyArray<CutItem>, idx: ReadonlyArray<number>, fraction: number): ReadonlyArray<number> => {
+const leafOrder = (
+  items: ReadonlyArray<CutItem>,
+  idx: ReadonlyArray<number>,
+  fraction: number
+): ReadonlyArray<number> => {
   if (idx.length <= 1) return idx
   const typical = median(idx.map((i) => items[i]!.height))
   const centre = (i: number) => items[i]!.box.y + items[i]!.box.height / 2

@@ -64,10 +64,12 @@ interface Tag {
 
 /** Tags and text of an XML document, comments, processing instructions and CDATA dropped. */
 function* scan(xml: string): Generator<Tag | string> {
-  const re = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.:-]*)([^>]*?)(\/?)>|([^<]+)/g
+  const re =
+    /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[([\s\S]*?)\]\]>|<(\/?)([A-Za-z_][\w.:-]*)([^>]*?)(\/?)>|([^<]+)/g
   for (let m = re.exec(xml); m !== null; m = re.exec(xml)) {
     if (m[1] !== undefined) yield m[1]
-    else if (m[3] !== undefined) yield { name: m[3], attributes: m[4] ?? "", closing: m[2] === "/", selfClosing: m[5] === "/" }
+    else if (m[3] !== undefined)
+      yield { name: m[3], attributes: m[4] ?? "", closing: m[2] === "/", selfClosing: m[5] === "/" }
     else if (m[6] !== undefined) yield decodeEntities(m[6])
   }
 }
@@ -249,7 +251,12 @@ export const readDocumentXml = (xml: string, headings: ReadonlyMap<string, numbe
           const cell = table.cell
           // Continuation cells of a vertical merge hold nothing of their own.
           if (!cell.merged || cell.paragraphs.length > 0) {
-            table.cells.push({ row: table.row, column: cell.column, columnSpan: cell.columnSpan, paragraphs: cell.paragraphs })
+            table.cells.push({
+              row: table.row,
+              column: cell.column,
+              columnSpan: cell.columnSpan,
+              paragraphs: cell.paragraphs
+            })
           }
           table.column += cell.columnSpan
           table.cell = undefined

@@ -43,7 +43,8 @@ const centralDirectory = (bytes: Uint8Array): Map<string, Entry> => {
   const entries = new Map<string, Entry>()
   const decoder = new TextDecoder()
   for (let i = 0; i < count; i++) {
-    if (at + 46 > bytes.length || view.getUint32(at, true) !== CENTRAL) throw new ZipFormatError("corrupt central directory")
+    if (at + 46 > bytes.length || view.getUint32(at, true) !== CENTRAL)
+      throw new ZipFormatError("corrupt central directory")
     const nameLength = view.getUint16(at + 28, true)
     const name = decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength))
     entries.set(name, {
@@ -69,7 +70,8 @@ export const readEntry = (bytes: Uint8Array, name: string, maxSize: number): Uin
   if (entry.size > maxSize) throw new ZipFormatError(`${name} is ${entry.size} bytes, more than the ${maxSize} allowed`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const local = entry.localOffset
-  if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL) throw new ZipFormatError(`corrupt local header for ${name}`)
+  if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL)
+    throw new ZipFormatError(`corrupt local header for ${name}`)
   const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true)
   const data = bytes.subarray(start, start + entry.compressedSize)
   if (data.length !== entry.compressedSize) throw new ZipFormatError(`${name} is truncated`)
@@ -81,5 +83,7 @@ export const readEntry = (bytes: Uint8Array, name: string, maxSize: number): Uin
       throw new ZipFormatError(`${name} does not inflate (${(cause as Error).message})`)
     }
   }
-  throw new ZipFormatError(`${name} uses compression method ${entry.method}; only stored and deflated entries are supported`)
+  throw new ZipFormatError(
+    `${name} uses compression method ${entry.method}; only stored and deflated entries are supported`
+  )
 }

@@ -9,7 +9,7 @@ import { Effect, Option } from "effect"
 import type { HttpServerRequest } from "effect/http"
 import { DocumentStore, type StoredFile } from "../DocumentStore.ts"
 import { ImageFetcher } from "../ImageFetcher.ts"
-import { KeyStore, type KeyInfo } from "../KeyStore.ts"
+import { type KeyInfo, KeyStore } from "../KeyStore.ts"
 import { Metrics } from "../Metrics.ts"
 import { OcrQueue, type OcrResult } from "../OcrQueue.ts"
 import { clientIp, RateLimiter } from "../RateLimiter.ts"
@@ -39,7 +39,8 @@ export const now: Effect.Effect<string, never, Settings> = Effect.gen(function* 
 export const fail = <E extends ApiError.ApiError>(
   kind: new (props: { readonly DataStatus: Envelope.DataStatus; readonly Data: null }) => E,
   description: string
-): Effect.Effect<never, E, Settings> => Effect.flatMap(now, (time) => Effect.fail(ApiError.make(kind, description, time)))
+): Effect.Effect<never, E, Settings> =>
+  Effect.flatMap(now, (time) => Effect.fail(ApiError.make(kind, description, time)))
 
 const header = (request: HttpServerRequest.HttpServerRequest, name: string) => {
   const v = request.headers[name]
@@ -54,9 +55,16 @@ export const clientOf = (request: HttpServerRequest.HttpServerRequest, trustedPr
 export const baseUrl = (request: HttpServerRequest.HttpServerRequest, settings: Settings["Service"]) => {
   if (settings.publicUrl !== undefined) return settings.publicUrl.replace(/\/+$/, "")
   const peer = Option.getOrUndefined(request.remoteAddress)
-  const viaProxy = peer !== undefined && settings.trustedProxies.map((p) => clientIp(p, undefined, [])).includes(clientIp(peer, undefined, []))
-  const proto = (viaProxy ? header(request, "x-forwarded-proto")?.split(",")[0]?.trim() : undefined) ?? (settings.tlsCert !== undefined ? "https" : "http")
-  const host = (viaProxy ? header(request, "x-forwarded-host")?.split(",")[0]?.trim() : undefined) ?? header(request, "host") ?? `localhost:${settings.port}`
+  const viaProxy =
+    peer !== undefined &&
+    settings.trustedProxies.map((p) => clientIp(p, undefined, [])).includes(clientIp(peer, undefined, []))
+  const proto =
+    (viaProxy ? header(request, "x-forwarded-proto")?.split(",")[0]?.trim() : undefined) ??
+    (settings.tlsCert !== undefined ? "https" : "http")
+  const host =
+    (viaProxy ? header(request, "x-forwarded-host")?.split(",")[0]?.trim() : undefined) ??
+    header(request, "host") ??
+    `localhost:${settings.port}`
   return `${proto}://${host}`
 }
 
@@ -72,7 +80,10 @@ export const limit = (request: HttpServerRequest.HttpServerRequest, bucket: "api
       retryAfter.set(request.source, decision.retryAfterSeconds)
       metrics.rejected("rate_limit")
       const rate = bucket === "api" ? settings.rateLimit : settings.demoRateLimit
-      return yield* fail(ApiError.RateLimited, `more than ${rate} requests per second from ${ip}; slow down and retry after ${decision.retryAfterSeconds} s (see Retry-After).`)
+      return yield* fail(
+        ApiError.RateLimited,
+        `more than ${rate} requests per second from ${ip}; slow down and retry after ${decision.retryAfterSeconds} s (see Retry-After).`
+      )
     }
   })
 
@@ -94,7 +105,9 @@ export const convert = (
     const maxImage = mode === "api" ? settings.maxImageBytes : settings.demoMaxImageBytes
     const fields = yield* readFields(request, Math.ceil((maxImage * 4) / 3) + 64 * 1024).pipe(
       Effect.catchTag("InputError", (e) =>
-        e.reason === "UnsupportedMediaType" ? fail(ApiError.UnsupportedMediaType, e.message) : fail(ApiError.InvalidParameter, e.message)
+        e.reason === "UnsupportedMediaType"
+          ? fail(ApiError.UnsupportedMediaType, e.message)
+          : fail(ApiError.InvalidParameter, e.message)
       )
     )
 
@@ -104,7 +117,9 @@ export const convert = (
       key = yield* keys.authorize(given).pipe(
         Effect.catchTags({
           KeyRejected: (e) =>
-            e.reason === "Missing" || e.reason === "Unknown" ? fail(ApiError.InvalidAppKey, e.message) : fail(ApiError.AccessDenied, e.message),
+            e.reason === "Missing" || e.reason === "Unknown"
+              ? fail(ApiError.InvalidAppKey, e.message)
+              : fail(ApiError.AccessDenied, e.message),
           KeyStoreError: () => fail(ApiError.InternalError, "the key database is unavailable; retry later.")
         })
       )
@@ -115,7 +130,10 @@ export const convert = (
     const b64 = fields.imagebase64?.trim() ?? ""
     const count = (url !== "" ? 1 : 0) + (b64 !== "" ? 1 : 0) + (fields.file !== undefined ? 1 : 0)
     if (count > 1) {
-      return yield* fail(ApiError.InvalidParameter, "more than one image was given (imageurl, imagebase64, file); send exactly one of them.")
+      return yield* fail(
+        ApiError.InvalidParameter,
+        "more than one image was given (imageurl, imagebase64, file); send exactly one of them."
+      )
     }
     let bytes: Uint8Array
     let sourceUrl: string | undefined
@@ -123,14 +141,20 @@ export const convert = (
     if (url !== "") {
       sourceUrl = fields.imageurl!
       source = url
-      const fetched = yield* fetcher.fetch(url, maxImage).pipe(
-        Effect.catchTag("FetchError", (e) =>
-          e.reason === "Timeout" || e.reason === "Upstream" ? fail(ApiError.UpstreamError, e.message) : fail(ApiError.InvalidParameter, e.message)
+      const fetched = yield* fetcher
+        .fetch(url, maxImage)
+        .pipe(
+          Effect.catchTag("FetchError", (e) =>
+            e.reason === "Timeout" || e.reason === "Upstream"
+              ? fail(ApiError.UpstreamError, e.message)
+              : fail(ApiError.InvalidParameter, e.message)
+          )
         )
-      )
       bytes = fetched.bytes
     } else if (b64 !== "") {
-      bytes = yield* decodeBase64(b64).pipe(Effect.catchTag("InputError", (e) => fail(ApiError.InvalidParameter, e.message)))
+      bytes = yield* decodeBase64(b64).pipe(
+        Effect.catchTag("InputError", (e) => fail(ApiError.InvalidParameter, e.message))
+      )
     } else if (fields.file !== undefined) {
       bytes = fields.file.bytes
       source = fields.file.name
@@ -143,9 +167,13 @@ export const convert = (
         "no image was given: send imageurl (an http(s) URL) or imagebase64 (the image bytes in base64) as a form field, or upload a file part named file."
       )
     }
-    if (bytes.byteLength === 0) return yield* fail(ApiError.InvalidParameter, "the image is empty (0 bytes); send the image's content.")
+    if (bytes.byteLength === 0)
+      return yield* fail(ApiError.InvalidParameter, "the image is empty (0 bytes); send the image's content.")
     if (bytes.byteLength > maxImage) {
-      return yield* fail(ApiError.InvalidParameter, `the image is ${bytes.byteLength} bytes; the limit is ${maxImage} bytes. Send a smaller image.`)
+      return yield* fail(
+        ApiError.InvalidParameter,
+        `the image is ${bytes.byteLength} bytes; the limit is ${maxImage} bytes. Send a smaller image.`
+      )
     }
     if (sniff(bytes) === undefined) {
       return yield* fail(
@@ -154,34 +182,45 @@ export const convert = (
       )
     }
 
-    const result = yield* queue.submit(bytes, { ...(source !== undefined ? { source } : {}), timeoutMs: settings.timeoutMs }).pipe(
-      Effect.catchTag("OcrError", (e) => {
-        switch (e.reason) {
-          case "QueueFull":
-            retryAfter.set(request.source, e.retryAfterSeconds ?? 1)
-            metrics.rejected("queue_full")
-            return fail(ApiError.RateLimited, e.message)
-          case "BadImage":
-            return fail(ApiError.InvalidParameter, e.message)
-          case "NotReady":
-            return fail(ApiError.Unavailable, `${e.message}; retry later.`)
-          case "Timeout":
-            metrics.rejected("timeout")
-            return fail(ApiError.InternalError, e.message)
-          case "Upstream":
-            return fail(ApiError.UpstreamError, e.message)
-          default:
-            // The details stay in the log; the client gets no internals.
-            return Effect.logError("conversion failed", e.message).pipe(
-              Effect.andThen(fail(ApiError.InternalError, "the conversion failed inside the server; retry later or report the image."))
-            )
-        }
-      })
-    )
+    const result = yield* queue
+      .submit(bytes, { ...(source !== undefined ? { source } : {}), timeoutMs: settings.timeoutMs })
+      .pipe(
+        Effect.catchTag("OcrError", (e) => {
+          switch (e.reason) {
+            case "QueueFull":
+              retryAfter.set(request.source, e.retryAfterSeconds ?? 1)
+              metrics.rejected("queue_full")
+              return fail(ApiError.RateLimited, e.message)
+            case "BadImage":
+              return fail(ApiError.InvalidParameter, e.message)
+            case "NotReady":
+              return fail(ApiError.Unavailable, `${e.message}; retry later.`)
+            case "Timeout":
+              metrics.rejected("timeout")
+              return fail(ApiError.InternalError, e.message)
+            case "Upstream":
+              return fail(ApiError.UpstreamError, e.message)
+            default:
+              // The details stay in the log; the client gets no internals.
+              return Effect.logError("conversion failed", e.message).pipe(
+                Effect.andThen(
+                  fail(
+                    ApiError.InternalError,
+                    "the conversion failed inside the server; retry later or report the image."
+                  )
+                )
+              )
+          }
+        })
+      )
     metrics.stages({ ...result.timings, "queue.wait": result.waitedMs })
-    const stored = yield* store.put(result.bytes, { extension: "docx", mediaType: docxType }).pipe(
-      Effect.catchTag("StoreError", () => fail(ApiError.InternalError, "the Word file could not be stored; retry later."))
-    )
+    const stored = yield* store
+      .put(result.bytes, { extension: "docx", mediaType: docxType })
+      .pipe(
+        Effect.catchTag("StoreError", () =>
+          fail(ApiError.InternalError, "the Word file could not be stored; retry later.")
+        )
+      )
     const fileUrl = `${baseUrl(request, settings)}/files/${stored.name}`
     return {
       result,

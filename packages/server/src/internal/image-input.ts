@@ -25,16 +25,29 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, maxBytes: number
   Effect.gen(function* () {
     const declared = Number(request.headers["content-length"] ?? "NaN")
     if (Number.isFinite(declared) && declared > maxBytes) {
-      return yield* Effect.fail(new InputError({ reason: "TooLarge", message: `the request body is ${declared} bytes; the limit is ${maxBytes} bytes. Send a smaller image.` }))
+      return yield* Effect.fail(
+        new InputError({
+          reason: "TooLarge",
+          message: `the request body is ${declared} bytes; the limit is ${maxBytes} bytes. Send a smaller image.`
+        })
+      )
     }
     const chunks: Array<Uint8Array> = []
     let total = 0
     yield* request.stream.pipe(
-      Stream.mapError(() => new InputError({ reason: "Invalid", message: "the request body could not be read completely; resend it." })),
+      Stream.mapError(
+        () =>
+          new InputError({ reason: "Invalid", message: "the request body could not be read completely; resend it." })
+      ),
       Stream.runForEach((chunk) => {
         total += chunk.byteLength
         if (total > maxBytes) {
-          return Effect.fail(new InputError({ reason: "TooLarge", message: `the request body is larger than the limit of ${maxBytes} bytes. Send a smaller image.` }))
+          return Effect.fail(
+            new InputError({
+              reason: "TooLarge",
+              message: `the request body is larger than the limit of ${maxBytes} bytes. Send a smaller image.`
+            })
+          )
         }
         chunks.push(chunk)
         return Effect.void
@@ -72,10 +85,16 @@ export const readFields = (request: HttpServerRequest.HttpServerRequest, maxByte
       if (body.length === 0) return {} as Fields
       const parsed = yield* Effect.try({
         try: () => JSON.parse(body.toString("utf8")) as unknown,
-        catch: () => new InputError({ reason: "Invalid", message: "the JSON body is not valid JSON; send {\"imageurl\": \"...\"} or {\"imagebase64\": \"...\"}." })
+        catch: () =>
+          new InputError({
+            reason: "Invalid",
+            message: 'the JSON body is not valid JSON; send {"imageurl": "..."} or {"imagebase64": "..."}.'
+          })
       })
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        return yield* Effect.fail(new InputError({ reason: "Invalid", message: "the JSON body must be an object such as {\"imageurl\": \"...\"}." }))
+        return yield* Effect.fail(
+          new InputError({ reason: "Invalid", message: 'the JSON body must be an object such as {"imageurl": "..."}.' })
+        )
       }
       return fromRecord(parsed as Record<string, unknown>)
     }
@@ -83,7 +102,11 @@ export const readFields = (request: HttpServerRequest.HttpServerRequest, maxByte
       const body = yield* readBody(request, maxBytes)
       const form = yield* Effect.tryPromise({
         try: () => new Response(body, { headers: { "content-type": request.headers["content-type"]! } }).formData(),
-        catch: () => new InputError({ reason: "Invalid", message: "the multipart/form-data body is malformed; let your HTTP library build it (with its boundary)." })
+        catch: () =>
+          new InputError({
+            reason: "Invalid",
+            message: "the multipart/form-data body is malformed; let your HTTP library build it (with its boundary)."
+          })
       })
       const record: Record<string, unknown> = {}
       for (const key of ["appkey", "imageurl", "imagebase64"]) {
@@ -115,12 +138,26 @@ export const decodeBase64 = (input: string): Effect.Effect<Uint8Array, InputErro
   const comma = s.indexOf(",")
   if (s.startsWith("data:") && comma > 0) s = s.slice(comma + 1)
   s = s.replace(/\s+/g, "").replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "")
-  if (s.length === 0) return Effect.fail(new InputError({ reason: "Invalid", message: "imagebase64 is empty; send the base64 of the image bytes." }))
+  if (s.length === 0)
+    return Effect.fail(
+      new InputError({ reason: "Invalid", message: "imagebase64 is empty; send the base64 of the image bytes." })
+    )
   const bad = /[^A-Za-z0-9+/]/.exec(s)
   if (bad !== null) {
-    return Effect.fail(new InputError({ reason: "Invalid", message: `imagebase64 is not valid base64: character ${JSON.stringify(bad[0])} at position ${bad.index}. URL-encode the field (e.g. --data-urlencode) so '+' is not turned into a space.` }))
+    return Effect.fail(
+      new InputError({
+        reason: "Invalid",
+        message: `imagebase64 is not valid base64: character ${JSON.stringify(bad[0])} at position ${bad.index}. URL-encode the field (e.g. --data-urlencode) so '+' is not turned into a space.`
+      })
+    )
   }
-  if (s.length % 4 === 1) return Effect.fail(new InputError({ reason: "Invalid", message: "imagebase64 is not valid base64: its length is impossible (truncated?)." }))
+  if (s.length % 4 === 1)
+    return Effect.fail(
+      new InputError({
+        reason: "Invalid",
+        message: "imagebase64 is not valid base64: its length is impossible (truncated?)."
+      })
+    )
   return Effect.succeed(new Uint8Array(Buffer.from(s, "base64")))
 }
 

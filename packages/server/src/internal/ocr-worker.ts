@@ -35,16 +35,15 @@ const tracer = Tracer.make({
 const timingsOf = (list: ReadonlyArray<Tracer.NativeSpan>) => {
   const out: Record<string, number> = {}
   for (const span of list) {
-    if (span.status._tag === "Ended") out[span.name] = (out[span.name] ?? 0) + Number(span.status.endTime - span.status.startTime) / 1e6
+    if (span.status._tag === "Ended")
+      out[span.name] = (out[span.name] ?? 0) + Number(span.status.endTime - span.status.startTime) / 1e6
   }
   return out
 }
 
 try {
   const { Engines } = await import("@ocr2word/engines")
-  const runtime = ManagedRuntime.make(
-    Layer.mergeAll(Engines.pipelineLayer({ engine }), Engines.writerLayer("docx"))
-  )
+  const runtime = ManagedRuntime.make(Layer.mergeAll(Engines.pipelineLayer({ engine }), Engines.writerLayer("docx")))
   await runtime.runPromise(Effect.void)
   port.on("message", (job: Job) => {
     spans = []

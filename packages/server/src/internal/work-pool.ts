@@ -103,7 +103,7 @@ export class WorkPool<I, O> {
 
   private release(executor: Executor<I, O>) {
     let next = this.line.shift()
-    while (next !== undefined && next.cancelled) next = this.line.shift()
+    while (next?.cancelled) next = this.line.shift()
     if (next === undefined) {
       this.idle.push(executor)
       return

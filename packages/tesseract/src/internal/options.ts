@@ -47,5 +47,7 @@ export const decodeOptions = <A extends object>(
       }
     }
     const exit = Schema.decodeUnknownExit(schema)(input)
-    return Exit.isSuccess(exit) ? Effect.succeed(exit.value) : Effect.fail(optionError("options", "valid options", input))
+    return Exit.isSuccess(exit)
+      ? Effect.succeed(exit.value)
+      : Effect.fail(optionError("options", "valid options", input))
   })
