@@ -7,7 +7,8 @@
  * (SharpImageSource -> ImagePreprocessor -> Paddle -> XyCutLayoutAnalyzer) and prints per
  * image the CER (NFKC, white space dropped), the strict CER (white space
  * dropped only: punctuation width counts), the order-free bag-of-characters
- * F1 and the time; then micro-averaged totals over the `exact` items, with and
+ * F1, the word error rate on English words (WER, where a lost space counts) and
+ * the time; then micro-averaged totals over the `exact` items, with and
  * without the multi-column magazine scans (`tess_unlv_*`), recall over the
  * `partial` items, and the process's peak memory.
  *
@@ -67,6 +68,7 @@ interface Row {
   readonly item: Item
   readonly count: Metrics.ErrorCount
   readonly strict: Metrics.ErrorCount
+  readonly words: Metrics.ErrorCount
   readonly f1: number
   readonly recall: number
   readonly ms: number
@@ -76,7 +78,7 @@ const program = Effect.gen(function* () {
   const pipeline = yield* Pipeline.Pipeline
   const rows: Array<Row> = []
   process.stdout.write(
-    `${"id".padEnd(24)} ${"lang".padEnd(5)} ${"gt".padEnd(7)} ${"CER".padStart(6)} ${"strict".padStart(6)} ${"bagF1".padStart(6)} ${"ms".padStart(6)}\n`
+    `${"id".padEnd(24)} ${"lang".padEnd(5)} ${"gt".padEnd(7)} ${"CER".padStart(6)} ${"strict".padStart(6)} ${"bagF1".padStart(6)} ${"WER".padStart(6)} ${"ms".padStart(6)}\n`
   )
   for (const item of items) {
     const bytes = fs.readFileSync(path.join(setDir, item.image))
@@ -87,9 +89,10 @@ const program = Effect.gen(function* () {
     const count = Metrics.characterErrors(item.text, text)
     const strict = Metrics.strictCharacterErrors(item.text, text)
     const bag = Metrics.bagOfCharactersF1(item.text, text)
-    rows.push({ item, count, strict, f1: bag.f1, recall: bag.recall, ms })
+    const words = Metrics.wordErrors(item.text, text)
+    rows.push({ item, count, strict, words, f1: bag.f1, recall: bag.recall, ms })
     process.stdout.write(
-      `${item.id.padEnd(24)} ${item.lang.padEnd(5)} ${qualityOf(item).padEnd(7)} ${pct(Metrics.rate(count))} ${pct(Metrics.rate(strict))} ${pct(bag.f1)} ${ms.toFixed(0).padStart(6)}\n`
+      `${item.id.padEnd(24)} ${item.lang.padEnd(5)} ${qualityOf(item).padEnd(7)} ${pct(Metrics.rate(count))} ${pct(Metrics.rate(strict))} ${pct(bag.f1)} ${words.length === 0 ? "     -" : pct(Metrics.rate(words))} ${ms.toFixed(0).padStart(6)}\n`
     )
     if (showText) process.stdout.write(`  > ${text.replace(/\n+/g, " | ")}\n`)
   }
@@ -97,7 +100,7 @@ const program = Effect.gen(function* () {
   const withoutScans = exact.filter((r) => !r.item.id.startsWith("tess_unlv_"))
   const partial = rows.filter((r) => qualityOf(r.item) === "partial")
   const line = (label: string, rs: ReadonlyArray<Row>) =>
-    `${label.padEnd(40)} CER ${pct(Metrics.rate(Metrics.sumCounts(rs.map((r) => r.count))))}  strict ${pct(Metrics.rate(Metrics.sumCounts(rs.map((r) => r.strict))))}  (${rs.length} items)\n`
+    `${label.padEnd(40)} CER ${pct(Metrics.rate(Metrics.sumCounts(rs.map((r) => r.count))))}  strict ${pct(Metrics.rate(Metrics.sumCounts(rs.map((r) => r.strict))))}  WER ${pct(Metrics.rate(Metrics.sumCounts(rs.map((r) => r.words))))}  (${rs.length} items)\n`
   process.stdout.write("\n")
   process.stdout.write(line("exact items", exact))
   process.stdout.write(line("exact items without tess_unlv_*", withoutScans))
