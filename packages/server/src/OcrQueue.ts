@@ -147,7 +147,7 @@ const busyMs = (timings: Record<string, number>) =>
 
 /** A worker thread running the pipeline; respawned if it dies. */
 const workerExecutor = (
-  engine: string,
+  options: WorkerOptions,
   onReady: (ready: boolean) => void
 ): Executor<Input, Output> & { terminate: () => Promise<number> } => {
   let nextId = 1
@@ -157,7 +157,13 @@ const workerExecutor = (
   let stopping = false
   const spawn = () => {
     onReady(false)
-    worker = new Worker(new URL("./internal/ocr-worker.ts", import.meta.url), { workerData: { engine } })
+    worker = new Worker(new URL("./internal/ocr-worker.ts", import.meta.url), {
+      workerData: {
+        engine: options.engine,
+        docxMode: options.docxMode ?? "flow",
+        docxBackground: options.docxBackground ?? false
+      } satisfies WorkerData
+    })
     worker.on(
       "message",
       (message: { type?: string; id?: number; ok?: boolean; error?: WorkerFailure } & Partial<Output>) => {
@@ -218,6 +224,17 @@ export interface WorkerOptions {
   readonly queueSize: number
   /** Engine name for `@ocr2word/engines` (e.g. "paddle"). */
   readonly engine: string
+  /** Word layout of the .docx writer; default `flow`. */
+  readonly docxMode?: "flow" | "exact"
+  /** With `docxMode: "exact"`, the page image behind the text; default false. */
+  readonly docxBackground?: boolean
+}
+
+/** What each worker thread is started with (see internal/ocr-worker.ts). */
+interface WorkerData {
+  readonly engine: string
+  readonly docxMode: "flow" | "exact"
+  readonly docxBackground: boolean
 }
 
 /** Conversions in `workers` worker threads, at most `queueSize` waiting. */
@@ -227,7 +244,7 @@ export const layerWorkers = (options: WorkerOptions): Layer.Layer<OcrQueue> =>
     Effect.gen(function* () {
       const ready = new Array<boolean>(options.workers).fill(false)
       const executors = yield* Effect.acquireRelease(
-        Effect.sync(() => ready.map((_, i) => workerExecutor(options.engine, (r) => (ready[i] = r)))),
+        Effect.sync(() => ready.map((_, i) => workerExecutor(options, (r) => (ready[i] = r)))),
         (executors) => Effect.promise(() => Promise.all(executors.map((e) => e.terminate())))
       )
       const pool = new WorkPool<Input, Output>(executors, options.queueSize)

@@ -31,7 +31,7 @@ import * as KeyStore from "./KeyStore.ts"
 import * as Metrics from "./Metrics.ts"
 import * as OcrQueue from "./OcrQueue.ts"
 import * as RateLimiter from "./RateLimiter.ts"
-import { type ServerConfig, Settings } from "./ServerConfig.ts"
+import { docxOptions, type ServerConfig, Settings } from "./ServerConfig.ts"
 
 /** Paths the server answers, with their methods, for 405 and metric labels. */
 const routes: ReadonlyArray<{ readonly pattern: RegExp; readonly label: string; readonly methods: string }> = [
@@ -159,7 +159,13 @@ export const services = (config: ServerConfig, options: { readonly queue?: Layer
     options.queue ??
       (config.engine === "remote"
         ? remoteQueue(config)
-        : OcrQueue.layerWorkers({ workers: config.workers, queueSize: config.queueSize, engine: config.engine }))
+        : OcrQueue.layerWorkers({
+            workers: config.workers,
+            queueSize: config.queueSize,
+            engine: config.engine,
+            docxMode: config.docxMode,
+            docxBackground: config.docxBackground
+          }))
   )
 
 /**
@@ -177,7 +183,7 @@ const remoteQueue = (config: ServerConfig): Layer.Layer<OcrQueue.OcrQueue> =>
           ...(config.remoteUrl !== undefined ? { remoteUrl: config.remoteUrl } : {}),
           ...(config.remoteAppkey !== undefined ? { appkey: config.remoteAppkey } : {})
         }),
-        Engines.writerLayer("docx")
+        Engines.writerLayer("docx", docxOptions(config))
       )
     ),
     // ServerConfig.decode checked the URL and key, so building cannot fail on them.

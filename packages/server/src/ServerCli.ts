@@ -56,7 +56,15 @@ export const serve = Command.make(
       Flag.String("remote-url"),
       "With --engine remote: base URL of the service to forward to (env OCR2WORD_REMOTE_URL)"
     ),
-    appkey: described(Flag.Redacted("appkey"), "With --engine remote: that service's key (env OCR2WORD_REMOTE_APPKEY)")
+    appkey: described(Flag.Redacted("appkey"), "With --engine remote: that service's key (env OCR2WORD_REMOTE_APPKEY)"),
+    docxMode: described(
+      Flag.Literals("docx-mode", ServerConfig.DocxMode.literals),
+      "Word layout: flow (editable, reading order) or exact (lines at their page positions) (env OCR2WORD_DOCX_MODE, default flow)"
+    ),
+    docxBackground: described(
+      Flag.Boolean("docx-background"),
+      "With --docx-mode exact, put the page image behind the text (env OCR2WORD_DOCX_BACKGROUND, default false)"
+    )
   },
   Effect.fn("Cli.serve")(function* (flags) {
     const input = {
@@ -83,7 +91,9 @@ export const serve = Command.make(
       ...opt("tlsMinVersion", flags.tlsMinVersion),
       ...opt("engine", flags.engine),
       ...opt("remoteUrl", flags.remoteUrl),
-      ...opt("remoteAppkey", flags.appkey)
+      ...opt("remoteAppkey", flags.appkey),
+      ...opt("docxMode", flags.docxMode),
+      ...opt("docxBackground", flags.docxBackground)
     }
     const config = yield* ServerConfig.decode(input)
     yield* Server.main(config)

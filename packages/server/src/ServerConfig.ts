@@ -21,6 +21,8 @@
  * | OCR2WORD_TLS_CERT / _KEY         | --tls-cert/--tls-key | (HTTP)           |
  * | OCR2WORD_TLS_MIN_VERSION         | --tls-min-version    | TLSv1.2          |
  * | OCR2WORD_FETCH_ALLOW             | --fetch-allow        | (none)           |
+ * | OCR2WORD_DOCX_MODE               | --docx-mode          | flow             |
+ * | OCR2WORD_DOCX_BACKGROUND         | --docx-background    | false            |
  *
  * @since 0.1.0
  */
@@ -33,6 +35,10 @@ const NonNegative = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 /** TLS protocol versions Node accepts. */
 export const TlsVersion = Schema.Literals(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"])
 export type TlsVersion = typeof TlsVersion.Type
+
+/** How the Word file is laid out: editable reading order (`flow`) or lines at their page positions (`exact`). */
+export const DocxMode = Schema.Literals(["flow", "exact"])
+export type DocxMode = typeof DocxMode.Type
 
 export const ServerConfig = Schema.Struct({
   port: Port,
@@ -71,7 +77,11 @@ export const ServerConfig = Schema.Struct({
   /** For engine `remote`: base URL of the contract-compatible service conversions are forwarded to. */
   remoteUrl: Schema.optionalKey(Schema.String),
   /** For engine `remote`: that service's key (kept Redacted; a plain string is wrapped). */
-  remoteAppkey: Schema.optionalKey(Schema.Redacted(Schema.String))
+  remoteAppkey: Schema.optionalKey(Schema.Redacted(Schema.String)),
+  /** Word output mode given to the .docx writer (engine `remote` serves the service's own file as is). */
+  docxMode: DocxMode,
+  /** With docxMode `exact`: the page image behind the text (ignored in `flow`). */
+  docxBackground: Schema.Boolean
 })
 export type ServerConfig = typeof ServerConfig.Type
 
@@ -93,7 +103,9 @@ export const defaults: ServerConfig = {
   fetchMaxRedirects: 3,
   fetchAllow: [],
   tlsMinVersion: "TLSv1.2",
-  engine: "paddle"
+  engine: "paddle",
+  docxMode: "flow",
+  docxBackground: false
 }
 
 /** A configuration error in the house format. */
@@ -125,7 +137,9 @@ const expected: Readonly<Record<keyof ServerConfig, string>> = {
   tlsMinVersion: "one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3",
   engine: "an engine name",
   remoteUrl: "an absolute http(s) URL",
-  remoteAppkey: "a non-empty key"
+  remoteAppkey: "a non-empty key",
+  docxMode: 'one of "flow", "exact"',
+  docxBackground: "a boolean (true or false)"
 }
 
 const fail = (name: keyof ServerConfig, value: unknown) =>
@@ -208,6 +222,14 @@ const list = (value: string | undefined) =>
         .split(",")
         .map((s) => s.trim())
         .filter((s) => s.length > 0)
+const bool = (value: string | undefined) =>
+  value === undefined || value === ""
+    ? undefined
+    : /^(true|1)$/i.test(value)
+      ? true
+      : /^(false|0)$/i.test(value)
+        ? false
+        : value
 const str = (value: string | undefined) => (value === undefined || value === "" ? undefined : value)
 
 /** The options set in the environment (`OCR2WORD_*`); pass the result to `decode`. */
@@ -230,8 +252,20 @@ export const fromEnv = (env: Record<string, string | undefined>): Record<string,
   tlsMinVersion: str(env.OCR2WORD_TLS_MIN_VERSION),
   engine: str(env.OCR2WORD_ENGINE),
   remoteUrl: str(env.OCR2WORD_REMOTE_URL),
-  remoteAppkey: str(env.OCR2WORD_REMOTE_APPKEY)
+  remoteAppkey: str(env.OCR2WORD_REMOTE_APPKEY),
+  docxMode: str(env.OCR2WORD_DOCX_MODE),
+  docxBackground: bool(env.OCR2WORD_DOCX_BACKGROUND)
 })
+
+/** The .docx writer options of a configuration, for `Engines.writerLayer("docx", ...)`. */
+export const docxOptions = (config: Pick<ServerConfig, "docxMode" | "docxBackground">) => ({
+  mode: config.docxMode,
+  backgroundImage: config.docxMode === "exact" && config.docxBackground
+})
+
+/** Whether the layout stage must keep the page image (exact mode with the image behind the text). */
+export const keepPageImage = (config: Pick<ServerConfig, "docxMode" | "docxBackground">) =>
+  config.docxMode === "exact" && config.docxBackground
 
 /** The decoded configuration, as a service for the handlers. */
 export class Settings extends Context.Service<Settings, ServerConfig>()("@ocr2word/server/Settings") {}

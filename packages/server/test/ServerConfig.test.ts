@@ -50,4 +50,43 @@ describe("ServerConfig", () => {
       assert.match(yield* message({ prot: 1 }), /^Unknown option prot; known: port, host/)
     })
   )
+
+  it.effect("Word output mode and page background: defaults, environment, and bad values", () =>
+    Effect.gen(function* () {
+      const defaults = yield* ServerConfig.decode({})
+      assert.strictEqual(defaults.docxMode, "flow")
+      assert.strictEqual(defaults.docxBackground, false)
+      assert.deepStrictEqual(ServerConfig.docxOptions(defaults), { mode: "flow", backgroundImage: false })
+      assert.isFalse(ServerConfig.keepPageImage(defaults))
+      const exact = yield* ServerConfig.decode(
+        ServerConfig.fromEnv({ OCR2WORD_DOCX_MODE: "exact", OCR2WORD_DOCX_BACKGROUND: "true" })
+      )
+      assert.strictEqual(exact.docxMode, "exact")
+      assert.strictEqual(exact.docxBackground, true)
+      assert.deepStrictEqual(ServerConfig.docxOptions(exact), { mode: "exact", backgroundImage: true })
+      assert.isTrue(ServerConfig.keepPageImage(exact))
+      // The background only applies in exact mode.
+      const flow = yield* ServerConfig.decode({ docxBackground: true })
+      assert.deepStrictEqual(ServerConfig.docxOptions(flow), { mode: "flow", backgroundImage: false })
+      assert.isFalse(ServerConfig.keepPageImage(flow))
+      assert.strictEqual(
+        (yield* ServerConfig.decode(ServerConfig.fromEnv({ OCR2WORD_DOCX_BACKGROUND: "0" }))).docxBackground,
+        false
+      )
+      const message = (input: Record<string, unknown>) =>
+        Effect.map(Effect.flip(ServerConfig.decode(input)), (e) => e.message)
+      assert.strictEqual(
+        yield* message({ docxMode: "pretty" }),
+        'Expected one of "flow", "exact" for docxMode but received "pretty"'
+      )
+      assert.strictEqual(
+        yield* message(ServerConfig.fromEnv({ OCR2WORD_DOCX_MODE: "Exact" })),
+        'Expected one of "flow", "exact" for docxMode but received "Exact"'
+      )
+      assert.strictEqual(
+        yield* message(ServerConfig.fromEnv({ OCR2WORD_DOCX_BACKGROUND: "yes please" })),
+        'Expected a boolean (true or false) for docxBackground but received "yes please"'
+      )
+    })
+  )
 })

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads"
 import { DocumentWriter, Pipeline } from "@ocr2word/core"
 import { Effect, Layer, ManagedRuntime, Tracer } from "effect"
+import { docxOptions, keepPageImage } from "../ServerConfig.ts"
 
 interface Job {
   readonly id: number
@@ -15,7 +16,8 @@ interface Job {
 }
 
 const port = parentPort!
-const { engine } = workerData as { engine: string }
+const data = workerData as { engine: string; docxMode: "flow" | "exact"; docxBackground: boolean }
+const engine = data.engine
 
 const describe = (error: unknown) => {
   const e = error as { _tag?: string; reason?: string; message?: string }
@@ -43,7 +45,13 @@ const timingsOf = (list: ReadonlyArray<Tracer.NativeSpan>) => {
 
 try {
   const { Engines } = await import("@ocr2word/engines")
-  const runtime = ManagedRuntime.make(Layer.mergeAll(Engines.pipelineLayer({ engine }), Engines.writerLayer("docx")))
+  const runtime = ManagedRuntime.make(
+    Layer.mergeAll(
+      // The page image is only kept (and carried to the writer) when it is drawn behind the text.
+      Engines.pipelineLayer({ engine, ...(keepPageImage(data) ? { keepPageImage: true } : {}) }),
+      Engines.writerLayer("docx", docxOptions(data))
+    )
+  )
   await runtime.runPromise(Effect.void)
   port.on("message", (job: Job) => {
     spans = []
