@@ -11,7 +11,7 @@
  */
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { Geometry } from "@ocr2word/core"
+import { Document, Geometry } from "@ocr2word/core"
 import { Effect, Schema } from "effect"
 
 /** An axis-aligned box in image pixels. */
@@ -34,19 +34,9 @@ export const GroundTruthLine = Schema.Struct({
 })
 export type GroundTruthLine = typeof GroundTruthLine.Type
 
-/** Roles of ground-truth blocks (the same names as core's `Document.BlockKind`). */
-export const BlockKind = Schema.Literals([
-  "heading",
-  "paragraph",
-  "list-item",
-  "caption",
-  "header",
-  "footer",
-  "page-number",
-  "table",
-  "figure"
-])
-export type BlockKind = typeof BlockKind.Type
+/** Roles of ground-truth blocks: core's `Document.BlockKind`, so scores compare like with like. */
+export const BlockKind = Document.BlockKind
+export type BlockKind = Document.BlockKind
 
 /** A table cell: its place in the grid and the indices of its lines. */
 export const GroundTruthCell = Schema.Struct({
