@@ -230,7 +230,7 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
 }
 
 /** Aggregate scores of a group of items. */
-export interface Summary {
+export interface Summary extends Score.StructureScores {
   readonly items: number
   readonly errors: number
   readonly cer: number
@@ -238,19 +238,6 @@ export interface Summary {
   readonly wer: number
   readonly englishWords: number
   readonly bagF1: number
-  readonly detection?: Metrics.F1
-  readonly paragraphs?: Metrics.F1
-  readonly readingOrder?: number
-  readonly headings?: Metrics.F1
-  readonly tables?: Metrics.F1
-  /** Heading blocks matched by text. */
-  readonly headingBlocks?: Metrics.F1
-  /** Table blocks matched by cell text. */
-  readonly tableDetection?: Metrics.F1
-  /** Mean cell-text accuracy of matched tables. */
-  readonly cellText?: number
-  /** Figure boxes at IoU >= 0.5 (recall is the headline). */
-  readonly figures?: Metrics.F1
   readonly msP50: number
   readonly msP95: number
   readonly pagesPerSecond: number

@@ -10,12 +10,8 @@ import { Document } from "@ocr2word/core"
 import type { Item } from "./Manifest.ts"
 import * as Metrics from "./Metrics.ts"
 
-/** The scores of one item. */
-export interface ItemScore {
-  readonly characters: Metrics.ErrorCount
-  readonly strict: Metrics.ErrorCount
-  readonly words: Metrics.ErrorCount
-  readonly bag: Metrics.F1
+/** The structure scores of an item or a group, where its ground truth has the structure. */
+export interface StructureScores {
   readonly detection?: Metrics.F1
   readonly paragraphs?: Metrics.F1
   readonly readingOrder?: number
@@ -29,6 +25,14 @@ export interface ItemScore {
   readonly cellText?: number
   /** Figure boxes at IoU >= 0.5 (only when the output is in the item's frame). */
   readonly figures?: Metrics.F1
+}
+
+/** The scores of one item. */
+export interface ItemScore extends StructureScores {
+  readonly characters: Metrics.ErrorCount
+  readonly strict: Metrics.ErrorCount
+  readonly words: Metrics.ErrorCount
+  readonly bag: Metrics.F1
 }
 
 /** What a pipeline gave for an item: its text, and the document where there is one. */
