@@ -99,6 +99,22 @@ export const Block = Schema.Struct({
 })
 export type Block = typeof Block.Type
 
+/**
+ * How many lines each stage of a page passed on: a line lost between two
+ * stages shows as a drop between their counts.
+ */
+export const LineCounts = Schema.Struct({
+  /** Text boxes the detector found. */
+  detected: Schema.Number,
+  /** Boxes the recogniser read as some text (not empty or blank). */
+  recognised: Schema.Number,
+  /** Lines left after the confidence filter (`minConfidence`). */
+  kept: Schema.Number,
+  /** Lines the layout stage put in the page's blocks (table cells included). */
+  written: Schema.Number
+})
+export type LineCounts = typeof LineCounts.Type
+
 /** One page of the input, blocks in reading order. */
 export const Page = Schema.Struct({
   index: Schema.Number,
@@ -114,7 +130,9 @@ export const Page = Schema.Struct({
    * PNG bytes of the upright page image, when the layout stage was asked to
    * keep it (e.g. for a Word page with the original image behind the text).
    */
-  image: Schema.optionalKey(Schema.Uint8Array)
+  image: Schema.optionalKey(Schema.Uint8Array),
+  /** Lines passed on by each stage, filled in by the pipeline. */
+  lineCounts: Schema.optionalKey(LineCounts)
 })
 export type Page = typeof Page.Type
 

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Schema } from "effect"
-import type { Document, Page } from "./Document.ts"
+import { type Document, type Page, pageLines } from "./Document.ts"
 import { type Quad, rotatePoint } from "./Geometry.ts"
 import { ImageSource } from "./ImageSource.ts"
 import { assembleLine } from "./internal/line-assembly.ts"
@@ -98,10 +98,19 @@ export const make = (options: Partial<PipelineOptions> = {}) =>
           if (other[k]!.confidence >= texts[i]!.confidence) texts[i] = other[k]!
         })
       }
-      const lines = quads
+      const read = quads
         .map((q, i) => assembleLine(q, opts.normalize ? normalizeRecognized(texts[i]!) : texts[i]!))
-        .filter((line) => line.text.trim().length > 0 && line.confidence >= opts.minConfidence)
-      return yield* layout.analyze({ index, image, rotation, skew: pre.skew, lines })
+        .filter((line) => line.text.trim().length > 0)
+      const lines = read.filter((line) => line.confidence >= opts.minConfidence)
+      const page = yield* layout.analyze({ index, image, rotation, skew: pre.skew, lines })
+      const lineCounts = {
+        detected: quads.length,
+        recognised: read.length,
+        kept: lines.length,
+        written: pageLines(page).length
+      }
+      yield* Effect.annotateCurrentSpan(lineCounts)
+      return { ...page, lineCounts } satisfies Page
     })
 
     const run = Effect.fn("Pipeline.run")(function* (bytes: Uint8Array, runOptions?: RunOptions) {
