@@ -4,8 +4,9 @@
  * truth text in reading order and, where the set knows them, the line boxes
  * and the block structure (headings, paragraphs, tables with cells, figures).
  *
- * Use `load` to read a set by folder; it also accepts the older field names of
- * `datasets/real-dev` (`gt_quality`, `gt_note`), so every set reads the same.
+ * Use `load` to read a set by folder; it also accepts the field names of
+ * `datasets/real-dev` and `datasets/real-dev-2` (`gt_quality`, `gt_note`,
+ * `gt_case`, `license`), so every set reads the same.
  *
  * @since 0.1.0
  */
@@ -24,6 +25,14 @@ export type Language = typeof Language.Type
 /** How complete the ground truth is. */
 export const Quality = Schema.Literals(["exact", "partial"])
 export type Quality = typeof Quality.Type
+
+/**
+ * The letter case of the ground truth. "upper": the truth is all capitals while
+ * the image prints mixed case (real-dev-2's SROIE receipts), so every text
+ * metric folds case on both sides (`Metrics.Folding`).
+ */
+export const GroundTruthCase = Schema.Literals(["upper"])
+export type GroundTruthCase = typeof GroundTruthCase.Type
 
 /** A ground-truth line: its text and, where known, its box and the block it belongs to. */
 export const GroundTruthLine = Schema.Struct({
@@ -71,6 +80,8 @@ export const Item = Schema.Struct({
   /** Ground truth: lines joined with "\n", in reading order. */
   text: Schema.String,
   quality: Quality,
+  /** Set when the truth's letter case is not the image's: text metrics then fold case. */
+  case: Schema.optionalKey(GroundTruthCase),
   /** Where the image and its text come from. */
   source: Schema.String,
   licence: Schema.optionalKey(Schema.String),
@@ -82,17 +93,24 @@ export const Item = Schema.Struct({
   lines: Schema.optionalKey(Schema.Array(GroundTruthLine)),
   /** Blocks in reading order, where the set knows the structure. */
   blocks: Schema.optionalKey(Schema.Array(GroundTruthBlock)),
-  /** How the image was altered after rendering (synthetic sets). */
-  augment: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown))
+  /**
+   * How the image was altered after rendering (synthetic sets): step name to its
+   * parameter, or a list of steps in the order applied (see `augmentSteps`).
+   */
+  augment: Schema.optionalKey(
+    Schema.Union([Schema.Record(Schema.String, Schema.Unknown), Schema.Array(Schema.Unknown)])
+  )
 })
 export type Item = typeof Item.Type
 
-/** What a manifest line may hold: the current names, or real-dev's `gt_quality`/`gt_note`. */
+/** What a manifest line may hold: the current names, or real-dev's `gt_quality`/`gt_note`/`gt_case`/`license`. */
 const ManifestLine = Schema.Struct({
   ...Item.fields,
   quality: Schema.optionalKey(Quality),
   gt_quality: Schema.optionalKey(Quality),
-  gt_note: Schema.optionalKey(Schema.String)
+  gt_note: Schema.optionalKey(Schema.String),
+  gt_case: Schema.optionalKey(GroundTruthCase),
+  license: Schema.optionalKey(Schema.String)
 })
 
 /** A dataset loaded from its folder. */
@@ -140,7 +158,7 @@ export const parse = (text: string, file = "manifest.jsonl"): Effect.Effect<Read
           message: `Expected a manifest item for ${where} but received ${row.slice(0, 120)}${row.length > 120 ? "..." : ""}: ${String(exit.cause).replace(/\s+/g, " ").slice(0, 300)}`
         })
       }
-      const { gt_quality, gt_note, quality, note, ...rest } = exit.value
+      const { gt_quality, gt_note, gt_case, license, quality, note, case: textCase, licence, ...rest } = exit.value
       const q = quality ?? gt_quality
       if (q === undefined) {
         return yield* new ManifestError({
@@ -156,7 +174,15 @@ export const parse = (text: string, file = "manifest.jsonl"): Effect.Effect<Read
       }
       ids.add(rest.id)
       const n2 = note ?? gt_note
-      items.push({ ...rest, quality: q, ...(n2 !== undefined ? { note: n2 } : {}) })
+      const c = textCase ?? gt_case
+      const l = licence ?? license
+      items.push({
+        ...rest,
+        quality: q,
+        ...(c !== undefined ? { case: c } : {}),
+        ...(l !== undefined ? { licence: l } : {}),
+        ...(n2 !== undefined ? { note: n2 } : {})
+      })
     }
     return items
   })
@@ -198,6 +224,27 @@ export const listDatasets = async (datasetsDir = "datasets"): Promise<ReadonlyAr
     }
   }
   return names.sort()
+}
+
+/**
+ * The names of the degradation steps applied to an item, in manifest order:
+ * the keys of an `augment` record (`{ "blur": 1.2, "jpeg": 60 }`), or the
+ * entries of an `augment` list, each a step name or an object naming its step
+ * in `step`, `name`, `kind` or `type`. Empty for clean items.
+ */
+export const augmentSteps = (item: Item): ReadonlyArray<string> => {
+  const a = item.augment
+  if (a === undefined) return []
+  if (!Array.isArray(a)) return Object.keys(a)
+  return a.flatMap((step: unknown) => {
+    if (typeof step === "string") return [step]
+    if (typeof step === "object" && step !== null) {
+      const o = step as Record<string, unknown>
+      const name = o.step ?? o.name ?? o.kind ?? o.type
+      if (typeof name === "string") return [name]
+    }
+    return []
+  })
 }
 
 /** Absolute path of an item's image. */

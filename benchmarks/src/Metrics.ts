@@ -9,7 +9,16 @@
  * Scoring follows `datasets/real-dev/README.md`: both sides are NFKC
  * normalised and stripped of white space before the CER is computed, because
  * full- and half-width punctuation often cannot be told apart in an image.
- * The strict CER keeps the width of punctuation (no NFKC).
+ * The strict CER keeps the width of punctuation (no NFKC). Where a set's
+ * truth does not keep the image's letter case (`gt_case: "upper"`), every
+ * text metric also folds case on both sides (`Folding`).
+ *
+ * The order-free error (`orderFreeErrors`) is the fewest edits that turn the
+ * output's multiset of characters into the truth's, over the truth length: a
+ * lower bound of the CER that no reading order can beat, so `CER - order-free
+ * error` is the part of the error due to the order of the text, and the
+ * order-free error the part due to recognition (characters missed, misread or
+ * added).
  *
  * @since 0.1.0
  */
@@ -24,11 +33,28 @@ export interface ErrorCount {
   readonly length: number
 }
 
-/** Text as scored: NFKC, no white space. */
-export const normalize = (text: string): string => text.normalize("NFKC").replace(/\s+/gu, "")
+/**
+ * What scoring folds beyond its fixed rules. `caseFold`: compare letters
+ * regardless of case, for a truth transcribed in capitals from a mixed-case
+ * image (a manifest item's `case: "upper"`).
+ */
+export interface Folding {
+  readonly caseFold?: boolean
+}
 
-/** Text as scored strictly: white space dropped, character widths kept. */
-export const normalizeStrict = (text: string): string => text.replace(/\s+/gu, "")
+/** The folding a manifest item asks for (by its `case` field). */
+export const foldingOf = (item: { readonly case?: "upper" }): Folding =>
+  item.case === "upper" ? { caseFold: true } : {}
+
+const fold = (text: string, folding: Folding | undefined): string =>
+  folding?.caseFold === true ? text.toUpperCase() : text
+
+/** Text as scored: NFKC, no white space (then case folded when asked). */
+export const normalize = (text: string, folding?: Folding): string =>
+  fold(text.normalize("NFKC").replace(/\s+/gu, ""), folding)
+
+/** Text as scored strictly: white space dropped, character widths kept (case folded when asked). */
+export const normalizeStrict = (text: string, folding?: Folding): string => fold(text.replace(/\s+/gu, ""), folding)
 
 /** Levenshtein distance between two sequences (unit costs). */
 export const editDistance = <A>(a: ReadonlyArray<A>, b: ReadonlyArray<A>): number => {
@@ -57,15 +83,15 @@ export const editDistance = <A>(a: ReadonlyArray<A>, b: ReadonlyArray<A>): numbe
 const chars = (text: string): Array<string> => Array.from(text)
 
 /** Character errors after NFKC and white-space removal. */
-export const characterErrors = (reference: string, hypothesis: string): ErrorCount => {
-  const r = chars(normalize(reference))
-  return { edits: editDistance(r, chars(normalize(hypothesis))), length: r.length }
+export const characterErrors = (reference: string, hypothesis: string, folding?: Folding): ErrorCount => {
+  const r = chars(normalize(reference, folding))
+  return { edits: editDistance(r, chars(normalize(hypothesis, folding))), length: r.length }
 }
 
 /** Character errors with punctuation width counting (white space still dropped). */
-export const strictCharacterErrors = (reference: string, hypothesis: string): ErrorCount => {
-  const r = chars(normalizeStrict(reference))
-  return { edits: editDistance(r, chars(normalizeStrict(hypothesis))), length: r.length }
+export const strictCharacterErrors = (reference: string, hypothesis: string, folding?: Folding): ErrorCount => {
+  const r = chars(normalizeStrict(reference, folding))
+  return { edits: editDistance(r, chars(normalizeStrict(hypothesis, folding))), length: r.length }
 }
 
 /** Error rate of a count: edits / length (an empty reference scores 0 when the hypothesis is empty, else 1). */
@@ -77,11 +103,12 @@ export const sumCounts = (counts: ReadonlyArray<ErrorCount>): ErrorCount =>
   counts.reduce((acc, c) => ({ edits: acc.edits + c.edits, length: acc.length + c.length }), { edits: 0, length: 0 })
 
 /** Character error rate (NFKC, white space dropped). */
-export const cer = (reference: string, hypothesis: string): number => rate(characterErrors(reference, hypothesis))
+export const cer = (reference: string, hypothesis: string, folding?: Folding): number =>
+  rate(characterErrors(reference, hypothesis, folding))
 
 /** Strict character error rate (character widths count). */
-export const strictCer = (reference: string, hypothesis: string): number =>
-  rate(strictCharacterErrors(reference, hypothesis))
+export const strictCer = (reference: string, hypothesis: string, folding?: Folding): number =>
+  rate(strictCharacterErrors(reference, hypothesis, folding))
 
 const ENGLISH_WORD = /[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*/gu
 
@@ -90,16 +117,18 @@ const ENGLISH_WORD = /[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*/gu
  * dots and hyphens) of a text after NFKC. Han characters separate words, so a
  * lost space between two English words makes one wrong word, as it should.
  */
-export const englishWords = (text: string): Array<string> => text.normalize("NFKC").match(ENGLISH_WORD) ?? []
+export const englishWords = (text: string, folding?: Folding): Array<string> =>
+  fold(text.normalize("NFKC"), folding).match(ENGLISH_WORD) ?? []
 
 /** Word errors on English words; `length` 0 when the reference has none. */
-export const wordErrors = (reference: string, hypothesis: string): ErrorCount => {
-  const r = englishWords(reference)
-  return { edits: editDistance(r, englishWords(hypothesis)), length: r.length }
+export const wordErrors = (reference: string, hypothesis: string, folding?: Folding): ErrorCount => {
+  const r = englishWords(reference, folding)
+  return { edits: editDistance(r, englishWords(hypothesis, folding)), length: r.length }
 }
 
 /** Word error rate on English words. */
-export const wer = (reference: string, hypothesis: string): number => rate(wordErrors(reference, hypothesis))
+export const wer = (reference: string, hypothesis: string, folding?: Folding): number =>
+  rate(wordErrors(reference, hypothesis, folding))
 
 /** Precision, recall and F1 from counts of true positives, predictions and references. */
 export interface F1 {
@@ -127,11 +156,15 @@ export const sumF1 = (scores: ReadonlyArray<F1>): F1 =>
     scores.reduce((s, x) => s + x.expected, 0)
   )
 
-/** Order-free score: F1 of the multisets of characters (NFKC, white space dropped). */
-export const bagOfCharactersF1 = (reference: string, hypothesis: string): F1 => {
+/**
+ * Order-free score: F1 of the multisets of characters (NFKC, white space
+ * dropped). Its recall is the share of the truth's characters found anywhere
+ * in the output (multiset intersection over the truth length).
+ */
+export const bagOfCharactersF1 = (reference: string, hypothesis: string, folding?: Folding): F1 => {
   const counts = new Map<string, number>()
-  const r = chars(normalize(reference))
-  const h = chars(normalize(hypothesis))
+  const r = chars(normalize(reference, folding))
+  const h = chars(normalize(hypothesis, folding))
   for (const c of r) counts.set(c, (counts.get(c) ?? 0) + 1)
   let tp = 0
   for (const c of h) {
@@ -143,6 +176,22 @@ export const bagOfCharactersF1 = (reference: string, hypothesis: string): F1 => 
   }
   return f1(tp, h.length, r.length)
 }
+
+/**
+ * Order-free errors from a bag-of-characters score: the fewest substitutions,
+ * insertions and deletions that make the output's multiset of characters the
+ * truth's, max(|truth|, |output|) - |truth ∩ output|, over the truth length.
+ * Never above the edit distance, so CER minus this rate is the error that only
+ * a different order of the same characters would remove.
+ */
+export const orderFreeErrorsOf = (bag: F1): ErrorCount => ({
+  edits: Math.max(bag.expected, bag.predicted) - bag.truePositives,
+  length: bag.expected
+})
+
+/** Order-free errors of a hypothesis against a reference (see `orderFreeErrorsOf`). */
+export const orderFreeErrors = (reference: string, hypothesis: string, folding?: Folding): ErrorCount =>
+  orderFreeErrorsOf(bagOfCharactersF1(reference, hypothesis, folding))
 
 /** Area of the intersection of two boxes over the area of their union. */
 export const iou = Geometry.iou
@@ -194,9 +243,9 @@ export const detectionF1 = (references: ReadonlyArray<Box>, predictions: Readonl
   f1(matchBoxes(references, predictions, threshold).length, predictions.length, references.length)
 
 /** Similarity of two line texts: 1 - CER, floored at 0. */
-export const textSimilarity = (reference: string, hypothesis: string): number => {
-  const r = normalize(reference)
-  const h = normalize(hypothesis)
+export const textSimilarity = (reference: string, hypothesis: string, folding?: Folding): number => {
+  const r = normalize(reference, folding)
+  const h = normalize(hypothesis, folding)
   if (r.length === 0 && h.length === 0) return 1
   const d = editDistance(chars(r), chars(h))
   return Math.max(0, 1 - d / Math.max(chars(r).length, chars(h).length))
@@ -210,12 +259,13 @@ export const textSimilarity = (reference: string, hypothesis: string): number =>
 export const matchLinesByText = (
   references: ReadonlyArray<string>,
   predictions: ReadonlyArray<string>,
-  threshold = 0.5
+  threshold = 0.5,
+  folding?: Folding
 ): Array<Match> =>
   greedyMatch(
     references.length,
     predictions.length,
-    (r, p) => textSimilarity(references[r]!, predictions[p]!),
+    (r, p) => textSimilarity(references[r]!, predictions[p]!, folding),
     threshold
   )
 

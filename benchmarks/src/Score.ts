@@ -1,13 +1,21 @@
 /**
- * Scoring one pipeline output against one manifest item: text metrics always,
- * detection where the item has line boxes in the same frame as the output,
- * and structure metrics (paragraph boundaries, reading order, heading and
- * table lines) where the item has blocks.
+ * Scoring one pipeline output against one manifest item: text metrics always
+ * (case folded where the item's truth is in capitals, `Metrics.foldingOf`),
+ * reading order wherever the truth has two lines or more, detection where the
+ * item has line boxes in the same frame as the output, and structure metrics
+ * (paragraph boundaries, heading and table lines, tables, figures) where the
+ * item has blocks.
+ *
+ * Reading order is scored on lines matched by text (`Metrics.matchLinesByText`):
+ * the truth's lines (its `lines`, or its text split at line breaks) against the
+ * output's (the document's lines, or its text split at line breaks, for
+ * outside engines that give only text), so every engine is ordered the same
+ * way and the order is measured apart from recognition.
  *
  * @since 0.1.0
  */
 import { Document } from "@ocr2word/core"
-import type { Item } from "./Manifest.ts"
+import { augmentSteps, type Item } from "./Manifest.ts"
 import * as Metrics from "./Metrics.ts"
 
 /** The structure scores of an item or a group, where its ground truth has the structure. */
@@ -32,7 +40,10 @@ export interface ItemScore extends StructureScores {
   readonly characters: Metrics.ErrorCount
   readonly strict: Metrics.ErrorCount
   readonly words: Metrics.ErrorCount
+  /** Order-free: its recall is the share of the truth's characters found. */
   readonly bag: Metrics.F1
+  /** Order-free errors (`Metrics.orderFreeErrorsOf`): characters.edits minus these are order errors. */
+  readonly orderFree: Metrics.ErrorCount
 }
 
 /** What a pipeline gave for an item: its text, and the document where there is one. */
@@ -91,17 +102,36 @@ const sameFrame = (item: Item, document: Document.Document): boolean => {
   const page = document.pages[0]
   if (document.pages.length !== 1 || page === undefined) return false
   if (page.rotation !== 0 || Math.abs(page.skew) > 0.3) return false
-  const a = item.augment ?? {}
-  return a.rotation === undefined && a.perspective === undefined
+  const steps = augmentSteps(item)
+  return !steps.includes("rotation") && !steps.includes("perspective")
+}
+
+/** Lines with some text once normalised (blank lines carry no order). */
+const textLines = (lines: ReadonlyArray<string>): Array<string> => lines.filter((l) => Metrics.normalize(l).length > 0)
+
+/** Reading-order distance of the output's lines against the truth's, where the truth has two lines or more. */
+const lineOrder = (item: Item, output: Output, folding: Metrics.Folding): { readingOrder?: number } => {
+  const truth = textLines(item.lines?.map((l) => l.text) ?? item.text.split("\n"))
+  if (truth.length < 2) return {}
+  const predicted = textLines(
+    output.document !== undefined ? predictedLines(output.document).map((p) => p.line.text) : output.text.split("\n")
+  )
+  const matches = Metrics.matchLinesByText(truth, predicted, 0.5, folding)
+  const order = [...matches].sort((a, b) => a.prediction - b.prediction).map((m) => m.reference)
+  return { readingOrder: Metrics.readingOrderDistance(order) }
 }
 
 /** Score one output against its item. */
 export const score = (item: Item, output: Output): ItemScore => {
+  const folding = Metrics.foldingOf(item)
+  const bag = Metrics.bagOfCharactersF1(item.text, output.text, folding)
   const base = {
-    characters: Metrics.characterErrors(item.text, output.text),
-    strict: Metrics.strictCharacterErrors(item.text, output.text),
-    words: Metrics.wordErrors(item.text, output.text),
-    bag: Metrics.bagOfCharactersF1(item.text, output.text)
+    characters: Metrics.characterErrors(item.text, output.text, folding),
+    strict: Metrics.strictCharacterErrors(item.text, output.text, folding),
+    words: Metrics.wordErrors(item.text, output.text, folding),
+    bag,
+    orderFree: Metrics.orderFreeErrorsOf(bag),
+    ...lineOrder(item, output, folding)
   }
   const document = output.document
   if (document === undefined || item.lines === undefined) return base
@@ -118,14 +148,15 @@ export const score = (item: Item, output: Output): ItemScore => {
   const truth = truthUnits(item)
   const matches = Metrics.matchLinesByText(
     item.lines.map((l) => l.text),
-    predicted.map((p) => p.line.text)
+    predicted.map((p) => p.line.text),
+    0.5,
+    folding
   )
   const predOf = new Map(matches.map((m) => [m.reference, m.prediction]))
   const predUnit = item.lines.map((_, i) => {
     const p = predOf.get(i)
     return p === undefined ? undefined : predicted[p]!.unit
   })
-  const order = [...matches].sort((a, b) => a.prediction - b.prediction).map((m) => m.reference)
   const lineF1 = (kind: string) => {
     let tp = 0
     let pred = 0
@@ -146,7 +177,6 @@ export const score = (item: Item, output: Output): ItemScore => {
       item.lines.map((_, i) => truth.unit[i] ?? -1 - i),
       predUnit
     ),
-    readingOrder: Metrics.readingOrderDistance(order),
     headings: lineF1("heading"),
     tables: lineF1("table"),
     ...blockScores(item, document)

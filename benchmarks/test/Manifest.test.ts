@@ -20,6 +20,43 @@ describe("Manifest", () => {
     })
   )
 
+  it.effect("loads real-dev-2, mapping gt_case and license", () =>
+    Effect.gen(function* () {
+      const set = yield* Manifest.load("real-dev-2", datasets)
+      expect(set.name).toBe("real-dev-2")
+      expect(set.items.length).toBe(56)
+      const count = (kind: string) => set.items.filter((i) => i.kind === kind).length
+      expect([count("receipt"), count("form"), count("doc")]).toEqual([40, 15, 1])
+      // Every SROIE receipt, and nothing else, has its truth in capitals.
+      expect(set.items.filter((i) => i.case === "upper").map((i) => i.kind)).toEqual(Array(40).fill("receipt"))
+      const receipt = set.items.find((i) => i.id === "sroie_008")!
+      expect(receipt.quality).toBe("partial")
+      expect(receipt.licence).toMatch(/^ICDAR 2019 SROIE/)
+      expect(receipt.text.split("\n")[0]).toBe("PERNIAGAAN ZHENG HUI")
+      expect(set.items.find((i) => i.id === "rapid_text_vertical_words")!.quality).toBe("exact")
+    })
+  )
+
+  it.effect("names degradation steps from an augment record or list", () =>
+    Effect.gen(function* () {
+      const line = { image: "a.png", lang: "en", kind: "photo", text: "x", source: "s", quality: "exact" }
+      const items = yield* Manifest.parse(
+        [
+          { ...line, id: "record", augment: { blur: 1.2, jpeg: 60 } },
+          { ...line, id: "list", augment: ["perspective", { step: "lighting", strength: 0.3 }, { name: "noise" }] },
+          { ...line, id: "clean" }
+        ]
+          .map((o) => JSON.stringify(o))
+          .join("\n")
+      )
+      expect(items.map(Manifest.augmentSteps)).toEqual([["blur", "jpeg"], ["perspective", "lighting", "noise"], []])
+      const synth = yield* Manifest.load("synth-docs", datasets)
+      const scans = synth.items.filter((i) => i.kind === "synth-scan")
+      expect(scans.length).toBeGreaterThan(0)
+      expect(scans.every((i) => Manifest.augmentSteps(i).includes("jpeg"))).toBe(true)
+    })
+  )
+
   it.effect("reads lines, boxes and blocks", () =>
     Effect.gen(function* () {
       const items = yield* Manifest.parse(

@@ -45,6 +45,46 @@ describe("Metrics", () => {
     expect(t.f1).toBeCloseTo((2 * (2 / 3) * 0.5) / (2 / 3 + 0.5))
   })
 
+  it("case folding (gt_case upper): a mixed-case output against an all-caps truth", () => {
+    const truth = "TOTAL (RM) : 112.45\nTHANK YOU."
+    const output = "Total (RM) : 112.45\nThank you."
+    const fold = Metrics.foldingOf({ case: "upper" })
+    expect(fold).toEqual({ caseFold: true })
+    expect(Metrics.foldingOf({})).toEqual({})
+    // Without the rule the lower-case letters are errors in every metric; with it none is.
+    expect(Metrics.cer(truth, output)).toBeCloseTo(11 / 25)
+    expect(Metrics.cer(truth, output, fold)).toBe(0)
+    expect(Metrics.strictCer(truth, output)).toBeGreaterThan(0)
+    expect(Metrics.strictCer(truth, output, fold)).toBe(0)
+    expect(Metrics.wer(truth, output)).toBeCloseTo(3 / 5)
+    expect(Metrics.wer(truth, output, fold)).toBe(0)
+    expect(Metrics.bagOfCharactersF1(truth, output).recall).toBeCloseTo(14 / 25)
+    expect(Metrics.bagOfCharactersF1(truth, output, fold).recall).toBe(1)
+    expect(Metrics.orderFreeErrors(truth, output, fold)).toEqual({ edits: 0, length: 25 })
+    // Folding goes after NFKC: a full-width Ｔ is a T, then an upper-case one.
+    expect(Metrics.cer("TOTAL", "ｔotal", fold)).toBe(0)
+    expect(Metrics.textSimilarity("THANK YOU.", "Thank you.", fold)).toBe(1)
+  })
+
+  it("order-free errors: a lower bound of the edits that ignores order", () => {
+    // Two lines read in the wrong order: 一 and 二 swap places, 2 edits, none of them order-free.
+    expect(Metrics.characterErrors("第一行第二行", "第二行第一行")).toEqual({ edits: 2, length: 6 })
+    expect(Metrics.orderFreeErrors("第一行第二行", "第二行第一行")).toEqual({ edits: 0, length: 6 })
+    // One character misread, one lost, one added: max(4, 4) - 2 common = 2 edits (a,b kept; c->x, d lost, y added).
+    expect(Metrics.orderFreeErrors("abcd", "abxy")).toEqual({ edits: 2, length: 4 })
+    // A longer output: the surplus counts, max(2, 5) - 2 = 3.
+    expect(Metrics.orderFreeErrors("ab", "abcde")).toEqual({ edits: 3, length: 2 })
+    // Never above the edit distance, whatever the texts.
+    for (const [r, h] of [
+      ["北京到上海的高铁", "上海的高铁北京到"],
+      ["hello world", "wrld hello!"],
+      ["", "x"],
+      ["abc", ""]
+    ] as const) {
+      expect(Metrics.orderFreeErrors(r, h).edits).toBeLessThanOrEqual(Metrics.characterErrors(r, h).edits)
+    }
+  })
+
   it("IoU and one-to-one box matching at 0.5", () => {
     const a = { x: 0, y: 0, width: 10, height: 10 }
     expect(Metrics.iou(a, a)).toBe(1)
