@@ -4,7 +4,7 @@
  * headings by size, alignment, font size and column index of every block.
  */
 import { type Document, Geometry } from "@ocr2word/core"
-import { bodyHeight, lineHeight, median } from "./line-metrics.ts"
+import { bodyHeight, coreSpan, lineHeight, median } from "./line-metrics.ts"
 import { alignmentOf, type ColumnRun, splitParagraphs } from "./paragraphs.ts"
 import { mergePieces } from "./visual-lines.ts"
 import { xyCut } from "./xy-cut.ts"
@@ -124,7 +124,13 @@ export const layoutPage = (
   const leaves = xyCut(
     [
       ...lines.map((l) => ({ box: l.box, height: lineHeight(l), vertical: l.direction === "vertical" })),
-      ...regions.map((r) => ({ box: r.box, height: body, vertical: false }))
+      ...regions.map((r) => ({
+        box: r.box,
+        height: body,
+        vertical: false,
+        region: true,
+        floating: hasTextBeside(r.box, lines)
+      }))
     ],
     {
       bodyHeight: body,
@@ -186,3 +192,15 @@ const clusterStarts = (starts: ReadonlyArray<number>, tolerance: number): Readon
   for (const x of sorted) if (out.length === 0 || x - out[out.length - 1]! > tolerance) out.push(x)
   return out
 }
+
+/**
+ * Whether a text line sits beside `box` (its middle part within the box's
+ * rows, its extent wholly left or right of the box): a picture or table
+ * that text flows around, or one that sits in one column of several.
+ */
+const hasTextBeside = (box: Geometry.Box, lines: ReadonlyArray<Document.Line>): boolean =>
+  lines.some((l) => {
+    const [c0, c1] = coreSpan(l.box, CORE_FRACTION)
+    const beside = l.box.x + l.box.width <= box.x || l.box.x >= box.x + box.width
+    return beside && c0 >= box.y && c1 <= box.y + box.height
+  })

@@ -1,0 +1,152 @@
+/**
+ * Reading order on hand-built pages of the kinds the column-first XY-cut
+ * got wrong: forms and tickets (label and value on one row, read across),
+ * columns wrapping around a picture (L-shaped text regions), a headline
+ * that interrupts the columns (a separator of column sections) and a dense
+ * five-column newspaper page.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import type { Document } from "@ocr2word/core"
+import { layoutPage } from "../src/internal/page-layout.ts"
+import { column, line, order, shuffle } from "./synthetic-lines.ts"
+
+/** The words of a page in reading order: pieces of one row may be joined into one line or not. */
+const words = (blocks: ReadonlyArray<Document.Block>): ReadonlyArray<string> =>
+  order(blocks).flatMap((t) => t.split(/\s+/u))
+
+const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`)
+
+const figure = (x: number, y: number, width: number, height: number): Document.Block => ({
+  kind: "figure",
+  box: { x, y, width, height },
+  confidence: 1,
+  lines: []
+})
+
+describe("forms and tickets: rows read across", () => {
+  it("a form of label/value pairs, two fields a row, under a full-width title", () => {
+    const fields = [
+      ["Name:", "Zhang Wei", "Date:", "2024-03-01"],
+      ["Address:", "12 Park Road", "Phone:", "555-0101"],
+      ["City:", "Shanghai", "Zip:", "200000"],
+      ["Email:", "zw@example.com", "Fax:", "none"],
+      ["Signed:", "Z. Wei", "Seal:", "yes"]
+    ]
+    const lines = [
+      line("APPLICATION FORM", 300, 40, 400, 40),
+      ...fields.flatMap((row, r) => [
+        line(row[0]!, 60, 140 + r * 60, 120, 24),
+        line(row[1]!, 200, 140 + r * 60, 220, 24),
+        line(row[2]!, 520, 140 + r * 60, 100, 24),
+        line(row[3]!, 640, 140 + r * 60, 200, 24)
+      ])
+    ]
+    expect(words(layoutPage(shuffle(lines)))).toEqual([
+      "APPLICATION",
+      "FORM",
+      ...fields.flat().flatMap((t) => t.split(" "))
+    ])
+  })
+
+  it("a boarding pass: small labels and larger values side by side, a stub on the right", () => {
+    const rows = [
+      ["PASSENGER", "LI/MING MR", "FLIGHT", "CA1831"],
+      ["FROM", "BEIJING PEK", "GATE", "B12"],
+      ["TO", "SHANGHAI SHA", "SEAT", "32K"],
+      ["DATE", "05MAR", "BOARDING", "07:35"]
+    ]
+    const lines = [
+      line("BOARDING PASS", 40, 20, 300, 36),
+      line("登机牌", 700, 20, 120, 36),
+      ...rows.flatMap((row, r) => [
+        line(row[0]!, 40, 100 + r * 70, 110, 18),
+        line(row[1]!, 170, 96 + r * 70, 230, 28),
+        line(row[2]!, 560, 100 + r * 70, 100, 18),
+        line(row[3]!, 680, 96 + r * 70, 110, 28)
+      ])
+    ]
+    expect(words(layoutPage(shuffle(lines)))).toEqual([
+      "BOARDING",
+      "PASS",
+      "登机牌",
+      ...rows.flat().flatMap((t) => t.split(" "))
+    ])
+  })
+})
+
+describe("columns and pictures", () => {
+  it("two columns wrapping an L-shaped region around a picture that straddles the gutter", () => {
+    // Column 1 is 400 wide, but 300 wide beside the picture; column 2 starts at 540, at 640 beside it.
+    const pitch = 56
+    const left = Array.from({ length: 16 }, (_, i) => {
+      const beside = i >= 5 && i < 10
+      return line(`L${i + 1}`, 100, 100 + i * pitch, beside ? 300 : 400)
+    })
+    const right = Array.from({ length: 16 }, (_, i) => {
+      const beside = i >= 5 && i < 10
+      return line(`R${i + 1}`, beside ? 640 : 540, 100 + i * pitch, beside ? 300 : 400)
+    })
+    const picture = figure(420, 100 + 5 * pitch - 8, 200, 5 * pitch)
+    const blocks = layoutPage(shuffle([...left, ...right]), undefined, [picture])
+    expect(order(blocks)).toEqual([...names("L", 16), ...names("R", 16)])
+    expect(blocks.filter((b) => b.kind === "figure")).toHaveLength(1)
+  })
+
+  it("a column that is narrower beside a picture in its corner and full width below it", () => {
+    // The picture sits at the top right of column 1; column 1's lines are short beside it.
+    const left = Array.from({ length: 14 }, (_, i) => line(`L${i + 1}`, 100, 100 + i * 56, i < 5 ? 200 : 400))
+    const right = column("R", 540, 100, 400, 14)
+    const picture = figure(320, 95, 190, 5 * 56 - 10)
+    const blocks = layoutPage(shuffle([...left, ...right]), undefined, [picture])
+    expect(order(blocks)).toEqual([...names("L", 14), ...names("R", 14)])
+    const kinds = blocks.map((b) => b.kind)
+    expect(kinds.indexOf("figure")).toBeLessThan(blocks.findIndex((b) => b.lines.some((l) => l.text === "R1")))
+  })
+
+  it("a headline across the columns in mid-page separates two column sections", () => {
+    const lines = [
+      ...column("A", 100, 100, 400, 6),
+      ...column("B", 540, 100, 400, 6),
+      line("A Second Story Begins Here", 150, 100 + 6 * 56 + 20, 700, 70),
+      ...column("C", 100, 100 + 6 * 56 + 120, 400, 6),
+      ...column("D", 540, 100 + 6 * 56 + 120, 400, 6)
+    ]
+    expect(order(layoutPage(shuffle(lines)))).toEqual([
+      ...names("A", 6),
+      ...names("B", 6),
+      "A Second Story Begins Here",
+      ...names("C", 6),
+      ...names("D", 6)
+    ])
+  })
+
+  it("a picture across the columns in mid-page separates two column sections", () => {
+    const lines = [
+      ...column("A", 100, 100, 400, 6),
+      ...column("B", 540, 100, 400, 6),
+      ...column("C", 100, 100 + 6 * 56 + 300, 400, 6),
+      ...column("D", 540, 100 + 6 * 56 + 300, 400, 6)
+    ]
+    const picture = figure(100, 100 + 6 * 56 + 20, 840, 260)
+    expect(order(layoutPage(shuffle(lines), undefined, [picture]))).toEqual([
+      ...names("A", 6),
+      ...names("B", 6),
+      ...names("C", 6),
+      ...names("D", 6)
+    ])
+  })
+
+  it("a dense five-column newspaper page under a banner headline, in column order and in little time", () => {
+    const cols = ["a", "b", "c", "d", "e"]
+    const lines = [
+      line("CITY NEWS DAILY", 200, 20, 600, 60),
+      ...cols.flatMap((c, k) => column(c, 20 + k * 196, 110, 184, 110, 10))
+    ]
+    const started = performance.now()
+    const blocks = layoutPage(shuffle(lines))
+    const ms = performance.now() - started
+    expect(order(blocks)).toEqual(["CITY NEWS DAILY", ...cols.flatMap((c) => names(c, 110))])
+    expect(blocks.map((b) => b.column).filter((c, i, a) => c !== a[i - 1])).toEqual([0, 1, 2, 3, 4])
+    expect(ms).toBeLessThan(2000)
+  })
+})
