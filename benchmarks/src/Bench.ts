@@ -1,22 +1,23 @@
 /**
  * The benchmark run: every pipeline over every dataset, models loaded once, a
  * warm-up untimed, then each item timed and scored. Per-stage times come from
- * the Effect spans (`SpanRecorder`); the Debian `tesseract` CLI runs as an
- * outside baseline when it is installed.
+ * the Effect spans (`SpanRecorder`); the lines each stage passed on from the
+ * `lineCounts` of the document's pages, summed over the pages.
  *
  * Pipelines are named as on the CLI: an engine ("paddle", "tesseract"), a
- * detector+recognizer pair ("paddle+tesseract"), "tesseract-cli", or "remote"
- * (a contract-compatible service at `remote.url`, scored on the text read back
- * from the Word file it returns).
+ * detector+recognizer pair ("paddle+tesseract"), or "remote" (a
+ * contract-compatible service at `remote.url`, scored on the text read back
+ * from the Word file it returns); or an outside baseline from `Baselines`
+ * ("tesseract-cli", "ppu-paddle-ocr", "gutenye").
  *
  * @since 0.1.0
  */
-import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import type { Document } from "@ocr2word/core"
 import { DocumentWriter, Pipeline } from "@ocr2word/core"
 import { Effect, Exit, Layer, ManagedRuntime, type Redacted } from "effect"
+import * as Baselines from "./Baselines.ts"
 import * as Manifest from "./Manifest.ts"
 import * as Metrics from "./Metrics.ts"
 import * as Score from "./Score.ts"
@@ -40,7 +41,13 @@ export interface ItemResult {
   readonly lang: string
   readonly kind: string
   readonly quality: string
+  /** The truth's letter case where it is not the image's (scores fold case). */
+  readonly case?: "upper"
+  /** The item's degradation steps (`Manifest.augmentSteps`), where it has some. */
+  readonly augment?: ReadonlyArray<string>
   readonly ms: number
+  /** Lines passed on by each stage, summed over the document's pages, where the pipeline counts them. */
+  readonly lineCounts?: Document.LineCounts
   readonly score?: Score.ItemScore
   readonly text: string
   readonly reference: string
@@ -104,26 +111,23 @@ export const pipelineRunner = async (name: string, recorder: SpanRecorder, remot
   }
 }
 
-/** True when the Debian tesseract CLI is on PATH. */
-export const hasTesseractCli = (): boolean =>
-  ChildProcess.spawnSync("tesseract", ["--version"], { stdio: "ignore" }).status === 0
+/** The per-stage line counts of a document, summed over its pages; undefined when no page has them. */
+export const lineCounts = (document: Document.Document | undefined): Document.LineCounts | undefined => {
+  const counted = (document?.pages ?? []).flatMap((p) => (p.lineCounts !== undefined ? [p.lineCounts] : []))
+  return counted.length === 0 ? undefined : sumLineCounts(counted)
+}
 
-/** The Debian tesseract CLI (psm 3, chi_sim+eng, one thread): an outside baseline. */
-export const tesseractCliRunner = (): Runner => ({
-  name: "tesseract-cli",
-  description: "Debian tesseract CLI, -l chi_sim+eng --psm 3, OMP_THREAD_LIMIT=1",
-  threads: 1,
-  run: (_bytes, path) =>
-    new Promise((resolve, reject) => {
-      ChildProcess.execFile(
-        "tesseract",
-        [path, "stdout", "-l", "chi_sim+eng", "--psm", "3"],
-        { env: { ...process.env, OMP_THREAD_LIMIT: "1" }, maxBuffer: 16 * 1024 * 1024 },
-        (error, stdout) => (error ? reject(error) : resolve({ text: stdout }))
-      )
+/** Sum line counts. */
+export const sumLineCounts = (counts: ReadonlyArray<Document.LineCounts>): Document.LineCounts =>
+  counts.reduce(
+    (a, c) => ({
+      detected: a.detected + c.detected,
+      recognised: a.recognised + c.recognised,
+      kept: a.kept + c.kept,
+      written: a.written + c.written
     }),
-  close: async () => {}
-})
+    { detected: 0, recognised: 0, kept: 0, written: 0 }
+  )
 
 /** The service behind the `remote` pipeline. */
 export interface RemoteService {
@@ -157,7 +161,9 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
     const started = performance.now()
     let runner: Runner
     try {
-      runner = name === "tesseract-cli" ? tesseractCliRunner() : await pipelineRunner(name, recorder, options.remote)
+      runner = Baselines.isBaseline(name)
+        ? await Baselines.baselines[name]!()
+        : await pipelineRunner(name, recorder, options.remote)
     } catch (e) {
       const message = (e as Error).message
       options.onNote?.(`pipeline ${name} skipped: ${message}`)
@@ -192,6 +198,7 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
         const path = Manifest.imagePath(dataset, item)
         const bytes = Fs.readFileSync(path)
         const t0 = performance.now()
+        const steps = Manifest.augmentSteps(item)
         const base = {
           pipeline: name,
           dataset: dataset.name,
@@ -199,12 +206,21 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
           lang: item.lang,
           kind: item.kind,
           quality: item.quality,
+          ...(item.case !== undefined ? { case: item.case } : {}),
+          ...(steps.length > 0 ? { augment: steps } : {}),
           reference: item.text
         }
         try {
           const output = await runner.run(bytes, path)
           const ms = performance.now() - t0
-          items.push({ ...base, ms, text: output.text, score: Score.score(item, output) })
+          const counts = lineCounts(output.document)
+          items.push({
+            ...base,
+            ms,
+            ...(counts !== undefined ? { lineCounts: counts } : {}),
+            text: output.text,
+            score: Score.score(item, output)
+          })
         } catch (e) {
           items.push({ ...base, ms: performance.now() - t0, text: "", error: (e as Error).message.slice(0, 500) })
         }
@@ -238,6 +254,15 @@ export interface Summary extends Score.StructureScores {
   readonly wer: number
   readonly englishWords: number
   readonly bagF1: number
+  /** Share of the truth's characters found, order-free (bag-of-characters recall). */
+  readonly recall: number
+  /** Order-free error rate (`Metrics.orderFreeErrorsOf`): the recognition part of the CER. */
+  readonly orderFreeError: number
+  /** CER minus the order-free error: the part of the CER due to the order of the text. */
+  readonly orderError: number
+  /** Line counts summed over the items that have them, and how many do. */
+  readonly lineCounts?: Document.LineCounts & { readonly items: number }
+  readonly msMean: number
   readonly msP50: number
   readonly msP95: number
   readonly pagesPerSecond: number
@@ -257,16 +282,25 @@ export const summarize = (items: ReadonlyArray<ItemResult>): Summary => {
   const cells = some(scored.map((s) => s.cellText))
   const figs = some(scored.map((s) => s.figures))
   const words = Metrics.sumCounts(scored.map((s) => s.words))
+  const counts = some(items.map((i) => i.lineCounts))
   const ms = items.map((i) => i.ms)
   const total = ms.reduce((a, b) => a + b, 0)
+  const cer = Metrics.rate(Metrics.sumCounts(scored.map((s) => s.characters)))
+  const bag = Metrics.sumF1(scored.map((s) => s.bag))
+  // Summed item by item: an item's order-free errors are its own lower bound of its edits.
+  const orderFreeError = Metrics.rate(Metrics.sumCounts(scored.map((s) => s.orderFree)))
   return {
     items: items.length,
     errors: items.length - scored.length,
-    cer: Metrics.rate(Metrics.sumCounts(scored.map((s) => s.characters))),
+    cer,
     strictCer: Metrics.rate(Metrics.sumCounts(scored.map((s) => s.strict))),
     wer: Metrics.rate(words),
     englishWords: words.length,
-    bagF1: Metrics.sumF1(scored.map((s) => s.bag)).f1,
+    bagF1: bag.f1,
+    recall: bag.recall,
+    orderFreeError,
+    orderError: cer - orderFreeError,
+    ...(counts.length > 0 ? { lineCounts: { ...sumLineCounts(counts), items: counts.length } } : {}),
     ...(det.length > 0 ? { detection: Metrics.sumF1(det) } : {}),
     ...(par.length > 0 ? { paragraphs: Metrics.sumF1(par) } : {}),
     ...(ord.length > 0 ? { readingOrder: ord.reduce((a, b) => a + b, 0) / ord.length } : {}),
@@ -276,6 +310,7 @@ export const summarize = (items: ReadonlyArray<ItemResult>): Summary => {
     ...(tabDet.length > 0 ? { tableDetection: Metrics.sumF1(tabDet) } : {}),
     ...(cells.length > 0 ? { cellText: cells.reduce((a, b) => a + b, 0) / cells.length } : {}),
     ...(figs.length > 0 ? { figures: Metrics.sumF1(figs) } : {}),
+    msMean: items.length > 0 ? total / items.length : Number.NaN,
     msP50: Metrics.quantile(ms, 0.5),
     msP95: Metrics.quantile(ms, 0.95),
     pagesPerSecond: total > 0 ? (items.length * 1000) / total : 0

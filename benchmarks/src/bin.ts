@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- --pipeline paddle,tesseract-cli --dataset real-dev,synth-docs [--limit N] [--json] [--out dir]`
  * `npm run bench -- --pipeline paddle,remote --remote-url https://api.gugudata.com` (key from --appkey or OCR2WORD_APPKEY)
+ * `npm run bench -- --pipeline paddle,ppu-paddle-ocr,gutenye,tesseract-cli --dataset real-dev,real-dev-2,synth-docs`
  *
  * Runs each pipeline over each dataset and writes `results.json`,
  * `report.md`, `accuracy-vs-speed.svg` and `stages.svg` into
@@ -12,6 +13,7 @@
 import * as Path from "node:path"
 import { parseArgs } from "node:util"
 import { Effect, Redacted } from "effect"
+import * as Baselines from "./Baselines.ts"
 import * as Bench from "./Bench.ts"
 import * as Manifest from "./Manifest.ts"
 import * as Report from "./Report.ts"
@@ -63,7 +65,7 @@ const datasets = await Effect.runPromise(
 )
 
 const selected = pipelines.filter((p) => {
-  if (p === "tesseract-cli" && !Bench.hasTesseractCli()) {
+  if (p === "tesseract-cli" && !Baselines.hasTesseractCli()) {
     process.stderr.write(
       "tesseract-cli skipped: the tesseract command is not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)\n"
     )
@@ -95,12 +97,14 @@ if (values.json) {
   process.stdout.write(`${JSON.stringify(Report.toJson(runs, command))}\n`)
 } else {
   const rows = Report.rows(runs, () => "")
-  process.stdout.write("pipeline        dataset        items   CER    strict  WER    bagF1  ms p50  ms p95\n")
+  process.stdout.write(
+    "pipeline        dataset        items   CER    strict  WER    bagF1  recall  order  ms p50  ms p95\n"
+  )
   for (const r of rows) {
     const s = r.summary
     const p = (v: number) => `${(v * 100).toFixed(1)}%`.padStart(6)
     process.stdout.write(
-      `${r.pipeline.padEnd(15)} ${r.dataset.padEnd(14)} ${String(s.items).padStart(5)} ${p(s.cer)} ${p(s.strictCer)} ${p(s.wer)} ${p(s.bagF1)} ${s.msP50.toFixed(0).padStart(7)} ${s.msP95.toFixed(0).padStart(7)}\n`
+      `${r.pipeline.padEnd(15)} ${r.dataset.padEnd(14)} ${String(s.items).padStart(5)} ${p(s.cer)} ${p(s.strictCer)} ${p(s.wer)} ${p(s.bagF1)} ${p(s.recall)} ${p(s.orderError)} ${s.msP50.toFixed(0).padStart(7)} ${s.msP95.toFixed(0).padStart(7)}\n`
     )
   }
   process.stdout.write(`\nwrote ${files.map((f) => Path.relative(process.cwd(), f)).join(", ")}\n`)
