@@ -13,13 +13,13 @@ import sharp from "sharp"
 import type { Rng } from "./synth-corpus.ts"
 import type { Box } from "./synth-page.ts"
 
-type Point = { readonly x: number; readonly y: number }
-type PointMap = (p: Point) => Point
+export type Point = { readonly x: number; readonly y: number }
+export type PointMap = (p: Point) => Point
 
 /** What was done to an image, recorded in its manifest item. */
 export type Augmentation = Record<string, number | string>
 
-const solve3 = (m: ReadonlyArray<number>): Array<number> => {
+export const solve3 = (m: ReadonlyArray<number>): Array<number> => {
   // Inverse of a 3x3 matrix given row-major.
   const [a, b, c, d, e, f, g, h, i] = m as [number, number, number, number, number, number, number, number, number]
   const A = e * i - f * h
@@ -43,7 +43,7 @@ const solve3 = (m: ReadonlyArray<number>): Array<number> => {
  * The homography taking the unit square's corners (0,0),(1,0),(1,1),(0,1) to
  * `q`, row-major 3x3 (the same map `Raster.warpQuad` samples with).
  */
-const squareToQuad = (q: ReadonlyArray<Point>): Array<number> => {
+export const squareToQuad = (q: ReadonlyArray<Point>): Array<number> => {
   const [p0, p1, p2, p3] = q as [Point, Point, Point, Point]
   const dx1 = p1.x - p2.x
   const dx2 = p3.x - p2.x
@@ -67,7 +67,7 @@ const squareToQuad = (q: ReadonlyArray<Point>): Array<number> => {
   ]
 }
 
-const apply = (m: ReadonlyArray<number>, p: Point): Point => {
+export const applyHomography = (m: ReadonlyArray<number>, p: Point): Point => {
   const w = m[6]! * p.x + m[7]! * p.y + m[8]!
   return { x: (m[0]! * p.x + m[1]! * p.y + m[2]!) / w, y: (m[3]! * p.x + m[4]! * p.y + m[5]!) / w }
 }
@@ -89,7 +89,7 @@ export const mapBox = (box: Box, map: PointMap): Box => {
 }
 
 /** An RGB raster from encoded bytes. */
-const decode = async (bytes: Uint8Array): Promise<Raster.Raster> => {
+export const decode = async (bytes: Uint8Array): Promise<Raster.Raster> => {
   const { data, info } = await sharp(bytes)
     .removeAlpha()
     .toColourspace("srgb")
@@ -103,7 +103,18 @@ const decode = async (bytes: Uint8Array): Promise<Raster.Raster> => {
   }
 }
 
-const toSharp = (r: Raster.Raster) => sharp(r.data, { raw: { width: r.width, height: r.height, channels: r.channels } })
+export const toSharp = (r: Raster.Raster) =>
+  sharp(r.data, { raw: { width: r.width, height: r.height, channels: r.channels } })
+
+/** Sensor noise: the same normal sample (standard deviation `sd`) added to the three channels of a pixel. */
+export const addNoise = (image: Raster.Raster, rng: Rng, sd: number): Raster.Raster => {
+  const out = new Uint8Array(image.data.length)
+  for (let i = 0; i < out.length; i += 3) {
+    const n = rng.normal() * sd
+    for (let k = 0; k < 3; k++) out[i + k] = Math.max(0, Math.min(255, image.data[i + k]! + n))
+  }
+  return { ...image, data: out }
+}
 
 /** The result of augmenting a page. */
 export interface Augmented {
@@ -150,7 +161,7 @@ export const augment = async (png: Uint8Array, rng: Rng, strength = 1): Promise<
     )
     const toSquare = solve3(squareToQuad(quad))
     maps.push((p) => {
-      const u = apply(toSquare, p)
+      const u = applyHomography(toSquare, p)
       return { x: u.x * w, y: u.y * h }
     })
     // The largest corner shift, in percent of the page side.
@@ -226,12 +237,7 @@ export const augment = async (png: Uint8Array, rng: Rng, strength = 1): Promise<
 
   if (rng.chance(0.5)) {
     const sd = Number(rng.range(4, 14 * s + 4).toFixed(1))
-    const out = new Uint8Array(image.data.length)
-    for (let i = 0; i < out.length; i += 3) {
-      const n = rng.normal() * sd
-      for (let k = 0; k < 3; k++) out[i + k] = Math.max(0, Math.min(255, image.data[i + k]! + n))
-    }
-    image = { ...image, data: out }
+    image = addNoise(image, rng, sd)
     applied.noise = sd
   }
 

@@ -31,11 +31,11 @@ const FONTS: ReadonlyArray<{ readonly family: string; readonly name: string }> =
   { family: '"DejaVu Sans", "Noto Sans CJK SC", sans-serif', name: "DejaVu Sans + Noto Sans CJK SC" }
 ]
 
-const escapeHtml = (s: string): string =>
+export const escapeHtml = (s: string): string =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
 
 /** Inline variation: some Latin words bold or in a monospace font, so weights and sizes mix within lines. */
-const inline = (text: string, rng: Rng): string =>
+export const inline = (text: string, rng: Rng): string =>
   text
     .split(/([A-Za-z][A-Za-z0-9_.-]{2,})/)
     .map((part, i) => {
@@ -49,7 +49,7 @@ const inline = (text: string, rng: Rng): string =>
     .join("")
 
 /** The figure: a small bar chart or diagram drawn in SVG, with no text (its text would be unscorable). */
-const figureSvg = (rng: Rng, width: number): string => {
+export const figureSvg = (rng: Rng, width: number): string => {
   const h = rng.int(90, 160)
   const n = rng.int(4, 8)
   const bars = Array.from({ length: n }, (_, i) => {
@@ -201,15 +201,81 @@ export interface DomTruth {
 }
 
 /**
- * Runs in the browser: drop blocks that overflow the page, then read every
+ * Runs in the browser: drop what overflows the page, then read every
  * `[data-kind]` element in document (= reading) order, its lines from the
  * character rectangles, and for tables the cells.
+ *
+ * Two page shapes share it. The `doc` pages have a `#flow` of balanced
+ * columns and grow to `maxHeight`; the flow's last blocks go until the page
+ * fits. The fixed-size archetype pages (`synth-archetypes.ts`) mark their
+ * boxes of fixed height `data-fill`: their last children go, or a
+ * `data-trim` paragraph is cut to the longest prefix (at a word or Han
+ * character) that still fits, so every column ends full. Their columns are
+ * the `data-grid` element's (`data-grid` columns, `data-gap` px apart): a
+ * block whose lines run on into the next column is split there into one
+ * block per column, each with the box of its lines. An element marked
+ * `data-line` is a line of its own, however close its neighbour on the same
+ * row (a form's label and its value).
  */
 const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
   const page = document.getElementById("page")!
-  const flow = document.getElementById("flow")!
+  const flow = document.getElementById("flow")
   const pageNo = page.querySelector(".pageno")
-  while (page.getBoundingClientRect().height > maxHeight && flow.children.length > 1) flow.lastElementChild!.remove()
+  if (flow !== null)
+    while (page.getBoundingClientRect().height > maxHeight && flow.children.length > 1) flow.lastElementChild!.remove()
+  const overflows = (box: Element) => box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1
+  const trim = (el: Element, box: Element): boolean => {
+    const nodes: Array<Text> = []
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT)
+    for (let n = walker.nextNode(); n !== null; n = walker.nextNode()) nodes.push(n as Text)
+    const original = nodes.map((n) => n.data)
+    // Cut points: after a Han character or punctuation, or before a space.
+    const cuts: Array<number> = []
+    let total = 0
+    for (const t of original) {
+      for (let i = 0; i < t.length; i++) {
+        const ch = t[i]!
+        const next = t[i + 1] ?? " "
+        if (/[\p{Script=Han}，。、；：！？）]/u.test(ch) || (/\S/.test(ch) && /\s/.test(next))) cuts.push(total + i + 1)
+      }
+      total += t.length
+    }
+    const cutTo = (k: number) => {
+      let left = k
+      nodes.forEach((n, i) => {
+        const keep = Math.max(0, Math.min(original[i]!.length, left))
+        n.data = original[i]!.slice(0, keep)
+        left -= original[i]!.length
+      })
+    }
+    let lo = 0
+    let hi = cuts.length - 1
+    let best = -1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      cutTo(cuts[mid]!)
+      if (overflows(box)) hi = mid - 1
+      else {
+        best = mid
+        lo = mid + 1
+      }
+    }
+    if (best < 0 || cuts[best]! < 12) {
+      cutTo(total)
+      return false
+    }
+    cutTo(cuts[best]!)
+    return true
+  }
+  for (const box of Array.from(page.querySelectorAll("[data-fill]"))) {
+    for (let guard = 0; overflows(box) && box.lastElementChild !== null && guard < 400; guard++) {
+      const last = box.lastElementChild
+      if (last.hasAttribute("data-trim") && trim(last, box)) break
+      last.remove()
+    }
+    // A heading left at the foot of a column has nothing under it.
+    while (box.lastElementChild?.getAttribute("data-kind") === "heading") box.lastElementChild.remove()
+  }
   const round = (v: number) => Math.round(v * scale * 10) / 10
   const toBox = (l: number, t: number, r: number, b: number) => ({
     x: round(l),
@@ -217,21 +283,49 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
     width: round(r - l),
     height: round(b - t)
   })
+  // What a box that hides its overflow leaves visible: a character outside it is not on the image.
+  const clips = new Map<Element, { left: number; top: number; right: number; bottom: number } | undefined>()
+  const clipOf = (el: Element | null): { left: number; top: number; right: number; bottom: number } | undefined => {
+    if (el === null || el === document.body) return undefined
+    if (clips.has(el)) return clips.get(el)
+    const outer = clipOf(el.parentElement)
+    let clip = outer
+    if (getComputedStyle(el).overflow !== "visible") {
+      const b = el.getBoundingClientRect()
+      clip = {
+        left: Math.max(b.left, outer?.left ?? -Infinity),
+        top: Math.max(b.top, outer?.top ?? -Infinity),
+        right: Math.min(b.right, outer?.right ?? Infinity),
+        bottom: Math.min(b.bottom, outer?.bottom ?? Infinity)
+      }
+    }
+    clips.set(el, clip)
+    return clip
+  }
   const lines: DomTruth["lines"] = []
+  const edges: Array<{ left: number; top: number; right: number; bottom: number }> = []
   const range = document.createRange()
   const readLines = (root: Element, block: number): Array<number> => {
     const out: Array<number> = []
     type Cur = { text: string; left: number; top: number; right: number; bottom: number; space: boolean }
     let cur: Cur | undefined
+    let owner: Element | null = null
     const close = () => {
       if (cur === undefined) return
       out.push(lines.length)
       lines.push({ text: cur.text, box: toBox(cur.left, cur.top, cur.right, cur.bottom), block })
+      edges.push({ left: cur.left, top: cur.top, right: cur.right, bottom: cur.bottom })
       cur = undefined
     }
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
     for (let node = walker.nextNode() as Text | null; node !== null; node = walker.nextNode() as Text | null) {
       const t = node.data
+      const clip = clipOf(node.parentElement)
+      const nodeOwner = node.parentElement?.closest("[data-line]") ?? null
+      if (nodeOwner !== owner) {
+        close()
+        owner = nodeOwner
+      }
       let i = 0
       while (i < t.length) {
         const len = t.codePointAt(i)! > 0xffff ? 2 : 1
@@ -246,6 +340,11 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
         i += len
         const r = Array.from(range.getClientRects()).find((x) => x.width > 0 && x.height > 0)
         if (r === undefined) continue
+        if (clip !== undefined) {
+          const mx = (r.left + r.right) / 2
+          const my = (r.top + r.bottom) / 2
+          if (mx < clip.left || mx > clip.right || my < clip.top || my > clip.bottom) continue
+        }
         const cy = (r.top + r.bottom) / 2
         const same =
           cur !== undefined && cy > cur.top && cy < cur.bottom && r.left > cur.right - Math.max(3, r.width * 0.6)
@@ -265,10 +364,23 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
     close()
     return out
   }
-  const flowBox = flow.getBoundingClientRect()
-  const columnCount = Number.parseInt(getComputedStyle(flow).columnCount, 10) || 1
-  const columnGap = Number.parseFloat(getComputedStyle(flow).columnGap) || 0
-  const columnWidth = (flowBox.width - (columnCount - 1) * columnGap) / columnCount
+  const grid = flow ?? page.querySelector("[data-grid]")
+  const gridBox = grid?.getBoundingClientRect()
+  const columnCount =
+    grid === null
+      ? 1
+      : flow !== null
+        ? Number.parseInt(getComputedStyle(flow).columnCount, 10) || 1
+        : Number(grid.getAttribute("data-grid"))
+  const columnGap =
+    grid === null
+      ? 0
+      : flow !== null
+        ? Number.parseFloat(getComputedStyle(flow).columnGap) || 0
+        : Number(grid.getAttribute("data-gap"))
+  const columnWidth = gridBox === undefined ? 0 : (gridBox.width - (columnCount - 1) * columnGap) / columnCount
+  const columnAt = (left: number) =>
+    Math.max(0, Math.min(columnCount - 1, Math.floor((left - gridBox!.left + 1) / (columnWidth + columnGap))))
   const blocks: DomTruth["blocks"] = []
   for (const el of Array.from(page.querySelectorAll("[data-kind]"))) {
     const kind = el.getAttribute("data-kind")!
@@ -281,11 +393,8 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
     }
     const level = el.getAttribute("data-level")
     if (level !== null) block.level = Number(level)
-    if (flow.contains(el))
-      block.column = Math.max(
-        0,
-        Math.min(columnCount - 1, Math.floor((rect.left - flowBox.left + 1) / (columnWidth + columnGap)))
-      )
+    const inGrid = grid?.contains(el) === true
+    if (inGrid) block.column = columnAt(rect.left)
     blocks.push(block)
     if (kind === "table") {
       const table = el as HTMLTableElement
@@ -307,6 +416,37 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
       }
     } else if (kind !== "figure") {
       block.lines = readLines(el, index)
+      if (inGrid && flow === null && block.lines.length > 1) {
+        // A block broken across columns becomes one block per column, each boxed by its lines.
+        const runs: Array<Array<number>> = []
+        let last = -1
+        for (const l of block.lines) {
+          const c = columnAt(edges[l]!.left)
+          if (c !== last) runs.push([])
+          runs[runs.length - 1]!.push(l)
+          last = c
+        }
+        if (runs.length > 1) {
+          blocks.pop()
+          for (const run of runs) {
+            const e = run.map((l) => edges[l]!)
+            const left = Math.min(...e.map((x) => x.left))
+            const at = blocks.length
+            for (const l of run) lines[l]!.block = at
+            blocks.push({
+              ...block,
+              box: toBox(
+                left,
+                Math.min(...e.map((x) => x.top)),
+                Math.max(...e.map((x) => x.right)),
+                Math.max(...e.map((x) => x.bottom))
+              ),
+              lines: run,
+              column: columnAt(left)
+            })
+          }
+        }
+      }
     }
   }
   void pageNo
@@ -318,8 +458,11 @@ const readDom = ([maxHeight, scale]: [number, number]): DomTruth => {
 export const renderPage = async (
   page: Page,
   html: string,
-  scale: number
+  scale: number,
+  viewport: { readonly width: number; readonly height: number } = { width: PAGE_WIDTH, height: MAX_PAGE_HEIGHT + 200 }
 ): Promise<{ png: Buffer; truth: DomTruth }> => {
+  const size = page.viewportSize()
+  if (size?.width !== viewport.width || size.height !== viewport.height) await page.setViewportSize(viewport)
   await page.setContent(html, { waitUntil: "load" })
   await page.evaluate(() => document.fonts.ready.then(() => undefined))
   const truth = await page.evaluate(readDom, [MAX_PAGE_HEIGHT, scale] as [number, number])
