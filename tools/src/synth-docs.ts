@@ -274,6 +274,9 @@ const archetypePage = async (
   } else {
     file = `images/${id}.png`
     Fs.writeFileSync(Path.join(options.out, file), await palettePng(png))
+    // A page as tall as its content has a fractional CSS height: the screenshot's rounding is the truth.
+    const meta = await sharp(png).metadata()
+    truthOut = { ...truthOut, width: meta.width, height: meta.height }
   }
   return item(id, file, kind, truthOut, {
     source: `tools/src/synth-docs.ts seed ${options.seed} kind ${kind} page ${n}; ${kind === "photo" ? `photo of a ${base} page, ` : ""}${spec.variant}; font ${spec.font}; ${spec.columns} column(s); text: ${spec.sources.join("; ")}`,

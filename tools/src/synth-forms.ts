@@ -89,11 +89,6 @@ export const amountInCapitals = (amount: number): string => {
   return text
 }
 
-/** `form`: a boxed registration form, an application form or an invoice. */
-export const form = (ctx: ArchetypeContext): ArchetypeSpec => {
-  const variant = ctx.rng.pick(["registration", "application", "invoice"] as const)
-  return variant === "registration" ? registration(ctx) : variant === "application" ? application(ctx) : invoice(ctx)
-}
 
 /** A Chinese registration form: one boxed grid of label and value cells, read row by row. */
 const registration = (ctx: ArchetypeContext): ArchetypeSpec => {
@@ -266,11 +261,6 @@ table.items tr:first-child td { color: #5a3a1a; }
   return { html, width: W, height: H, font: font.name, columns: 1, sources: [OWN], variant: "invoice" }
 }
 
-/** `ticket`: a boarding pass, a Chinese train ticket or a cinema ticket. */
-export const ticket = (ctx: ArchetypeContext): ArchetypeSpec => {
-  const variant = ctx.rng.pick(["boarding", "boarding", "train", "cinema"] as const)
-  return variant === "boarding" ? boardingPass(ctx) : variant === "train" ? trainTicket(ctx) : cinemaTicket(ctx)
-}
 
 const barcodeSvg = (rng: Rng, width: number, height: number): string => {
   let x = 0
@@ -448,3 +438,17 @@ h1 { font-size: 26px; margin-bottom: 4px; }
   )
   return { html, width: W, height: H, font: font.name, columns: 1, sources: [OWN], variant: "cinema ticket" }
 }
+
+/** The kinds of form, by name. */
+export const FORM_VARIANTS = { registration, application, invoice } as const
+
+/** The kinds of ticket, by name. */
+export const TICKET_VARIANTS = { boarding: boardingPass, train: trainTicket, cinema: cinemaTicket } as const
+
+/** `form`: a boxed registration form, an application form or an invoice. */
+export const form = (ctx: ArchetypeContext): ArchetypeSpec =>
+  FORM_VARIANTS[ctx.rng.pick(["registration", "application", "invoice"] as const)](ctx)
+
+/** `ticket`: a boarding pass (half of them), a Chinese train ticket or a cinema ticket. */
+export const ticket = (ctx: ArchetypeContext): ArchetypeSpec =>
+  TICKET_VARIANTS[ctx.rng.pick(["boarding", "boarding", "train", "cinema"] as const)](ctx)
