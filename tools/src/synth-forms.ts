@@ -429,7 +429,7 @@ h1 { font-size: 26px; margin-bottom: 4px; }
 .sub { color: #777; font-size: 14px; margin-bottom: 14px; }
 .fields { display: grid; grid-template-columns: 1fr 1fr; row-gap: 12px; column-gap: 28px; }
 .kv { display: flex; }
-.kv .k { width: ${en ? 4.5 : lang === "mixed" ? 6 : 3.6}em; flex: none; color: #777; }
+.kv .k { width: ${en ? 4.5 : lang === "mixed" ? 7.5 : 3.6}em; flex: none; color: #777; }
 .kv .v { font-weight: 700; }
 .foot { margin-top: 18px; font-size: 13px; color: #777; }`
   const html = doc(
