@@ -72,9 +72,45 @@ describe("forms and tickets: rows read across", () => {
       ...rows.flat().flatMap((t) => t.split(" "))
     ])
   })
+
+  it("a typed form: labels of a dozen letters, two-line labels, values that wrap, empty fields", () => {
+    // Labels are 7 line heights wide: narrow for Latin text (13 characters), not for a column of text.
+    const h = 12
+    const label = (t: string, y: number) => line(t, 110, y, t.length * 7, h)
+    const value = (t: string, y: number) => line(t, 240, y, t.length * 7, h)
+    const lines = [
+      line("CASE FORM", 330, 140, 70, h),
+      label("CASE NAME:", 170),
+      value("Donald D. Sellers and Robin J. Sellers v. Raybestos et al.", 170),
+      label("COURT:", 198),
+      value("San Francisco Superior Court - No. 996382", 198),
+      label("LORILLARD", 228),
+      label("ENTITIES:", 242),
+      value("Lorillard Tobacco Company", 242),
+      label("DATE FILED:", 270),
+      label("DATE SERVED:", 298),
+      value("August 3, 1998", 298),
+      label("PLAINTIFF'S", 328),
+      label("COUNSEL:", 342),
+      value("Wartnick, Chaber, Harowitz, Smith & Tigerman", 342),
+      value("101 California Street, Suite 2200", 356),
+      value("San Francisco, California 94111", 370),
+      label("JUDGE:", 398),
+      label("TRIAL DATE:", 426)
+    ]
+    const texts = lines.map((l) => l.text)
+    expect(words(layoutPage(shuffle(lines)))).toEqual(texts.flatMap((t) => t.split(" ")))
+  })
 })
 
 describe("columns and pictures", () => {
+  it("two columns of Chinese text ten characters wide stay columns", () => {
+    const zh = (name: string, x: number) =>
+      Array.from({ length: 12 }, (_, i) => line(`${name}${i + 1}行文字排版测试内容`, x, 100 + i * 42, 300, 30))
+    const lines = [...zh("左", 100), ...zh("右", 440)]
+    expect(order(layoutPage(shuffle(lines)))).toEqual(lines.map((l) => l.text))
+  })
+
   it("two columns wrapping an L-shaped region around a picture that straddles the gutter", () => {
     // Column 1 is 400 wide, but 300 wide beside the picture; column 2 starts at 540, at 640 beside it.
     const pitch = 56

@@ -14,10 +14,11 @@ describe("reading order", () => {
   })
 
   it("three columns, the last one shorter", () => {
+    // Lines nine heights wide (about 18 Latin characters): narrower ones with rows aligned across read as a table.
     const lines = [
-      ...column("A", 50, 100, 280, 10),
-      ...column("B", 360, 100, 280, 10),
-      ...column("C", 670, 100, 280, 6)
+      ...column("A", 50, 100, 280, 10, 30),
+      ...column("B", 360, 100, 280, 10, 30),
+      ...column("C", 670, 100, 280, 6, 30)
     ]
     const blocks = layoutPage(shuffle(lines))
     expect(order(blocks)).toEqual([...names("A", 10), ...names("B", 10), ...names("C", 6)])

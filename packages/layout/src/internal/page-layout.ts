@@ -123,7 +123,12 @@ export const layoutPage = (
   const body = lines.length > 0 ? bodyHeight(lines) : 20
   const leaves = xyCut(
     [
-      ...lines.map((l) => ({ box: l.box, height: lineHeight(l), vertical: l.direction === "vertical" })),
+      ...lines.map((l) => ({
+        box: l.box,
+        height: lineHeight(l),
+        vertical: l.direction === "vertical",
+        units: textUnits(l.text)
+      })),
       ...regions.map((r) => ({
         box: r.box,
         height: body,
@@ -204,3 +209,12 @@ const hasTextBeside = (box: Geometry.Box, lines: ReadonlyArray<Document.Line>): 
     const beside = l.box.x + l.box.width <= box.x || l.box.x >= box.x + box.width
     return beside && c0 >= box.y && c1 <= box.y + box.height
   })
+
+/** Length of a text in Latin character widths: wide (Han, kana, hangul, full-width) characters count two. */
+const textUnits = (text: string): number => {
+  let n = 0
+  for (const ch of text.replace(/\s+/gu, "")) n += WIDE.test(ch) ? 2 : 1
+  return n
+}
+
+const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff01-\uff60]/u
