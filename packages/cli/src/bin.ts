@@ -15,7 +15,7 @@ import * as Cli from "./Cli.ts"
 import { ConversionFailed } from "./Convert.ts"
 
 // Conversion at the root, other features as subcommands.
-const command = Cli.ocr2word.pipe(Command.withSubcommands([ServerCli.serve, ServerCli.keys]))
+const command = Cli.ocr2word.pipe(Command.withSubcommands([ServerCli.serve, ServerCli.worker, ServerCli.keys]))
 
 Command.run(command, { version: "0.1.0" }).pipe(
   // Failed inputs and bad command lines were already reported, one clear line

@@ -22,6 +22,7 @@ import {
   UpstreamError
 } from "./ApiError.ts"
 import { Ocr2WordResponse } from "./Envelope.ts"
+import { JobJson, JobResponse, JobsPath } from "./Jobs.ts"
 
 /** MIME type of the Word files. */
 export const DocxMediaType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -64,6 +65,18 @@ export const JsonPayload = Schema.Struct(imageFields).annotate({ identifier: "Oc
 
 const payload = [FormPayload, MultipartPayload, JsonPayload] as const
 
+/** What an endpoint that takes a key and images may answer besides success. */
+const keyedErrors = [
+  InvalidParameter,
+  InvalidAppKey,
+  AccessDenied,
+  UnsupportedMediaType,
+  RateLimited,
+  InternalError,
+  UpstreamError,
+  Unavailable
+] as const
+
 const query = { appkey: Schema.optional(Schema.String).annotate({ description: "APPKEY from the key administrator." }) }
 
 /** The conversion endpoints: the contract's and the keyless demo. */
@@ -72,16 +85,7 @@ export class Ocr2WordGroup extends HttpApiGroup.make("ocr2word", { topLevel: tru
     query,
     payload,
     success: Ocr2WordResponse,
-    error: [
-      InvalidParameter,
-      InvalidAppKey,
-      AccessDenied,
-      UnsupportedMediaType,
-      RateLimited,
-      InternalError,
-      UpstreamError,
-      Unavailable
-    ]
+    error: keyedErrors
   }).annotateMerge(
     OpenApi.annotations({
       summary: "Convert an image of Chinese/English text into a Word document",
@@ -146,11 +150,61 @@ export class FilesGroup extends HttpApiGroup.make("files").add(
   HttpApiEndpoint.get("download", "/files/:file", {
     params: { file: Schema.String.annotate({ description: "`<id>.docx` as in ResultWordFileUrl." }) },
     success: Schema.Uint8Array.pipe(HttpApiSchema.asUint8Array({ contentType: DocxMediaType })),
-    error: NotFound
+    error: [NotFound, Unavailable]
   }).annotateMerge(
-    OpenApi.annotations({ summary: "Download a stored Word file (also HEAD; ETag and If-None-Match supported)" })
+    OpenApi.annotations({
+      summary: "Download a stored Word file (also HEAD; ETag and If-None-Match supported)",
+      description:
+        "With presigned downloads configured (S3 storage), answers 302 to a time-limited URL of the object store carrying the same Content-Disposition and Cache-Control."
+    })
   )
 ) {}
+
+/** Async batch jobs (Redis and `ocr2word worker` processes behind them). */
+export class JobsGroup extends HttpApiGroup.make("jobs").add(
+  HttpApiEndpoint.post("submit", JobsPath, {
+    query,
+    payload: [
+      Schema.Struct({
+        appkey: Schema.optionalKey(Schema.String),
+        imageurl: Schema.optionalKey(Schema.Union([Schema.String, Schema.Array(Schema.String)])),
+        webhook: Schema.optionalKey(Schema.String),
+        file: Schema.optionalKey(Multipart.FilesSchema).annotate({ description: "Image files: repeat the part." })
+      })
+        .annotate({ identifier: "JobMultipart" })
+        .pipe(HttpApiSchema.asMultipart()),
+      Schema.Struct({
+        appkey: Schema.optionalKey(Schema.String),
+        imageurl: Schema.optionalKey(Schema.Union([Schema.String, Schema.Array(Schema.String)])),
+        webhook: Schema.optionalKey(Schema.String)
+      })
+        .annotate({ identifier: "JobForm" })
+        .pipe(HttpApiSchema.asFormUrlEncoded()),
+      JobJson
+    ],
+    success: JobResponse.pipe(HttpApiSchema.status(202)),
+    error: keyedErrors
+  }).annotateMerge(
+    OpenApi.annotations({
+      summary: "Queue several images for conversion; 202 with the job id at once",
+      description:
+        "Each image counts one call against the key's quota. Images are converted by the worker processes; poll GET /jobs/{id} or give a webhook."
+    })
+  ),
+  HttpApiEndpoint.get("status", `${JobsPath}/:id`, {
+    params: { id: Schema.String.annotate({ description: "JobId from POST /jobs." }) },
+    success: JobResponse,
+    error: [NotFound, InternalError, Unavailable]
+  }).annotateMerge(OpenApi.annotations({ summary: "A job's status and each image's result" }))
+) {}
+
+/** One piece of shared state as /readyz reports it. */
+export const DependencyStatus = Schema.Struct({
+  name: Schema.String.annotate({ description: "Role: keys, rateLimit, files, jobs." }),
+  backend: Schema.String.annotate({ description: "sqlite, memory, folder, postgres, redis or s3." }),
+  ok: Schema.Boolean,
+  message: Schema.optionalKey(Schema.String)
+}).annotate({ identifier: "DependencyStatus" })
 
 /** Probes and metrics. */
 export class OpsGroup extends HttpApiGroup.make("ops", { topLevel: true }).add(
@@ -158,9 +212,14 @@ export class OpsGroup extends HttpApiGroup.make("ops", { topLevel: true }).add(
     success: Schema.Struct({ status: Schema.Literal("ok") })
   }),
   HttpApiEndpoint.get("readyz", "/readyz", {
-    success: Schema.Struct({ status: Schema.Literal("ready") }),
+    success: Schema.Struct({ status: Schema.Literal("ready"), dependencies: Schema.Array(DependencyStatus) }),
     error: Unavailable
-  }),
+  }).annotateMerge(
+    OpenApi.annotations({
+      summary: "Ready when the models are loaded and every dependency (keys, rate limits, files, jobs) answers",
+      description: "503/110 names the dependencies that do not answer."
+    })
+  ),
   HttpApiEndpoint.get("metrics", "/metrics", {
     success: Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/plain; version=0.0.4; charset=utf-8" }))
   })
@@ -171,6 +230,7 @@ export class Api extends HttpApi.make("ocr2word")
   .add(Ocr2WordGroup)
   .add(PreviewGroup)
   .add(FilesGroup)
+  .add(JobsGroup)
   .add(OpsGroup)
   .annotateMerge(
     OpenApi.annotations({

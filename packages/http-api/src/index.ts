@@ -7,3 +7,4 @@
 export * as Api from "./Api.ts"
 export * as ApiError from "./ApiError.ts"
 export * as Envelope from "./Envelope.ts"
+export * as Jobs from "./Jobs.ts"

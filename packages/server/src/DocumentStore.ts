@@ -10,10 +10,11 @@
  *
  * @since 0.1.0
  */
-import { randomBytes } from "node:crypto"
+import { createHash, randomBytes } from "node:crypto"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { Context, Effect, Layer, Schema } from "effect"
+import * as Dependency from "./Dependency.ts"
 
 /** A stored file's metadata. */
 export interface StoredFile {
@@ -26,8 +27,9 @@ export interface StoredFile {
   readonly createdAt: Date
 }
 
+/** `Unavailable`: the shared storage does not answer (503/110). */
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
-  reason: Schema.Literals(["NotFound", "Io", "InvalidName"]),
+  reason: Schema.Literals(["NotFound", "Io", "InvalidName", "Unavailable"]),
   message: Schema.String,
   cause: Schema.optionalKey(Schema.Defect())
 }) {}
@@ -35,25 +37,46 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
 export class DocumentStore extends Context.Service<
   DocumentStore,
   {
-    /** Store new bytes under a fresh id. */
-    readonly put: (
-      bytes: Uint8Array,
-      options: { readonly extension: string; readonly mediaType: string }
-    ) => Effect.Effect<StoredFile, StoreError>
+    /** Store new bytes under a fresh id, or under `options.id` unless that file exists already. */
+    readonly put: (bytes: Uint8Array, options: PutOptions) => Effect.Effect<StoredFile, StoreError>
     /** Metadata of `<id>.<extension>`; `NotFound` for unknown or malformed names. */
     readonly stat: (name: string) => Effect.Effect<StoredFile, StoreError>
     /** The bytes of `<id>.<extension>`. */
     readonly read: (name: string) => Effect.Effect<Uint8Array, StoreError>
+    /** A time-limited direct download URL, when the store gives them (S3 with presigning on). */
+    readonly presign: (file: StoredFile) => Effect.Effect<string | undefined, StoreError>
+    /** Whether the backend answers, for /readyz. */
+    readonly check: Effect.Effect<Dependency.Status>
   }
 >()("@ocr2word/server/DocumentStore") {}
 
-const mediaTypes: Readonly<Record<string, string>> = {
+export interface PutOptions {
+  readonly extension: string
+  readonly mediaType: string
+  /** 32 hex digits; default: 128 fresh random bits. */
+  readonly id?: string
+}
+
+/** The id of a stored file derived from a stable key (a job and image), for idempotent retries. */
+export const idFor = (key: string) =>
+  createHash("sha256").update(`ocr2word-file\u0000${key}`).digest("hex").slice(0, 32)
+
+/** Response headers of a download, the same from every store. */
+export const downloadHeaders = (info: StoredFile) => ({
+  etag: `"${info.id}"`,
+  "cache-control": "public, max-age=31536000, immutable",
+  "last-modified": info.createdAt.toUTCString(),
+  "content-disposition": `attachment; filename="ocr2word-${info.id}.${info.extension}"`,
+  "x-content-type-options": "nosniff"
+})
+
+export const mediaTypes: Readonly<Record<string, string>> = {
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
   txt: "text/plain; charset=utf-8",
   json: "application/json"
 }
 
-const namePattern = /^([0-9a-f]{32})\.(docx|txt|json)$/
+export const namePattern = /^([0-9a-f]{32})\.(docx|txt|json)$/
 
 /** A folder store: `<dir>/files/<id>.<ext>`. */
 export const makeLocal = (dir: string) =>
@@ -76,15 +99,12 @@ export const makeLocal = (dir: string) =>
         : Effect.succeed({ id: match[1]!, extension: match[2]! })
     }
 
-    const put = Effect.fn("DocumentStore.put")(function* (
-      bytes: Uint8Array,
-      options: { readonly extension: string; readonly mediaType: string }
-    ) {
-      const id = randomBytes(16).toString("hex")
+    const put = Effect.fn("DocumentStore.put")(function* (bytes: Uint8Array, options: PutOptions) {
+      const id = options.id ?? randomBytes(16).toString("hex")
       const name = `${id}.${options.extension}`
       const final = path.join(folder, name)
       const temp = path.join(folder, `.${name}.${randomBytes(6).toString("hex")}.tmp`)
-      yield* Effect.tryPromise({
+      const outcome = yield* Effect.tryPromise({
         try: async () => {
           const handle = await fs.open(temp, "wx", 0o644)
           try {
@@ -96,6 +116,9 @@ export const makeLocal = (dir: string) =>
           try {
             // link() fails with EEXIST instead of replacing: never an overwritten file.
             await fs.link(temp, final)
+          } catch (e) {
+            if (options.id === undefined || (e as NodeJS.ErrnoException).code !== "EEXIST") throw e
+            return "exists" as const
           } finally {
             await fs.unlink(temp)
           }
@@ -108,6 +131,7 @@ export const makeLocal = (dir: string) =>
         },
         catch: (cause) => new StoreError({ reason: "Io", message: `Cannot store ${name}: ${String(cause)}`, cause })
       })
+      if (outcome === "exists") return yield* stat(name)
       return {
         id,
         name,
@@ -144,7 +168,13 @@ export const makeLocal = (dir: string) =>
       })
     })
 
-    return DocumentStore.of({ put, stat, read })
+    return DocumentStore.of({
+      put,
+      stat,
+      read,
+      presign: () => Effect.succeed(undefined),
+      check: Dependency.embedded("files", "folder")
+    })
   })
 
 /** The embedded store in `<dir>/files`. */

@@ -12,10 +12,15 @@ import { Api, ApiError, Envelope } from "@ocr2word/http-api"
 import { Effect, Layer } from "effect"
 import { HttpServerResponse } from "effect/http"
 import { HttpApiBuilder } from "effect/http-api"
-import { DocumentStore } from "./DocumentStore.ts"
+import { DocumentStore, downloadHeaders, type StoreError } from "./DocumentStore.ts"
 import { convert, fail, now } from "./internal/convert.ts"
+import { jobEnvelope } from "./internal/job-status.ts"
+import * as JobFlow from "./internal/jobs.ts"
+import { JobQueue } from "./JobQueue.ts"
+import { KeyStore } from "./KeyStore.ts"
 import { Metrics } from "./Metrics.ts"
 import { OcrQueue } from "./OcrQueue.ts"
+import { RateLimiter } from "./RateLimiter.ts"
 
 const asset = (name: string) => new URL(`../assets/${name}`, import.meta.url)
 
@@ -87,24 +92,42 @@ export const FilesHandlers = () =>
               ApiError.NotFound,
               `no Word file named ${JSON.stringify(params.file)}; use the exact ResultWordFileUrl of a conversion.`
             )
-          const info = yield* store.stat(params.file).pipe(Effect.catchTag("StoreError", notFound))
-          const etag = `"${info.id}"`
-          const headers = {
-            etag,
-            "cache-control": "public, max-age=31536000, immutable",
-            "last-modified": info.createdAt.toUTCString(),
-            "content-disposition": `attachment; filename="ocr2word-${info.id}.${info.extension}"`,
-            "x-content-type-options": "nosniff"
-          }
+          const storeFailed = (e: StoreError) =>
+            e.reason === "Unavailable" ? fail(ApiError.Unavailable, e.message) : notFound()
+          const info = yield* store.stat(params.file).pipe(Effect.catchTag("StoreError", storeFailed))
+          const headers = downloadHeaders(info)
           const inm = request.headers["if-none-match"]
-          if (inm?.split(",").some((t) => t.trim() === etag || t.trim() === "*")) {
+          if (inm?.split(",").some((t) => t.trim() === headers.etag || t.trim() === "*")) {
             return HttpServerResponse.empty({ status: 304, headers })
           }
-          const bytes = yield* store.read(params.file).pipe(Effect.catchTag("StoreError", notFound))
+          const presigned = yield* store.presign(info).pipe(Effect.catchTag("StoreError", storeFailed))
+          if (presigned !== undefined) {
+            return HttpServerResponse.redirect(presigned, { status: 302, headers: { "cache-control": "no-store" } })
+          }
+          const bytes = yield* store.read(params.file).pipe(Effect.catchTag("StoreError", storeFailed))
           return HttpServerResponse.uint8Array(bytes, { contentType: info.mediaType, headers })
         })
       )
     })
+  )
+
+export const JobsHandlers = () =>
+  HttpApiBuilder.group(Api.Api, "jobs", (handlers) =>
+    Effect.succeed(
+      handlers
+        .handleRaw("submit", ({ request, query }) =>
+          Effect.gen(function* () {
+            const data = yield* JobFlow.submit(request, query.appkey)
+            return HttpServerResponse.jsonUnsafe(jobEnvelope(data, yield* now), { status: 202 })
+          })
+        )
+        .handle("status", ({ request, params }) =>
+          Effect.gen(function* () {
+            const data = yield* JobFlow.status(request, params.id)
+            return jobEnvelope(data, yield* now)
+          })
+        )
+    )
   )
 
 export const OpsHandlers = () =>
@@ -112,10 +135,26 @@ export const OpsHandlers = () =>
     Effect.gen(function* () {
       const queue = yield* OcrQueue
       const metrics = yield* Metrics
+      const jobs = yield* JobQueue
+      const checks = [
+        (yield* KeyStore).check,
+        (yield* RateLimiter).check,
+        (yield* DocumentStore).check,
+        queue.check,
+        jobs.check
+      ]
       return handlers
         .handle("healthz", () => Effect.succeed({ status: "ok" as const }))
         .handle("readyz", () =>
           Effect.gen(function* () {
+            const dependencies = yield* Effect.all(checks, { concurrency: "unbounded" })
+            const down = dependencies.filter((d) => !d.ok)
+            if (down.length > 0) {
+              return yield* fail(
+                ApiError.Unavailable,
+                `not ready: ${down.map((d) => `${d.name} (${d.backend}): ${d.message ?? "down"}`).join("; ")}`
+              )
+            }
             const stats = yield* queue.stats
             if (stats.readyWorkers === 0) {
               return yield* fail(
@@ -123,10 +162,15 @@ export const OpsHandlers = () =>
                 `the OCR models are still loading (0 of ${stats.workers} workers ready); retry in a few seconds.`
               )
             }
-            return { status: "ready" as const }
+            return { status: "ready" as const, dependencies }
           })
         )
-        .handle("metrics", () => Effect.map(queue.stats, (stats) => metrics.render(stats)))
+        .handle("metrics", () =>
+          Effect.gen(function* () {
+            const stats = yield* queue.stats
+            return metrics.render(stats, yield* jobs.counts)
+          })
+        )
     })
   )
 
@@ -135,4 +179,5 @@ export const OpsHandlers = () =>
  * layers are memoised by identity, and two servers in one process (tests)
  * must not share handlers built over the other's services.
  */
-export const layer = () => Layer.mergeAll(Ocr2WordHandlers(), PreviewHandlers(), FilesHandlers(), OpsHandlers())
+export const layer = () =>
+  Layer.mergeAll(Ocr2WordHandlers(), PreviewHandlers(), FilesHandlers(), JobsHandlers(), OpsHandlers())

@@ -3,6 +3,8 @@
  * and count calls. The embedded default (`KeyStore.layerSqlite(file)`) keeps
  * them in a `node:sqlite` database; only a SHA-256 of each key is stored, so
  * a leaked database leaks no key. A key is shown once, when it is created.
+ * Several nodes share one PostgreSQL database instead (`PostgresKeyStore`),
+ * with the same behaviour; the same test suite runs against both.
  *
  * @since 0.1.0
  */
@@ -11,6 +13,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { Context, Effect, Layer, Schema } from "effect"
+import * as Dependency from "./Dependency.ts"
 
 /** What the store knows about a key (never the key itself). */
 export interface KeyInfo {
@@ -34,8 +37,9 @@ export class KeyRejected extends Schema.TaggedError<KeyRejected>()("KeyRejected"
   message: Schema.String
 }) {}
 
+/** `Unavailable`: the shared database does not answer (503/110); `Io`: it failed otherwise. */
 export class KeyStoreError extends Schema.TaggedError<KeyStoreError>()("KeyStoreError", {
-  reason: Schema.Literals(["Io", "NotFound", "InvalidOptions"]),
+  reason: Schema.Literals(["Io", "NotFound", "InvalidOptions", "Unavailable"]),
   message: Schema.String,
   cause: Schema.optionalKey(Schema.Defect())
 }) {}
@@ -62,10 +66,127 @@ export class KeyStore extends Context.Service<
     readonly suspend: (id: string, suspended: boolean) => Effect.Effect<KeyInfo, KeyStoreError>
     /** Check a key and count one call against its quota, atomically. */
     readonly authorize: (key: string | undefined) => Effect.Effect<KeyInfo, KeyRejected | KeyStoreError>
+    /** Whether the backend answers, for /readyz. */
+    readonly check: Effect.Effect<Dependency.Status>
   }
 >()("@ocr2word/server/KeyStore") {}
 
-const hash = (key: string) => createHash("sha256").update(key, "utf8").digest("hex")
+/** Only this digest of a key is stored. */
+export const hash = (key: string) => createHash("sha256").update(key, "utf8").digest("hex")
+
+/**
+ * The storage a key store runs on: plain reads and writes, with one atomic
+ * call-counting update. `make` gives every backend the same rules (key
+ * format, expiry, suspension, revocation, quota and their messages).
+ */
+export interface Backend {
+  readonly insert: (row: {
+    readonly id: string
+    readonly hash: string
+    readonly name: string
+    readonly createdAt: string
+    readonly expiresAt: string | null
+    readonly quota: number | null
+  }) => Effect.Effect<void, KeyStoreError>
+  readonly byId: (id: string) => Effect.Effect<KeyInfo | undefined, KeyStoreError>
+  readonly byHash: (hash: string) => Effect.Effect<KeyInfo | undefined, KeyStoreError>
+  readonly list: Effect.Effect<ReadonlyArray<KeyInfo>, KeyStoreError>
+  readonly setFlag: (id: string, flag: "revoked" | "suspended", value: boolean) => Effect.Effect<void, KeyStoreError>
+  /**
+   * Count one call of the key with this hash if it is usable now (not revoked,
+   * suspended, expired or over quota), in one atomic update; the updated key,
+   * or undefined when nothing was counted.
+   */
+  readonly countCall: (hash: string, now: string) => Effect.Effect<KeyInfo | undefined, KeyStoreError>
+  readonly check: Effect.Effect<Dependency.Status>
+}
+
+/** A key store over a backend. */
+export const make = (backend: Backend) => {
+  const get = Effect.fn("KeyStore.get")(function* (id: string) {
+    const info = yield* backend.byId(id)
+    if (info === undefined)
+      return yield* Effect.fail(
+        new KeyStoreError({
+          reason: "NotFound",
+          message: `No key with id ${JSON.stringify(id)}; list them with \`ocr2word keys list\``
+        })
+      )
+    return info
+  })
+
+  const create = Effect.fn("KeyStore.create")(function* (options: CreateOptions) {
+    if (options.expiresAt !== undefined && Number.isNaN(Date.parse(options.expiresAt))) {
+      return yield* Effect.fail(
+        new KeyStoreError({
+          reason: "InvalidOptions",
+          message: `Expected an ISO date for expiresAt but received ${JSON.stringify(options.expiresAt)}`
+        })
+      )
+    }
+    const id = randomBytes(6).toString("hex")
+    const key = `o2w_${id}_${randomBytes(24).toString("base64url")}`
+    yield* backend.insert({
+      id,
+      hash: hash(key),
+      name: options.name,
+      createdAt: new Date().toISOString(),
+      expiresAt: options.expiresAt === undefined ? null : new Date(options.expiresAt).toISOString(),
+      quota: options.quota ?? null
+    })
+    return { key, info: yield* get(id) }
+  })
+
+  const setFlag = (name: string, flag: "revoked" | "suspended") =>
+    Effect.fn(name)(function* (id: string, value: boolean) {
+      yield* get(id)
+      yield* backend.setFlag(id, flag, value)
+      return yield* get(id)
+    })
+  const revokeFlag = setFlag("KeyStore.revoke", "revoked")
+  const suspend = setFlag("KeyStore.suspend", "suspended")
+
+  const reject = (reason: KeyRejected["reason"], message: string) => Effect.fail(new KeyRejected({ reason, message }))
+
+  const authorize = Effect.fn("KeyStore.authorize")(function* (key: string | undefined) {
+    if (key === undefined || key.trim() === "") {
+      return yield* reject(
+        "Missing",
+        "appkey is missing: pass ?appkey=YOUR_APPKEY in the query string (or an appkey body field)."
+      )
+    }
+    const digest = hash(key.trim())
+    const now = new Date().toISOString()
+    const counted = yield* backend.countCall(digest, now)
+    if (counted !== undefined) return counted
+    const info = yield* backend.byHash(digest)
+    if (info === undefined) {
+      return yield* reject(
+        "Unknown",
+        "appkey is not a valid key: check it against the key you were given (keys are case-sensitive)."
+      )
+    }
+    if (info.revoked) return yield* reject("Revoked", "this appkey was revoked; ask for a new key.")
+    if (info.suspended)
+      return yield* reject("Suspended", "this appkey is suspended; contact the administrator to resume it.")
+    if (info.expiresAt !== null && info.expiresAt <= now)
+      return yield* reject("Expired", `this appkey expired at ${info.expiresAt}; renew it to continue.`)
+    return yield* reject(
+      "QuotaExhausted",
+      `this appkey has used its quota of ${info.quota} calls; raise the quota or use another key.`
+    )
+  })
+
+  return KeyStore.of({
+    create,
+    list: backend.list,
+    get,
+    revoke: (id) => revokeFlag(id, true),
+    suspend,
+    authorize,
+    check: backend.check
+  })
+}
 
 interface Row {
   id: string
@@ -134,109 +255,47 @@ export const makeSqlite = (file: string) =>
 
     const selectById = db.prepare("SELECT * FROM keys WHERE id = ?")
     const selectByHash = db.prepare("SELECT * FROM keys WHERE hash = ?")
+    // The check and the increment in one statement: concurrent calls never pass the quota.
     const count = db.prepare(
-      "UPDATE keys SET calls = calls + 1, last_used_at = ? WHERE hash = ? AND revoked = 0 AND suspended = 0 AND (quota IS NULL OR calls < quota) AND (expires_at IS NULL OR expires_at > ?)"
+      "UPDATE keys SET calls = calls + 1, last_used_at = ? WHERE hash = ? AND revoked = 0 AND suspended = 0 AND (quota IS NULL OR calls < quota) AND (expires_at IS NULL OR expires_at > ?) RETURNING *"
     )
+    const read = (statement: typeof selectById, value: string) =>
+      io("read", () => {
+        const row = statement.get(value) as Row | undefined
+        return row === undefined ? undefined : toInfo(row)
+      })
 
-    const get = Effect.fn("KeyStore.get")(function* (id: string) {
-      const row = yield* io("read", () => selectById.get(id) as Row | undefined)
-      if (row === undefined)
-        return yield* Effect.fail(
-          new KeyStoreError({
-            reason: "NotFound",
-            message: `No key with id ${JSON.stringify(id)}; list them with \`ocr2word keys list\``
-          })
-        )
-      return toInfo(row)
+    return make({
+      insert: (row) =>
+        io("insert", () => {
+          db.prepare("INSERT INTO keys (id, hash, name, created_at, expires_at, quota) VALUES (?, ?, ?, ?, ?, ?)").run(
+            row.id,
+            row.hash,
+            row.name,
+            row.createdAt,
+            row.expiresAt,
+            row.quota
+          )
+        }),
+      byId: (id) => read(selectById, id),
+      byHash: (digest) => read(selectByHash, digest),
+      list: io("list", () =>
+        (db.prepare("SELECT * FROM keys ORDER BY created_at").all() as unknown as Array<Row>).map(toInfo)
+      ),
+      setFlag: (id, flag, value) =>
+        io("update", () => {
+          db.prepare(`UPDATE keys SET ${flag === "revoked" ? "revoked" : "suspended"} = ? WHERE id = ?`).run(
+            value ? 1 : 0,
+            id
+          )
+        }),
+      countCall: (digest, now) =>
+        io("update", () => {
+          const row = count.get(now, digest, now) as Row | undefined
+          return row === undefined ? undefined : toInfo(row)
+        }),
+      check: Dependency.embedded("keys", "sqlite")
     })
-
-    const create = Effect.fn("KeyStore.create")(function* (options: CreateOptions) {
-      if (options.expiresAt !== undefined && Number.isNaN(Date.parse(options.expiresAt))) {
-        return yield* Effect.fail(
-          new KeyStoreError({
-            reason: "InvalidOptions",
-            message: `Expected an ISO date for expiresAt but received ${JSON.stringify(options.expiresAt)}`
-          })
-        )
-      }
-      const id = randomBytes(6).toString("hex")
-      const key = `o2w_${id}_${randomBytes(24).toString("base64url")}`
-      const expiresAt = options.expiresAt === undefined ? null : new Date(options.expiresAt).toISOString()
-      yield* io("insert", () =>
-        db
-          .prepare("INSERT INTO keys (id, hash, name, created_at, expires_at, quota) VALUES (?, ?, ?, ?, ?, ?)")
-          .run(id, hash(key), options.name, new Date().toISOString(), expiresAt, options.quota ?? null)
-      )
-      return { key, info: yield* get(id) }
-    })
-
-    const list = io("list", () =>
-      (db.prepare("SELECT * FROM keys ORDER BY created_at").all() as unknown as Array<Row>).map(toInfo)
-    )
-
-    const revoke = Effect.fn("KeyStore.revoke")(function* (id: string) {
-      yield* get(id)
-      yield* io("update", () => db.prepare("UPDATE keys SET revoked = 1 WHERE id = ?").run(id))
-      return yield* get(id)
-    })
-
-    const suspend = Effect.fn("KeyStore.suspend")(function* (id: string, suspended: boolean) {
-      yield* get(id)
-      yield* io("update", () => db.prepare("UPDATE keys SET suspended = ? WHERE id = ?").run(suspended ? 1 : 0, id))
-      return yield* get(id)
-    })
-
-    const authorize = Effect.fn("KeyStore.authorize")(function* (key: string | undefined) {
-      if (key === undefined || key.trim() === "") {
-        return yield* Effect.fail(
-          new KeyRejected({
-            reason: "Missing",
-            message: "appkey is missing: pass ?appkey=YOUR_APPKEY in the query string (or an appkey body field)."
-          })
-        )
-      }
-      const digest = hash(key.trim())
-      const now = new Date().toISOString()
-      const changed = yield* io("update", () => count.run(now, digest, now).changes)
-      const row = yield* io("read", () => selectByHash.get(digest) as Row | undefined)
-      if (row === undefined) {
-        return yield* Effect.fail(
-          new KeyRejected({
-            reason: "Unknown",
-            message: "appkey is not a valid key: check it against the key you were given (keys are case-sensitive)."
-          })
-        )
-      }
-      if (Number(changed) > 0) return toInfo(row)
-      const info = toInfo(row)
-      if (info.revoked)
-        return yield* Effect.fail(
-          new KeyRejected({ reason: "Revoked", message: "this appkey was revoked; ask for a new key." })
-        )
-      if (info.suspended)
-        return yield* Effect.fail(
-          new KeyRejected({
-            reason: "Suspended",
-            message: "this appkey is suspended; contact the administrator to resume it."
-          })
-        )
-      if (info.expiresAt !== null && info.expiresAt <= now) {
-        return yield* Effect.fail(
-          new KeyRejected({
-            reason: "Expired",
-            message: `this appkey expired at ${info.expiresAt}; renew it to continue.`
-          })
-        )
-      }
-      return yield* Effect.fail(
-        new KeyRejected({
-          reason: "QuotaExhausted",
-          message: `this appkey has used its quota of ${info.quota} calls; raise the quota or use another key.`
-        })
-      )
-    })
-
-    return KeyStore.of({ create, list, get, revoke, suspend, authorize })
   })
 
 /** The embedded store in a SQLite file. */

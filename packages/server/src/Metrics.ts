@@ -1,12 +1,15 @@
 /**
  * Service metrics in the Prometheus text format (`/metrics`): requests by
  * route, method and status, a latency histogram, OCR stage timings, queue
- * depth and per-key call counts. Kept in memory per node; a Prometheus
- * server scrapes every node and sums.
+ * depth, per-key call counts, failures by envelope code and the shared job
+ * queue's counts. Kept in memory per node (each `ocr2word worker` serves its
+ * own: jobs by outcome and code, job latency); a Prometheus server scrapes
+ * every node and worker and sums.
  *
  * @since 0.1.0
  */
 import { Context, Effect, Layer } from "effect"
+import type { JobCounts } from "./JobQueue.ts"
 import type { QueueStats } from "./OcrQueue.ts"
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
@@ -49,7 +52,10 @@ export class Metrics extends Context.Service<
     readonly stages: (timings: Readonly<Record<string, number>>) => void
     readonly keyCall: (keyId: string) => void
     readonly rejected: (reason: string) => void
-    readonly render: (queue: QueueStats) => string
+    /** A refused request of a conversion or job route, by the envelope's StatusCode. */
+    readonly failure: (route: string, code: number) => void
+    readonly jobSubmitted: (images: number) => void
+    readonly render: (queue: QueueStats, jobs?: JobCounts) => string
   }
 >()("@ocr2word/server/Metrics") {}
 
@@ -57,6 +63,9 @@ export const make = Effect.sync(() => {
   const requests = new Map<string, number>()
   const keyCalls = new Map<string, number>()
   const rejections = new Map<string, number>()
+  const failures = new Map<string, number>()
+  let jobImages = 0
+  let jobCount = 0
   const latency = new Histogram(latencyBuckets)
   const stage = new Histogram(stageBuckets)
   const inc = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1)
@@ -70,7 +79,12 @@ export const make = Effect.sync(() => {
     },
     keyCall: (keyId) => inc(keyCalls, `key="${label(keyId)}"`),
     rejected: (reason) => inc(rejections, `reason="${label(reason)}"`),
-    render: (queue) => {
+    failure: (route, code) => inc(failures, `route="${label(route)}",code="${code}"`),
+    jobSubmitted: (images) => {
+      jobCount++
+      jobImages += images
+    },
+    render: (queue, jobs) => {
       const counter = (name: string, help: string, map: Map<string, number>) =>
         [`# HELP ${name} ${help}`, `# TYPE ${name} counter`, ...[...map].map(([l, v]) => `${name}{${l}} ${v}`)].join(
           "\n"
@@ -87,7 +101,22 @@ export const make = Effect.sync(() => {
         gauge("ocr2word_queue_busy", "Conversions running.", queue.busy),
         gauge("ocr2word_queue_capacity", "Conversions that may wait.", queue.queueSize),
         gauge("ocr2word_workers", "OCR worker threads.", queue.workers),
-        gauge("ocr2word_workers_ready", "OCR worker threads with their models loaded.", queue.readyWorkers)
+        gauge("ocr2word_workers_ready", "OCR worker threads with their models loaded.", queue.readyWorkers),
+        counter(
+          "ocr2word_failures_total",
+          "Refused conversion and job requests by route and envelope StatusCode.",
+          failures
+        ),
+        gauge("ocr2word_jobs_submitted_total", "Batch jobs accepted by this node.", jobCount),
+        gauge("ocr2word_job_images_submitted_total", "Images of the batch jobs accepted by this node.", jobImages),
+        ...(jobs === undefined
+          ? []
+          : [
+              gauge("ocr2word_shared_queue_waiting", "Images waiting in the shared (Redis) queue.", jobs.waiting),
+              gauge("ocr2word_shared_queue_active", "Images being converted by worker processes.", jobs.active),
+              gauge("ocr2word_shared_queue_completed", "Converted images kept in the shared queue.", jobs.completed),
+              gauge("ocr2word_shared_queue_failed", "Failed images kept in the shared queue.", jobs.failed)
+            ])
       ].join("\n")}\n`
     }
   })

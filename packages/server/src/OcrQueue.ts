@@ -15,6 +15,7 @@
 import { Worker } from "node:worker_threads"
 import { type Document, DocumentWriter, Pipeline } from "@ocr2word/core"
 import { Context, Effect, Layer, Schema } from "effect"
+import * as Dependency from "./Dependency.ts"
 import { type Executor, PoolFull, WorkPool } from "./internal/work-pool.ts"
 
 /** A finished conversion. */
@@ -25,6 +26,8 @@ export interface OcrResult {
   readonly timings: Readonly<Record<string, number>>
   /** Milliseconds of the request not spent converting: waiting in line, for a worker to start, transfers. */
   readonly waitedMs: number
+  /** Set when the worker stored the Word file itself (the shared queue): `bytes` is then empty. */
+  readonly stored?: { readonly file: string; readonly size: number }
 }
 
 export class OcrError extends Schema.TaggedError<OcrError>()("OcrError", {
@@ -51,6 +54,8 @@ export class OcrQueue extends Context.Service<
       options: { readonly source?: string; readonly timeoutMs: number }
     ) => Effect.Effect<OcrResult, OcrError>
     readonly stats: Effect.Effect<QueueStats>
+    /** Whether the queue's backend answers, for /readyz. */
+    readonly check: Effect.Effect<Dependency.Status>
   }
 >()("@ocr2word/server/OcrQueue") {}
 
@@ -136,7 +141,8 @@ const makeQueue = (pool: WorkPool<Input, Output>, readyWorkers: () => number, qu
       busy: pool.busy,
       waiting: pool.waiting,
       queueSize
-    }))
+    })),
+    check: Dependency.embedded("conversions", "threads")
   })
 
 /** Time spent converting: the pipeline run and the writer (the top-level spans of a job). */

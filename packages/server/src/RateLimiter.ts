@@ -5,10 +5,15 @@
  * is a configured trusted proxy (`clientIp`), so a client cannot pick its own
  * bucket by sending the header.
  *
+ * Several nodes share their buckets through Redis (`RedisRateLimiter`); a
+ * limiter that cannot decide fails with `RateLimiterError` (503/110), it
+ * never lets a request through unchecked.
+ *
  * @since 0.1.0
  */
 import { isIP } from "node:net"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
+import * as Dependency from "./Dependency.ts"
 
 /** The verdict on one request. */
 export interface Decision {
@@ -17,11 +22,20 @@ export interface Decision {
   readonly retryAfterSeconds: number
 }
 
+/** The shared limiter's backend did not answer: the request is refused with 503/110. */
+export class RateLimiterError extends Schema.TaggedError<RateLimiterError>()("RateLimiterError", {
+  reason: Schema.Literals(["Unavailable"]),
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
 export class RateLimiter extends Context.Service<
   RateLimiter,
   {
     /** Take one token from `client`'s bucket in `bucket` (e.g. "api", "demo"). */
-    readonly take: (bucket: string, client: string) => Effect.Effect<Decision>
+    readonly take: (bucket: string, client: string) => Effect.Effect<Decision, RateLimiterError>
+    /** Whether the backend answers, for /readyz. */
+    readonly check: Effect.Effect<Dependency.Status>
   }
 >()("@ocr2word/server/RateLimiter") {}
 
@@ -55,7 +69,7 @@ export const makeMemory = (rates: Readonly<Record<string, number>>, now: () => n
         }
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / rate)) }
       })
-    return RateLimiter.of({ take })
+    return RateLimiter.of({ take, check: Dependency.embedded("rateLimit", "memory") })
   })
 
 export const layerMemory = (rates: Readonly<Record<string, number>>): Layer.Layer<RateLimiter> =>

@@ -27,10 +27,14 @@ import * as DocumentStore from "./DocumentStore.ts"
 import * as Handlers from "./Handlers.ts"
 import * as ImageFetcher from "./ImageFetcher.ts"
 import { retryAfter } from "./internal/retry-after.ts"
+import * as JobQueue from "./JobQueue.ts"
 import * as KeyStore from "./KeyStore.ts"
 import * as Metrics from "./Metrics.ts"
 import * as OcrQueue from "./OcrQueue.ts"
+import * as PostgresKeyStore from "./PostgresKeyStore.ts"
 import * as RateLimiter from "./RateLimiter.ts"
+import * as RedisRateLimiter from "./RedisRateLimiter.ts"
+import * as S3DocumentStore from "./S3DocumentStore.ts"
 import { docxOptions, type ServerConfig, Settings } from "./ServerConfig.ts"
 
 /** Paths the server answers, with their methods, for 405 and metric labels. */
@@ -40,6 +44,8 @@ const routes: ReadonlyArray<{ readonly pattern: RegExp; readonly label: string; 
   { pattern: /^\/preview\/ocr2word\/?$/, label: Api.PreviewPath, methods: "GET, HEAD" },
   { pattern: /^\/preview\/ocr2word\/recognize\/?$/, label: `${Api.PreviewPath}/recognize`, methods: "POST" },
   { pattern: /^\/files\/[^/]*$/, label: "/files/:file", methods: "GET, HEAD" },
+  { pattern: /^\/jobs\/?$/, label: "/jobs", methods: "POST" },
+  { pattern: /^\/jobs\/[^/]+$/, label: "/jobs/:id", methods: "GET, HEAD" },
   { pattern: /^\/(healthz|readyz|metrics|openapi\.json|docs)$/, label: "", methods: "GET, HEAD" },
   { pattern: /^\/$/, label: "/", methods: "GET, HEAD" }
 ]
@@ -49,6 +55,13 @@ const routeOf = (url: string) => {
   const route = routes.find((r) => r.pattern.test(p))
   return { path: p, route, label: route === undefined ? "unmatched" : route.label === "" ? p : route.label }
 }
+
+/** Routes whose refusals are counted by envelope code. */
+const failureRoutes = new Set([Api.ConvertPath, Api.DemoPath, `${Api.PreviewPath}/recognize`, "/jobs", "/jobs/:id"])
+
+/** The envelope's StatusCode of an HTTP status, as ApiError assigns them. */
+const envelopeCode = (status: number) =>
+  status === 401 ? 104 : status === 403 ? 103 : status === 429 ? 102 : status >= 500 ? 110 : 101
 
 const envelopeResponse = (status: number, error: ApiError.ApiError, headers: Record<string, string> = {}) =>
   HttpServerResponse.jsonUnsafe({ DataStatus: error.DataStatus, Data: null }, { status, headers })
@@ -117,6 +130,8 @@ const ResponseMiddleware = () =>
               response = HttpServerResponse.setHeader(response, "content-type", "application/json; charset=utf-8")
             }
             metrics.request(label, request.method, response.status, (performance.now() - started) / 1000)
+            if (response.status >= 400 && failureRoutes.has(label))
+              metrics.failure(label, envelopeCode(response.status))
             return response
           })
       return (httpEffect) =>
@@ -141,13 +156,43 @@ export const routesLayer = () =>
     })
   )
 
-/** The services the handlers run on, from a configuration. */
+/** The key store of a configuration: PostgreSQL when a database URL is set, else sqlite in the data folder. */
+export const keyStoreLayer = (config: Pick<ServerConfig, "databaseUrl" | "dataDir">) =>
+  config.databaseUrl !== undefined
+    ? PostgresKeyStore.layer(config.databaseUrl)
+    : KeyStore.layerSqlite(path.join(config.dataDir, "keys.sqlite"))
+
+/** The document store of a configuration: S3 when a bucket is set, else the data folder. */
+export const documentStoreLayer = (config: ServerConfig) =>
+  config.s3Bucket !== undefined
+    ? S3DocumentStore.layer({
+        bucket: config.s3Bucket,
+        region: config.s3Region,
+        prefix: config.s3Prefix,
+        forcePathStyle: config.s3ForcePathStyle,
+        presignSeconds: config.s3PresignSeconds,
+        ...(config.s3Endpoint !== undefined ? { endpoint: config.s3Endpoint } : {}),
+        ...(config.s3AccessKeyId !== undefined ? { accessKeyId: config.s3AccessKeyId } : {}),
+        ...(config.s3SecretAccessKey !== undefined ? { secretAccessKey: config.s3SecretAccessKey } : {})
+      })
+    : DocumentStore.layerLocal(config.dataDir)
+
+/** The rate limiter of a configuration: Redis when a Redis URL is set, else in memory. */
+export const rateLimiterLayer = (config: ServerConfig) => {
+  const rates = { api: config.rateLimit, demo: config.demoRateLimit }
+  return config.redisUrl !== undefined ? RedisRateLimiter.layer(config.redisUrl, rates) : RateLimiter.layerMemory(rates)
+}
+
+/**
+ * The services the handlers run on, from a configuration: embedded state
+ * (sqlite, memory, folder) unless Redis, PostgreSQL or S3 are configured.
+ */
 export const services = (config: ServerConfig, options: { readonly queue?: Layer.Layer<OcrQueue.OcrQueue> } = {}) =>
   Layer.mergeAll(
     Layer.succeed(Settings, config),
-    DocumentStore.layerLocal(config.dataDir),
-    KeyStore.layerSqlite(path.join(config.dataDir, "keys.sqlite")),
-    RateLimiter.layerMemory({ api: config.rateLimit, demo: config.demoRateLimit }),
+    documentStoreLayer(config),
+    keyStoreLayer(config),
+    rateLimiterLayer(config),
     ImageFetcher.layer({
       maxBytes: config.maxImageBytes,
       timeoutMs: config.fetchTimeoutMs,
@@ -156,16 +201,21 @@ export const services = (config: ServerConfig, options: { readonly queue?: Layer
       allowOrigins: config.fetchAllow
     }),
     Layer.effect(Metrics.Metrics, Metrics.make),
+    config.redisUrl !== undefined
+      ? JobQueue.layerRedis({ url: config.redisUrl, timeZone: config.timeZone, maxWaiting: config.jobQueueSize })
+      : JobQueue.layerDisabled,
     options.queue ??
-      (config.engine === "remote"
-        ? remoteQueue(config)
-        : OcrQueue.layerWorkers({
-            workers: config.workers,
-            queueSize: config.queueSize,
-            engine: config.engine,
-            docxMode: config.docxMode,
-            docxBackground: config.docxBackground
-          }))
+      (config.convertViaQueue && config.redisUrl !== undefined
+        ? JobQueue.layerOcrQueue({ url: config.redisUrl, queueSize: config.queueSize })
+        : config.engine === "remote"
+          ? remoteQueue(config)
+          : OcrQueue.layerWorkers({
+              workers: config.workers,
+              queueSize: config.queueSize,
+              engine: config.engine,
+              docxMode: config.docxMode,
+              docxBackground: config.docxBackground
+            }))
   )
 
 /**

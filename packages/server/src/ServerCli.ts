@@ -7,15 +7,73 @@
  *
  * @since 0.1.0
  */
-import * as path from "node:path"
 import { Console, Effect, Layer, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import * as ConversionWorker from "./ConversionWorker.ts"
 import * as KeyStore from "./KeyStore.ts"
 import * as Server from "./Server.ts"
 import * as ServerConfig from "./ServerConfig.ts"
 
 const opt = <A>(key: string, value: Option.Option<A>) => (Option.isSome(value) ? { [key]: value.value } : {})
 const described = <A>(flag: Flag.Flag<A>, text: string) => flag.pipe(Flag.withDescription(text), Flag.optional)
+
+/** Flags of the shared state (several nodes); secrets only from the environment. */
+export const sharedStateFlags = {
+  redisUrl: described(
+    Flag.String("redis-url"),
+    "Redis shared by every node: rate limits and the job queue (env OCR2WORD_REDIS_URL; default in memory)"
+  ),
+  databaseUrl: described(
+    Flag.String("database-url"),
+    "PostgreSQL shared by every node: the keys (env OCR2WORD_DATABASE_URL; default sqlite in --data-dir)"
+  ),
+  s3Bucket: described(
+    Flag.String("s3-bucket"),
+    "S3-compatible bucket for the Word files (env OCR2WORD_S3_BUCKET; credentials from OCR2WORD_S3_ACCESS_KEY_ID / OCR2WORD_S3_SECRET_ACCESS_KEY)"
+  ),
+  s3Endpoint: described(
+    Flag.String("s3-endpoint"),
+    "S3 endpoint URL for self-hosted storage (env OCR2WORD_S3_ENDPOINT)"
+  ),
+  s3Region: described(Flag.String("s3-region"), "S3 region (env OCR2WORD_S3_REGION, default us-east-1)"),
+  s3Prefix: described(Flag.String("s3-prefix"), "Key prefix inside the bucket (env OCR2WORD_S3_PREFIX)"),
+  s3ForcePathStyle: described(
+    Flag.Boolean("s3-force-path-style"),
+    "Path-style S3 URLs, as most self-hosted servers need (env OCR2WORD_S3_FORCE_PATH_STYLE)"
+  ),
+  s3PresignSeconds: described(
+    Flag.Int("s3-presign-seconds"),
+    "Redirect /files/ downloads to presigned URLs valid this long (env OCR2WORD_S3_PRESIGN_SECONDS, default 0: served by the node)"
+  ),
+  convertViaQueue: described(
+    Flag.Boolean("convert-via-queue"),
+    "Synchronous conversions go to the shared Redis queue served by `ocr2word worker` processes (env OCR2WORD_CONVERT_VIA_QUEUE)"
+  ),
+  jobQueueSize: described(
+    Flag.Int("job-queue-size"),
+    "Images of batch jobs that may wait before POST /jobs answers 429 (env OCR2WORD_JOB_QUEUE_SIZE, default 1000)"
+  )
+}
+
+/** The shared-state part of a configuration from those flags. */
+export const sharedStateInput = (
+  flags: {
+    readonly [K in keyof typeof sharedStateFlags]: Option.Option<
+      (typeof sharedStateFlags)[K] extends Flag.Flag<Option.Option<infer A>> ? A : never
+    >
+  }
+) => ({
+  ...opt("redisUrl", flags.redisUrl),
+  ...opt("databaseUrl", flags.databaseUrl),
+  ...opt("s3Bucket", flags.s3Bucket),
+  ...opt("s3Endpoint", flags.s3Endpoint),
+  ...opt("s3Region", flags.s3Region),
+  ...opt("s3Prefix", flags.s3Prefix),
+  ...opt("s3ForcePathStyle", flags.s3ForcePathStyle),
+  ...opt("s3PresignSeconds", flags.s3PresignSeconds),
+  ...opt("convertViaQueue", flags.convertViaQueue),
+  ...opt("jobQueueSize", flags.jobQueueSize)
+})
 
 /** `ocr2word serve`. */
 export const serve = Command.make(
@@ -64,7 +122,8 @@ export const serve = Command.make(
     docxBackground: described(
       Flag.Boolean("docx-background"),
       "With --docx-mode exact, put the page image behind the text (env OCR2WORD_DOCX_BACKGROUND, default false)"
-    )
+    ),
+    ...sharedStateFlags
   },
   Effect.fn("Cli.serve")(function* (flags) {
     const input = {
@@ -93,34 +152,100 @@ export const serve = Command.make(
       ...opt("remoteUrl", flags.remoteUrl),
       ...opt("remoteAppkey", flags.appkey),
       ...opt("docxMode", flags.docxMode),
-      ...opt("docxBackground", flags.docxBackground)
+      ...opt("docxBackground", flags.docxBackground),
+      ...sharedStateInput(flags)
     }
     const config = yield* ServerConfig.decode(input)
     yield* Server.main(config)
   })
 ).pipe(Command.withDescription("Run the contract-compatible HTTP service (POST /imagerecognition/ocr2word)."))
 
+/** `ocr2word worker`. */
+export const worker = Command.make(
+  "worker",
+  {
+    concurrency: Flag.Int("concurrency").pipe(
+      Flag.withDescription("Images converted at once, one OCR thread each (default 1; one per core)"),
+      Flag.withDefault(1)
+    ),
+    metricsPort: described(Flag.Int("metrics-port"), "Serve this worker's /metrics on this port"),
+    host: described(Flag.String("host"), "Address of the metrics port (env OCR2WORD_HOST, default 0.0.0.0)"),
+    dataDir: described(
+      Flag.String("data-dir"),
+      "Folder of the Word files when no S3 bucket is set (env OCR2WORD_DATA_DIR, default ./data)"
+    ),
+    engine: described(Flag.String("engine"), "OCR engine (default paddle)"),
+    timeoutMs: described(Flag.Int("timeout-ms"), "Time limit of one conversion (default 120000)"),
+    docxMode: described(
+      Flag.Literals("docx-mode", ServerConfig.DocxMode.literals),
+      "Word layout: flow or exact (env OCR2WORD_DOCX_MODE, default flow)"
+    ),
+    docxBackground: described(
+      Flag.Boolean("docx-background"),
+      "With --docx-mode exact, the page image behind the text"
+    ),
+    ...sharedStateFlags
+  },
+  Effect.fn("Cli.worker")(function* (flags) {
+    const config = yield* ServerConfig.decode({
+      ...ServerConfig.fromEnv(process.env),
+      ...opt("host", flags.host),
+      ...opt("dataDir", flags.dataDir),
+      ...opt("engine", flags.engine),
+      ...opt("timeoutMs", flags.timeoutMs),
+      ...opt("docxMode", flags.docxMode),
+      ...opt("docxBackground", flags.docxBackground),
+      ...sharedStateInput(flags)
+    })
+    if (config.redisUrl === undefined) {
+      return yield* Effect.fail(
+        new ServerConfig.ConfigError({
+          reason: "Invalid",
+          message:
+            "Expected redisUrl (--redis-url or OCR2WORD_REDIS_URL) for ocr2word worker but received none; workers take their images from the Redis queue"
+        })
+      )
+    }
+    yield* ConversionWorker.main(config, {
+      concurrency: flags.concurrency,
+      ...(Option.isSome(flags.metricsPort) ? { metricsPort: flags.metricsPort.value } : {})
+    })
+  })
+).pipe(
+  Command.withDescription(
+    "Convert images from the shared Redis queue (POST /jobs, and the synchronous endpoint with --convert-via-queue)."
+  )
+)
+
 const dataDir = Flag.String("data-dir").pipe(
   Flag.withDescription("Data folder holding keys.sqlite (env OCR2WORD_DATA_DIR, default ./data)"),
   Flag.optional
 )
 
-const withKeys = <A, E>(dir: Option.Option<string>, f: (keys: KeyStore.KeyStore["Service"]) => Effect.Effect<A, E>) =>
-  Effect.gen(function* () {
-    const _folder = Option.getOrElse(dir, () => process.env.OCR2WORD_DATA_DIR ?? ServerConfig.defaults.dataDir)
-    const keys = yield* KeyStore.KeyStore
-    return yield* f(keys)
-  }).pipe(
+const databaseUrl = Flag.String("database-url").pipe(
+  Flag.withDescription(
+    "PostgreSQL key database shared by the nodes (env OCR2WORD_DATABASE_URL; default the sqlite file)"
+  ),
+  Flag.optional
+)
+
+const withKeys = <A, E>(
+  flags: { readonly dataDir: Option.Option<string>; readonly databaseUrl: Option.Option<string> },
+  f: (keys: KeyStore.KeyStore["Service"]) => Effect.Effect<A, E>
+) =>
+  Effect.flatMap(KeyStore.KeyStore, f).pipe(
     Effect.provide(
       Layer.unwrap(
-        Effect.sync(() =>
-          KeyStore.layerSqlite(
-            path.join(
-              Option.getOrElse(dir, () => process.env.OCR2WORD_DATA_DIR ?? ServerConfig.defaults.dataDir),
-              "keys.sqlite"
-            )
-          )
-        )
+        Effect.sync(() => {
+          const url = Option.getOrElse(flags.databaseUrl, () => process.env.OCR2WORD_DATABASE_URL ?? "")
+          return Server.keyStoreLayer({
+            dataDir: Option.getOrElse(
+              flags.dataDir,
+              () => process.env.OCR2WORD_DATA_DIR ?? ServerConfig.defaults.dataDir
+            ),
+            ...(url !== "" ? { databaseUrl: url } : {})
+          })
+        })
       )
     )
   )
@@ -147,12 +272,13 @@ const create = Command.make(
   "create",
   {
     dataDir,
+    databaseUrl,
     name: Flag.String("name").pipe(Flag.withDescription("Who or what the key is for"), Flag.withDefault("key")),
     expires: described(Flag.String("expires"), "ISO date after which the key is refused (403/103)"),
     quota: described(Flag.Int("quota"), "Calls allowed in total (then 403/103)")
   },
   (flags) =>
-    withKeys(flags.dataDir, (keys) =>
+    withKeys(flags, (keys) =>
       Effect.gen(function* () {
         const { key, info } = yield* keys.create({
           name: flags.name,
@@ -164,16 +290,16 @@ const create = Command.make(
     )
 ).pipe(Command.withDescription("Create a key and print it (once)."))
 
-const list = Command.make("list", { dataDir }, (flags) =>
-  withKeys(flags.dataDir, (keys) =>
+const list = Command.make("list", { dataDir, databaseUrl }, (flags) =>
+  withKeys(flags, (keys) =>
     Effect.flatMap(keys.list, (all) =>
       Console.log(all.length === 0 ? "No keys yet: `ocr2word keys create --name NAME`." : all.map(show).join("\n"))
     )
   )
 ).pipe(Command.withDescription("List the keys (never the keys themselves)."))
 
-const usage = Command.make("usage", { dataDir, id: idArgument }, (flags) =>
-  withKeys(flags.dataDir, (keys) =>
+const usage = Command.make("usage", { dataDir, databaseUrl, id: idArgument }, (flags) =>
+  withKeys(flags, (keys) =>
     Effect.flatMap(keys.get(flags.id), (info) =>
       Console.log(
         `${show(info)}\ncreated ${info.createdAt}, last used ${info.lastUsedAt ?? "never"}, ${info.calls} calls${info.quota !== null ? ` of ${info.quota}` : ""}`
@@ -182,16 +308,16 @@ const usage = Command.make("usage", { dataDir, id: idArgument }, (flags) =>
   )
 ).pipe(Command.withDescription("Show one key's call count, quota and dates."))
 
-const revoke = Command.make("revoke", { dataDir, id: idArgument }, (flags) =>
-  withKeys(flags.dataDir, (keys) => Effect.flatMap(keys.revoke(flags.id), (info) => Console.log(show(info))))
+const revoke = Command.make("revoke", { dataDir, databaseUrl, id: idArgument }, (flags) =>
+  withKeys(flags, (keys) => Effect.flatMap(keys.revoke(flags.id), (info) => Console.log(show(info))))
 ).pipe(Command.withDescription("Refuse a key from now on, for good."))
 
-const suspend = Command.make("suspend", { dataDir, id: idArgument }, (flags) =>
-  withKeys(flags.dataDir, (keys) => Effect.flatMap(keys.suspend(flags.id, true), (info) => Console.log(show(info))))
+const suspend = Command.make("suspend", { dataDir, databaseUrl, id: idArgument }, (flags) =>
+  withKeys(flags, (keys) => Effect.flatMap(keys.suspend(flags.id, true), (info) => Console.log(show(info))))
 ).pipe(Command.withDescription("Refuse a key until it is resumed."))
 
-const resume = Command.make("resume", { dataDir, id: idArgument }, (flags) =>
-  withKeys(flags.dataDir, (keys) => Effect.flatMap(keys.suspend(flags.id, false), (info) => Console.log(show(info))))
+const resume = Command.make("resume", { dataDir, databaseUrl, id: idArgument }, (flags) =>
+  withKeys(flags, (keys) => Effect.flatMap(keys.suspend(flags.id, false), (info) => Console.log(show(info))))
 ).pipe(Command.withDescription("Accept a suspended key again."))
 
 /** `ocr2word keys ...`. */

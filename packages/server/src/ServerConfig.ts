@@ -23,6 +23,14 @@
  * | OCR2WORD_FETCH_ALLOW             | --fetch-allow        | (none)           |
  * | OCR2WORD_DOCX_MODE               | --docx-mode          | flow             |
  * | OCR2WORD_DOCX_BACKGROUND         | --docx-background    | false            |
+ * | OCR2WORD_REDIS_URL               | --redis-url          | (memory limits)  |
+ * | OCR2WORD_DATABASE_URL            | --database-url       | (sqlite keys)    |
+ * | OCR2WORD_S3_BUCKET (+ _ENDPOINT, | --s3-bucket, ...     | (folder files)   |
+ * |   _REGION, _ACCESS_KEY_ID,       |                      |                  |
+ * |   _SECRET_ACCESS_KEY, _PREFIX,   |                      |                  |
+ * |   _FORCE_PATH_STYLE, _PRESIGN)   |                      |                  |
+ * | OCR2WORD_CONVERT_VIA_QUEUE       | --convert-via-queue  | false (threads)  |
+ * | OCR2WORD_JOB_QUEUE_SIZE          | --job-queue-size     | 1000 images      |
  *
  * @since 0.1.0
  */
@@ -81,7 +89,25 @@ export const ServerConfig = Schema.Struct({
   /** Word output mode given to the .docx writer (engine `remote` serves the service's own file as is). */
   docxMode: DocxMode,
   /** With docxMode `exact`: the page image behind the text (ignored in `flow`). */
-  docxBackground: Schema.Boolean
+  docxBackground: Schema.Boolean,
+  /** Redis shared by every node: rate limits (and the job queue); default: in memory. */
+  redisUrl: Schema.optionalKey(Schema.String),
+  /** PostgreSQL shared by every node: the keys; default: sqlite in dataDir. */
+  databaseUrl: Schema.optionalKey(Schema.String),
+  /** S3-compatible bucket shared by every node: the Word files; default: dataDir/files. */
+  s3Bucket: Schema.optionalKey(Schema.String),
+  s3Endpoint: Schema.optionalKey(Schema.String),
+  s3Region: Schema.String,
+  s3AccessKeyId: Schema.optionalKey(Schema.String),
+  s3SecretAccessKey: Schema.optionalKey(Schema.Redacted(Schema.String)),
+  s3Prefix: Schema.String,
+  s3ForcePathStyle: Schema.Boolean,
+  /** Seconds a presigned download URL is valid; 0 serves files through /files/. */
+  s3PresignSeconds: NonNegative,
+  /** Synchronous conversions go to the shared Redis queue (`ocr2word worker` processes) instead of local threads. */
+  convertViaQueue: Schema.Boolean,
+  /** Images of batch jobs that may wait in the shared queue; beyond that POST /jobs is 429/102. */
+  jobQueueSize: Positive
 })
 export type ServerConfig = typeof ServerConfig.Type
 
@@ -105,7 +131,13 @@ export const defaults: ServerConfig = {
   tlsMinVersion: "TLSv1.2",
   engine: "paddle",
   docxMode: "flow",
-  docxBackground: false
+  docxBackground: false,
+  s3Region: "us-east-1",
+  s3Prefix: "",
+  s3ForcePathStyle: false,
+  s3PresignSeconds: 0,
+  convertViaQueue: false,
+  jobQueueSize: 1000
 }
 
 /** A configuration error in the house format. */
@@ -139,7 +171,19 @@ const expected: Readonly<Record<keyof ServerConfig, string>> = {
   remoteUrl: "an absolute http(s) URL",
   remoteAppkey: "a non-empty key",
   docxMode: 'one of "flow", "exact"',
-  docxBackground: "a boolean (true or false)"
+  docxBackground: "a boolean (true or false)",
+  redisUrl: "a redis:// or rediss:// URL",
+  databaseUrl: "a postgres:// or postgresql:// URL",
+  s3Bucket: "an S3 bucket name",
+  s3Endpoint: "an absolute http(s) URL",
+  s3Region: "an S3 region such as us-east-1",
+  s3AccessKeyId: "an access key id",
+  s3SecretAccessKey: "a secret access key",
+  s3Prefix: "a key prefix such as ocr2word/",
+  s3ForcePathStyle: "a boolean (true or false)",
+  s3PresignSeconds: "a non-negative integer (seconds)",
+  convertViaQueue: "a boolean (true or false)",
+  jobQueueSize: "a positive integer (images)"
 }
 
 const fail = (name: keyof ServerConfig, value: unknown) =>
@@ -157,6 +201,8 @@ export const decode = Effect.fn("ServerConfig.decode")(function* (input: Record<
   // Wrapped before any check, so no message can ever print the key.
   if (typeof merged.remoteAppkey === "string")
     merged.remoteAppkey = Redacted.make(merged.remoteAppkey, { label: "remoteAppkey" })
+  if (typeof merged.s3SecretAccessKey === "string")
+    merged.s3SecretAccessKey = Redacted.make(merged.s3SecretAccessKey, { label: "s3SecretAccessKey" })
   for (const key of Object.keys(merged)) {
     if (!(key in expected)) {
       return yield* Effect.fail(
@@ -200,6 +246,30 @@ export const decode = Effect.fn("ServerConfig.decode")(function* (input: Record<
       })
     )
   }
+  if (config.redisUrl !== undefined && !/^rediss?:\/\/[^/]+/.test(config.redisUrl))
+    return yield* fail("redisUrl", redacted(config.redisUrl))
+  if (config.databaseUrl !== undefined && !/^postgres(ql)?:\/\/[^/]+/.test(config.databaseUrl))
+    return yield* fail("databaseUrl", redacted(config.databaseUrl))
+  if (config.s3Endpoint !== undefined && !/^https?:\/\/[^/]+/.test(config.s3Endpoint))
+    return yield* fail("s3Endpoint", config.s3Endpoint)
+  if (config.s3Bucket === undefined && (config.s3Endpoint !== undefined || config.s3PresignSeconds > 0)) {
+    return yield* Effect.fail(
+      new ConfigError({
+        reason: "Invalid",
+        message:
+          "Expected s3Bucket (--s3-bucket or OCR2WORD_S3_BUCKET) with the other S3 settings but received none; name the bucket to store the Word files in"
+      })
+    )
+  }
+  if (config.convertViaQueue && config.redisUrl === undefined) {
+    return yield* Effect.fail(
+      new ConfigError({
+        reason: "Invalid",
+        message:
+          "Expected redisUrl (--redis-url or OCR2WORD_REDIS_URL) with convertViaQueue but received none; the shared queue lives in Redis"
+      })
+    )
+  }
   for (const origin of config.fetchAllow)
     if (!/^https?:\/\/[^/]+$/.test(origin)) return yield* fail("fetchAllow", config.fetchAllow)
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
@@ -212,6 +282,9 @@ export const decode = Effect.fn("ServerConfig.decode")(function* (input: Record<
   }
   return config
 })
+
+/** A URL with its password masked, for messages. */
+const redacted = (url: string) => url.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@")
 
 const int = (value: string | undefined) =>
   value === undefined || value === "" ? undefined : /^-?\d+$/.test(value) ? Number(value) : value
@@ -254,7 +327,19 @@ export const fromEnv = (env: Record<string, string | undefined>): Record<string,
   remoteUrl: str(env.OCR2WORD_REMOTE_URL),
   remoteAppkey: str(env.OCR2WORD_REMOTE_APPKEY),
   docxMode: str(env.OCR2WORD_DOCX_MODE),
-  docxBackground: bool(env.OCR2WORD_DOCX_BACKGROUND)
+  docxBackground: bool(env.OCR2WORD_DOCX_BACKGROUND),
+  redisUrl: str(env.OCR2WORD_REDIS_URL),
+  databaseUrl: str(env.OCR2WORD_DATABASE_URL),
+  s3Bucket: str(env.OCR2WORD_S3_BUCKET),
+  s3Endpoint: str(env.OCR2WORD_S3_ENDPOINT),
+  s3Region: str(env.OCR2WORD_S3_REGION),
+  s3AccessKeyId: str(env.OCR2WORD_S3_ACCESS_KEY_ID),
+  s3SecretAccessKey: str(env.OCR2WORD_S3_SECRET_ACCESS_KEY),
+  s3Prefix: str(env.OCR2WORD_S3_PREFIX),
+  s3ForcePathStyle: bool(env.OCR2WORD_S3_FORCE_PATH_STYLE),
+  s3PresignSeconds: int(env.OCR2WORD_S3_PRESIGN_SECONDS),
+  convertViaQueue: bool(env.OCR2WORD_CONVERT_VIA_QUEUE),
+  jobQueueSize: int(env.OCR2WORD_JOB_QUEUE_SIZE)
 })
 
 /** The .docx writer options of a configuration, for `Engines.writerLayer("docx", ...)`. */

@@ -227,7 +227,17 @@ layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples w
     Effect.gen(function* () {
       const s = yield* TestServer.TestServer
       assert.deepStrictEqual((yield* request(`${s.url}/healthz`)).body, { status: "ok" })
-      assert.deepStrictEqual((yield* request(`${s.url}/readyz`)).body, { status: "ready" })
+      // No shared state configured: every dependency is the embedded one.
+      assert.deepStrictEqual((yield* request(`${s.url}/readyz`)).body, {
+        status: "ready",
+        dependencies: [
+          { name: "keys", backend: "sqlite", ok: true },
+          { name: "rateLimit", backend: "memory", ok: true },
+          { name: "files", backend: "folder", ok: true },
+          { name: "conversions", backend: "threads", ok: true },
+          { name: "jobs", backend: "none", ok: true }
+        ]
+      })
       const metrics = yield* Effect.promise(() => fetch(`${s.url}/metrics`).then((r) => r.text()))
       assert.match(
         metrics,

@@ -4,6 +4,49 @@ import { Effect } from "effect"
 import { ServerConfig } from "../src/index.ts"
 
 describe("ServerConfig", () => {
+  it.effect("shared state from the environment; embedded when none is set; errors name the option", () =>
+    Effect.gen(function* () {
+      const embedded = yield* ServerConfig.decode({})
+      assert.isUndefined(embedded.redisUrl)
+      assert.isUndefined(embedded.databaseUrl)
+      assert.isUndefined(embedded.s3Bucket)
+      assert.isFalse(embedded.convertViaQueue)
+      const shared = yield* ServerConfig.decode(
+        ServerConfig.fromEnv({
+          OCR2WORD_REDIS_URL: "redis://10.0.0.5:6379",
+          OCR2WORD_DATABASE_URL: "postgres://o2w:secret@10.0.0.6/o2w",
+          OCR2WORD_S3_BUCKET: "files",
+          OCR2WORD_S3_ENDPOINT: "http://10.0.0.7:9000",
+          OCR2WORD_S3_SECRET_ACCESS_KEY: "very-secret",
+          OCR2WORD_S3_FORCE_PATH_STYLE: "true",
+          OCR2WORD_S3_PRESIGN_SECONDS: "300",
+          OCR2WORD_CONVERT_VIA_QUEUE: "1"
+        })
+      )
+      assert.strictEqual(shared.redisUrl, "redis://10.0.0.5:6379")
+      assert.strictEqual(shared.s3Bucket, "files")
+      assert.isTrue(shared.s3ForcePathStyle)
+      assert.strictEqual(shared.s3PresignSeconds, 300)
+      assert.isTrue(shared.convertViaQueue)
+      assert.notInclude(String(shared.s3SecretAccessKey), "very-secret")
+      const message = (input: Record<string, unknown>) =>
+        Effect.map(Effect.flip(ServerConfig.decode(input)), (e) => e.message)
+      assert.strictEqual(
+        yield* message({ databaseUrl: "mysql://root:pw@db/x" }),
+        'Expected a postgres:// or postgresql:// URL for databaseUrl but received "mysql://root:***@db/x"'
+      )
+      assert.strictEqual(
+        yield* message({ redisUrl: "10.0.0.5:6379" }),
+        'Expected a redis:// or rediss:// URL for redisUrl but received "10.0.0.5:6379"'
+      )
+      assert.match(yield* message({ s3Endpoint: "http://127.0.0.1:9000" }), /^Expected s3Bucket \(--s3-bucket/)
+      assert.match(
+        yield* message({ convertViaQueue: true }),
+        /^Expected redisUrl \(--redis-url or OCR2WORD_REDIS_URL\)/
+      )
+    })
+  )
+
   it.effect("defaults, overridden by the environment", () =>
     Effect.gen(function* () {
       const config = yield* ServerConfig.decode(

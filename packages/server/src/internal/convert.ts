@@ -75,7 +75,9 @@ export const limit = (request: HttpServerRequest.HttpServerRequest, bucket: "api
     const limiter = yield* RateLimiter
     const metrics = yield* Metrics
     const ip = clientOf(request, settings.trustedProxies)
-    const decision = yield* limiter.take(bucket, ip)
+    const decision = yield* limiter
+      .take(bucket, ip)
+      .pipe(Effect.catchTag("RateLimiterError", (e) => fail(ApiError.Unavailable, e.message)))
     if (!decision.allowed) {
       retryAfter.set(request.source, decision.retryAfterSeconds)
       metrics.rejected("rate_limit")
@@ -87,6 +89,60 @@ export const limit = (request: HttpServerRequest.HttpServerRequest, bucket: "api
     }
   })
 
+/** Check a key and count one call, with the contract's answers for a refused key. */
+export const authorize = (given: string | undefined) =>
+  Effect.gen(function* () {
+    const keys = yield* KeyStore
+    const metrics = yield* Metrics
+    const key = yield* keys.authorize(given).pipe(
+      Effect.catchTags({
+        KeyRejected: (e) =>
+          e.reason === "Missing" || e.reason === "Unknown"
+            ? fail(ApiError.InvalidAppKey, e.message)
+            : fail(ApiError.AccessDenied, e.message),
+        KeyStoreError: (e) =>
+          e.reason === "Unavailable"
+            ? fail(ApiError.Unavailable, e.message)
+            : fail(ApiError.InternalError, "the key database is unavailable; retry later.")
+      })
+    )
+    metrics.keyCall(key.id)
+    return key
+  })
+
+/** Refuse bytes that are empty, over the limit or not an image in a supported format. */
+export const checkImage = (bytes: Uint8Array, maxImage: number, what = "the image") =>
+  Effect.gen(function* () {
+    if (bytes.byteLength === 0)
+      return yield* fail(ApiError.InvalidParameter, `${what} is empty (0 bytes); send the image's content.`)
+    if (bytes.byteLength > maxImage) {
+      return yield* fail(
+        ApiError.InvalidParameter,
+        `${what} is ${bytes.byteLength} bytes; the limit is ${maxImage} bytes. Send a smaller image.`
+      )
+    }
+    if (sniff(bytes) === undefined) {
+      return yield* fail(
+        ApiError.InvalidParameter,
+        `${what === "the image" ? "the data" : what} is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF/HEIF); check that you sent the image's bytes, not a web page or text.`
+      )
+    }
+  })
+
+/** Fetch an imageurl, with the contract's answers for each failure. */
+export const fetchImage = (url: string, maxImage: number) =>
+  Effect.flatMap(ImageFetcher, (fetcher) =>
+    fetcher
+      .fetch(url, maxImage)
+      .pipe(
+        Effect.catchTag("FetchError", (e) =>
+          e.reason === "Timeout" || e.reason === "Upstream"
+            ? fail(ApiError.UpstreamError, e.message)
+            : fail(ApiError.InvalidParameter, e.message)
+        )
+      )
+  )
+
 /** Run a conversion of the request's image. `sample` is used when no image is given (demo). */
 export const convert = (
   request: HttpServerRequest.HttpServerRequest,
@@ -95,8 +151,6 @@ export const convert = (
 ) =>
   Effect.gen(function* () {
     const settings = yield* Settings
-    const fetcher = yield* ImageFetcher
-    const keys = yield* KeyStore
     const queue = yield* OcrQueue
     const store = yield* DocumentStore
     const metrics = yield* Metrics
@@ -113,17 +167,9 @@ export const convert = (
 
     let key: KeyInfo | undefined
     if (mode === "api") {
-      const given = options.queryKey !== undefined && options.queryKey !== "" ? options.queryKey : fields.appkey
-      key = yield* keys.authorize(given).pipe(
-        Effect.catchTags({
-          KeyRejected: (e) =>
-            e.reason === "Missing" || e.reason === "Unknown"
-              ? fail(ApiError.InvalidAppKey, e.message)
-              : fail(ApiError.AccessDenied, e.message),
-          KeyStoreError: () => fail(ApiError.InternalError, "the key database is unavailable; retry later.")
-        })
+      key = yield* authorize(
+        options.queryKey !== undefined && options.queryKey !== "" ? options.queryKey : fields.appkey
       )
-      metrics.keyCall(key.id)
     }
 
     const url = fields.imageurl?.trim() ?? ""
@@ -141,16 +187,7 @@ export const convert = (
     if (url !== "") {
       sourceUrl = fields.imageurl!
       source = url
-      const fetched = yield* fetcher
-        .fetch(url, maxImage)
-        .pipe(
-          Effect.catchTag("FetchError", (e) =>
-            e.reason === "Timeout" || e.reason === "Upstream"
-              ? fail(ApiError.UpstreamError, e.message)
-              : fail(ApiError.InvalidParameter, e.message)
-          )
-        )
-      bytes = fetched.bytes
+      bytes = (yield* fetchImage(url, maxImage)).bytes
     } else if (b64 !== "") {
       bytes = yield* decodeBase64(b64).pipe(
         Effect.catchTag("InputError", (e) => fail(ApiError.InvalidParameter, e.message))
@@ -167,20 +204,7 @@ export const convert = (
         "no image was given: send imageurl (an http(s) URL) or imagebase64 (the image bytes in base64) as a form field, or upload a file part named file."
       )
     }
-    if (bytes.byteLength === 0)
-      return yield* fail(ApiError.InvalidParameter, "the image is empty (0 bytes); send the image's content.")
-    if (bytes.byteLength > maxImage) {
-      return yield* fail(
-        ApiError.InvalidParameter,
-        `the image is ${bytes.byteLength} bytes; the limit is ${maxImage} bytes. Send a smaller image.`
-      )
-    }
-    if (sniff(bytes) === undefined) {
-      return yield* fail(
-        ApiError.InvalidParameter,
-        "the data is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF/HEIF); check that you sent the image's bytes, not a web page or text."
-      )
-    }
+    yield* checkImage(bytes, maxImage)
 
     const result = yield* queue
       .submit(bytes, { ...(source !== undefined ? { source } : {}), timeoutMs: settings.timeoutMs })
@@ -214,13 +238,18 @@ export const convert = (
         })
       )
     metrics.stages({ ...result.timings, "queue.wait": result.waitedMs })
-    const stored = yield* store
-      .put(result.bytes, { extension: "docx", mediaType: docxType })
-      .pipe(
-        Effect.catchTag("StoreError", () =>
-          fail(ApiError.InternalError, "the Word file could not be stored; retry later.")
-        )
+    // The shared queue's workers store the file themselves (idempotently); local workers hand back the bytes.
+    const stored = yield* (
+      result.stored !== undefined
+        ? store.stat(result.stored.file)
+        : store.put(result.bytes, { extension: "docx", mediaType: docxType })
+    ).pipe(
+      Effect.catchTag("StoreError", (e) =>
+        e.reason === "Unavailable"
+          ? fail(ApiError.Unavailable, e.message)
+          : fail(ApiError.InternalError, "the Word file could not be stored; retry later.")
       )
+    )
     const fileUrl = `${baseUrl(request, settings)}/files/${stored.name}`
     return {
       result,

@@ -56,6 +56,32 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, maxBytes: number
     return Buffer.concat(chunks)
   })
 
+/** A JSON body that must be an object; the messages show `example`. */
+const jsonObject = (body: Buffer, example: string, shape: string) =>
+  Effect.gen(function* () {
+    const parsed = yield* Effect.try({
+      try: () => JSON.parse(body.toString("utf8")) as unknown,
+      catch: () => new InputError({ reason: "Invalid", message: `the JSON body is not valid JSON; send ${example}.` })
+    })
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      return yield* Effect.fail(
+        new InputError({ reason: "Invalid", message: `the JSON body must be an object such as ${shape}.` })
+      )
+    }
+    return parsed as Record<string, unknown>
+  })
+
+/** The parts of a multipart/form-data body. */
+const formData = (request: HttpServerRequest.HttpServerRequest, body: Buffer) =>
+  Effect.tryPromise({
+    try: () => new Response(body, { headers: { "content-type": request.headers["content-type"]! } }).formData(),
+    catch: () =>
+      new InputError({
+        reason: "Invalid",
+        message: "the multipart/form-data body is malformed; let your HTTP library build it (with its boundary)."
+      })
+  })
+
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined)
 
 const fromRecord = (record: Record<string, unknown>): Fields => {
@@ -83,31 +109,11 @@ export const readFields = (request: HttpServerRequest.HttpServerRequest, maxByte
     if (type === "application/json" || type.endsWith("+json")) {
       const body = yield* readBody(request, maxBytes)
       if (body.length === 0) return {} as Fields
-      const parsed = yield* Effect.try({
-        try: () => JSON.parse(body.toString("utf8")) as unknown,
-        catch: () =>
-          new InputError({
-            reason: "Invalid",
-            message: 'the JSON body is not valid JSON; send {"imageurl": "..."} or {"imagebase64": "..."}.'
-          })
-      })
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        return yield* Effect.fail(
-          new InputError({ reason: "Invalid", message: 'the JSON body must be an object such as {"imageurl": "..."}.' })
-        )
-      }
-      return fromRecord(parsed as Record<string, unknown>)
+      return fromRecord(yield* jsonObject(body, '{"imageurl": "..."} or {"imagebase64": "..."}', '{"imageurl": "..."}'))
     }
     if (type === "multipart/form-data") {
       const body = yield* readBody(request, maxBytes)
-      const form = yield* Effect.tryPromise({
-        try: () => new Response(body, { headers: { "content-type": request.headers["content-type"]! } }).formData(),
-        catch: () =>
-          new InputError({
-            reason: "Invalid",
-            message: "the multipart/form-data body is malformed; let your HTTP library build it (with its boundary)."
-          })
-      })
+      const form = yield* formData(request, body)
       const record: Record<string, unknown> = {}
       for (const key of ["appkey", "imageurl", "imagebase64"]) {
         const value = form.get(key)
@@ -177,3 +183,66 @@ export const sniff = (b: Uint8Array): string | undefined => {
   if (head.startsWith("<svg") || (head.startsWith("<?xml") && head.includes("<svg"))) return "svg"
   return undefined
 }
+
+/** The body of POST /jobs: image files, image URLs, an optional webhook. */
+export interface JobFields {
+  readonly appkey?: string
+  readonly imageurls: ReadonlyArray<string>
+  readonly files: ReadonlyArray<{ readonly bytes: Uint8Array; readonly name: string }>
+  readonly webhook?: string
+}
+
+const urls = (value: unknown): Array<string> =>
+  (Array.isArray(value) ? value : [value])
+    .filter((v): v is string => typeof v === "string")
+    .flatMap((v) => v.split(/\r?\n/))
+    .map((v) => v.trim())
+    .filter((v) => v !== "")
+
+/** Read a POST /jobs body: multipart (`file` or `image` parts repeated, `imageurl` fields), form or JSON. */
+export const readJobFields = (request: HttpServerRequest.HttpServerRequest, maxBytes: number) =>
+  Effect.gen(function* () {
+    const type = mediaType(request.headers["content-type"])
+    const body = yield* readBody(request, maxBytes)
+    const record = (r: Record<string, unknown>, files: JobFields["files"]): JobFields => {
+      const appkey = text(r.appkey)
+      const webhook = text(r.webhook)
+      return {
+        imageurls: urls(r.imageurl ?? r.imageurls),
+        files,
+        ...(appkey !== undefined ? { appkey } : {}),
+        ...(webhook !== undefined ? { webhook } : {})
+      }
+    }
+    if (type === "application/x-www-form-urlencoded") {
+      const params = new URLSearchParams(body.toString("utf8"))
+      return record(
+        { appkey: params.get("appkey"), webhook: params.get("webhook"), imageurl: params.getAll("imageurl") },
+        []
+      )
+    }
+    if (type === "application/json" || type.endsWith("+json")) {
+      return record(
+        yield* jsonObject(body, '{"imageurl": ["https://...", "https://..."]}', '{"imageurl": ["..."]}'),
+        []
+      )
+    }
+    if (type === "multipart/form-data") {
+      const form = yield* formData(request, body)
+      const files: Array<{ bytes: Uint8Array; name: string }> = []
+      for (const part of [...form.getAll("file"), ...form.getAll("image")]) {
+        if (typeof part === "string") continue
+        files.push({ bytes: new Uint8Array(yield* Effect.promise(() => part.arrayBuffer())), name: part.name })
+      }
+      return record(
+        { appkey: form.get("appkey"), webhook: form.get("webhook"), imageurl: form.getAll("imageurl") },
+        files
+      )
+    }
+    return yield* Effect.fail(
+      new InputError({
+        reason: "UnsupportedMediaType",
+        message: `Content-Type ${type === "" ? "(none)" : type} is not accepted; send multipart/form-data, application/x-www-form-urlencoded or application/json.`
+      })
+    )
+  })

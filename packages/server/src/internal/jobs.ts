@@ -1,0 +1,94 @@
+/**
+ * The job endpoints' flow: rate limit -> body -> key (one call per image)
+ * -> images (files and fetched URLs, each checked as a synchronous call
+ * checks its one image) -> webhook check -> the shared queue. Failures are
+ * the same `ApiError`s, codes and envelope as the contract endpoint's.
+ */
+import { ApiError, Jobs } from "@ocr2word/http-api"
+import { Effect } from "effect"
+import type { HttpServerRequest } from "effect/http"
+import { type JobError, type JobImageInput, JobQueue } from "../JobQueue.ts"
+import { Metrics } from "../Metrics.ts"
+import { Settings } from "../ServerConfig.ts"
+import { authorize, baseUrl, checkImage, fail, fetchImage, limit } from "./convert.ts"
+import { readJobFields } from "./image-input.ts"
+import { retryAfter } from "./retry-after.ts"
+import * as Webhook from "./webhook.ts"
+
+const jobFailed = (request: HttpServerRequest.HttpServerRequest) => (e: JobError) => {
+  switch (e.reason) {
+    case "NotFound":
+      return fail(ApiError.NotFound, e.message)
+    case "QueueFull":
+      retryAfter.set(request.source, 5)
+      return fail(ApiError.RateLimited, e.message)
+    default:
+      return fail(ApiError.Unavailable, e.message)
+  }
+}
+
+/** POST /jobs. */
+export const submit = (request: HttpServerRequest.HttpServerRequest, queryKey: string | undefined) =>
+  Effect.gen(function* () {
+    const settings = yield* Settings
+    const jobs = yield* JobQueue
+    const metrics = yield* Metrics
+    yield* limit(request, "api")
+    const fields = yield* readJobFields(request, Jobs.MaxImages * Math.ceil(settings.maxImageBytes * 1.05)).pipe(
+      Effect.catchTag("InputError", (e) =>
+        e.reason === "UnsupportedMediaType"
+          ? fail(ApiError.UnsupportedMediaType, e.message)
+          : fail(ApiError.InvalidParameter, e.message)
+      )
+    )
+    const count = fields.files.length + fields.imageurls.length
+    if (count === 0) {
+      return yield* fail(
+        ApiError.InvalidParameter,
+        "no image was given: upload file parts named file (repeat the part for several images) or give imageurl fields."
+      )
+    }
+    if (count > Jobs.MaxImages) {
+      return yield* fail(
+        ApiError.InvalidParameter,
+        `the job has ${count} images; the limit is ${Jobs.MaxImages}. Split it into several jobs.`
+      )
+    }
+    if (fields.webhook !== undefined) {
+      const refusal = yield* Effect.promise(() => Webhook.refusal(fields.webhook!, settings.fetchAllow))
+      if (refusal !== undefined) return yield* fail(ApiError.InvalidParameter, refusal)
+    }
+    const given = queryKey !== undefined && queryKey !== "" ? queryKey : fields.appkey
+    // Each image is one call against the key's quota; the first refusal stops the job before anything is queued.
+    for (let i = 0; i < count; i++) yield* authorize(given)
+    const images: Array<JobImageInput> = []
+    for (const [i, file] of fields.files.entries()) {
+      yield* checkImage(file.bytes, settings.maxImageBytes, `image ${i} (${file.name})`)
+      images.push({ bytes: file.bytes, source: file.name })
+    }
+    const fetched = yield* Effect.forEach(
+      fields.imageurls,
+      (url) => Effect.map(fetchImage(url, settings.maxImageBytes), (f) => ({ url, bytes: f.bytes })),
+      { concurrency: 4 }
+    )
+    for (const [i, f] of fetched.entries()) {
+      yield* checkImage(f.bytes, settings.maxImageBytes, `image ${fields.files.length + i} (${f.url})`)
+      images.push({ bytes: f.bytes, source: f.url, sourceUrl: f.url })
+    }
+    const data = yield* jobs
+      .submit(images, {
+        baseUrl: baseUrl(request, settings),
+        ...(fields.webhook !== undefined ? { webhook: fields.webhook } : {})
+      })
+      .pipe(Effect.catchTag("JobError", jobFailed(request)))
+    metrics.jobSubmitted(images.length)
+    return data
+  })
+
+/** GET /jobs/:id. */
+export const status = (request: HttpServerRequest.HttpServerRequest, id: string) =>
+  Effect.gen(function* () {
+    const settings = yield* Settings
+    const jobs = yield* JobQueue
+    return yield* jobs.get(id, baseUrl(request, settings)).pipe(Effect.catchTag("JobError", jobFailed(request)))
+  })
