@@ -1,5 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
 import * as Figures from "../src/Figures.ts"
+import * as XyCutLayoutAnalyzer from "../src/XyCutLayoutAnalyzer.ts"
 import { fill, ink, line, page } from "./fixtures.ts"
 
 describe("Figures", () => {
@@ -27,8 +29,24 @@ describe("Figures", () => {
     expect(stamp!.box.y + stamp!.box.height).toBeGreaterThanOrEqual(700)
     const crop = Figures.crop(image, chart!.box)
     expect(crop.width).toBe(Math.ceil(chart!.box.x + chart!.box.width) - Math.floor(chart!.box.x))
-    expect(Figures.block(chart!, new Uint8Array([1])).kind).toBe("figure")
+    expect(Figures.block(chart!, new Uint8Array([1]))).toMatchObject({ kind: "figure", lines: [] })
   })
+
+  it.effect("a figure's labels stay text of the page: the figure block is the picture only", () =>
+    Effect.gen(function* () {
+      const image = page(800, 800)
+      for (let i = 0; i < 6; i++)
+        fill(image, { x: 100 + i * 50, y: 200 + i * 20, width: 35, height: 200 - i * 20 }, [60, 90, 160])
+      const lines = [line("A paragraph above the figure", 50, 40, 500), line("2024", 200, 408, 40, 14)]
+      for (const l of lines) ink(image, l)
+      const analyzer = yield* XyCutLayoutAnalyzer.make()
+      const result = yield* analyzer.analyze({ index: 0, image, rotation: 0, skew: 0, lines })
+      const figure = result.blocks.find((b) => b.kind === "figure")
+      expect(figure?.lines).toEqual([])
+      const text = result.blocks.filter((b) => b.kind !== "figure").flatMap((b) => b.lines.map((l) => l.text))
+      expect(text).toEqual(["A paragraph above the figure", "2024"])
+    })
+  )
 
   it("finds nothing on a page of text, or in areas already covered by a table", () => {
     const image = page(600, 400)

@@ -1,8 +1,9 @@
 /**
  * What the page image tells before reading order: running heads in the
- * margins, ruled and unruled tables, figures. Their lines are taken out of
- * the body, and tables and figures go into the XY-cut as single items so
- * they land in reading order; list items and captions are marked after.
+ * margins, ruled and unruled tables, figures. The lines of heads and
+ * tables are taken out of the body (a figure's labels stay body text), and
+ * tables and figures go into the XY-cut as single items so they land in
+ * reading order; list items and captions are marked after.
  */
 import { type Document, Geometry, type Raster } from "@ocr2word/core"
 import * as BlockRoles from "../BlockRoles.ts"
@@ -41,7 +42,6 @@ export const pageRegions = (image: Raster.Raster, input: ReadonlyArray<Document.
     lines,
     tables.map((t) => t.box)
   )
-  for (const f of figures) take(f.lines)
   const pageMid = image.height / 2
   return {
     header: margin.blocks.filter((b) => b.box.y < pageMid),
