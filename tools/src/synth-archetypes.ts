@@ -121,6 +121,8 @@ export const photoSvg = (rng: Rng, width: number, height: number): string => {
 /** Sources used on a page, kept as a set. */
 class Sources {
   readonly set = new Set<string>()
+  /** Man-page passages already on the page. */
+  readonly passages = new Set<string>()
   add(s: string): void {
     this.set.add(s)
   }
@@ -129,12 +131,19 @@ class Sources {
   }
 }
 
-/** A paragraph of body text: news templates, or man-page prose for technical pages. */
+/**
+ * A paragraph of body text: built news or academic sentences, or (a third of
+ * a Chinese or mixed paper's paragraphs) man-page prose, never twice on a
+ * page (many man pages share their licence paragraph).
+ */
 const bodyText = (ctx: ArchetypeContext, lang: PageLanguage, sources: Sources, style: "news" | "paper"): string => {
-  if (lang !== "en" && ctx.rng.chance(style === "paper" ? 0.35 : 0.15)) {
+  if (lang !== "en" && style === "paper" && ctx.rng.chance(0.35)) {
     const p = samplePassage(ctx.corpus, ctx.rng)
-    sources.add(p.source)
-    return p.text
+    if (!sources.passages.has(p.text)) {
+      sources.passages.add(p.text)
+      sources.add(p.source)
+      return p.text
+    }
   }
   sources.add(OWN)
   return style === "news" ? newsParagraph(ctx.rng, lang) : paperParagraph(ctx.rng, lang)

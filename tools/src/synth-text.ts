@@ -5,10 +5,12 @@
  * values of forms and tickets (names, ID numbers, flights, trains, stations,
  * invoice codes). All of it is written for this project (Apache-2.0).
  *
- * Templates rather than a fixed list of sentences: a dense newspaper page
- * holds 300 lines or more, and a line that occurs twice on a page makes
- * line matching (and so the reading-order score) ambiguous. Slots give each
- * sentence its own numbers and names.
+ * Sentences are built rather than listed: a dense newspaper page holds 300
+ * lines or more, and a line that occurs twice on a page makes line matching
+ * (and so the reading-order score) ambiguous. Most are put together from an
+ * opener, a subject, a predicate and a complement, each with seeded slots
+ * (numbers, names, places), so two sentences rarely share a line; the rest
+ * are whole templates (quotes, weather, sport) with slots.
  *
  * @since 0.1.0
  */
@@ -254,7 +256,125 @@ export type PageLanguage = "zh" | "en" | "mixed"
 /** A news sentence; a mixed page takes Chinese or English sentence by sentence. */
 export const newsSentence = (rng: Rng, lang: PageLanguage): string => {
   const en = lang === "en" || (lang === "mixed" && rng.chance(0.35))
-  return rng.pick(en ? EN_SENTENCES : ZH_SENTENCES)(en ? enSlots(rng) : zhSlots(rng))
+  const slots = en ? enSlots(rng) : zhSlots(rng)
+  // Some whole templates (quotes, weather, sport); the rest built from parts, so lines rarely repeat
+  // (fewer templates in English, whose narrow columns break a fixed phrase the same way each time).
+  if (rng.chance(en ? 0.15 : 0.25)) return rng.pick(en ? EN_SENTENCES : ZH_SENTENCES)(slots)
+  return compose(rng, slots, en ? NEWS_EN : NEWS_ZH, en)
+}
+
+/** Parts of a built sentence: an opener, a subject, a predicate, a complement. */
+interface Grammar {
+  readonly openers: ReadonlyArray<(s: Slots) => string>
+  readonly subjects: ReadonlyArray<(s: Slots) => string>
+  readonly predicates: ReadonlyArray<(s: Slots) => string>
+  readonly complements: ReadonlyArray<(s: Slots) => string>
+}
+
+const compose = (rng: Rng, s: Slots, g: Grammar, en: boolean): string => {
+  const text = `${rng.pick(g.openers)(s)}${rng.pick(g.subjects)(s)}${en ? " " : ""}${rng.pick(g.predicates)(s)}${rng.pick(g.complements)(s)}${en ? "." : "。"}`
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+const NEWS_EN: Grammar = {
+  openers: [
+    () => "",
+    () => "",
+    () => "",
+    () => "",
+    () => "",
+    (s) => `On ${s.day()}, `,
+    () => "Earlier this year, ",
+    (s) => `According to ${s.org()}, `,
+    (s) => `In ${s.city()}, `,
+    () => "Last week, ",
+    () => "After months of debate, "
+  ],
+  subjects: [
+    (s) => s.org(),
+    (s) => s.person(),
+    (s) => `residents of ${s.city()}`,
+    (s) => `a group of ${s.n(12, 400)} volunteers`,
+    (s) => `the mayor of ${s.city()}`,
+    () => "local businesses",
+    (s) => `${s.n(20, 900)} teachers`,
+    (s) => `officials in ${s.city()}`,
+    (s) => `a report by ${s.person()}`
+  ],
+  predicates: [
+    (s) => `approved a plan to expand ${s.topic()}`,
+    (s) => `called for more money for ${s.topic()}`,
+    (s) => `opened ${s.topic()} to the public`,
+    (s) => `warned that ${s.topic()} could be delayed until ${s.n(2026, 2031)}`,
+    (s) => `raised $${s.n(2, 90)} million for ${s.topic()}`,
+    (s) => `voted to close ${s.topic()} for repairs`,
+    (s) => `asked for a public inquiry into ${s.topic()}`,
+    (s) => `signed a ${s.n(2, 15)}-year contract for ${s.topic()}`,
+    (s) => `published new figures on ${s.topic()}`,
+    (s) => `cut the budget for ${s.topic()} by ${s.n(3, 40)}%`,
+    (s) => `promised to finish ${s.topic()} by ${s.n(2026, 2031)}`,
+    (s) => `held an open meeting about ${s.topic()}`,
+    (s) => `complained about the noise from ${s.topic()}`,
+    (s) => `welcomed the decision on ${s.topic()}`,
+    (s) => `found ${s.n(3, 60)} faults in ${s.topic()}`,
+    (s) => `spent ${s.n(2, 30)} days inspecting ${s.topic()}`
+  ],
+  complements: [
+    () => "",
+    () => "",
+    (s) => ` at a cost of $${s.dec(1, 90)} million`,
+    (s) => ` after a vote of ${s.n(5, 9)} to ${s.n(1, 4)}`,
+    (s) => ` despite ${s.n(12, 900)} complaints`,
+    (s) => ` with the support of ${s.n(3, 40)} local groups`,
+    (s) => ` for the first time since ${s.n(1990, 2019)}`,
+    () => ", a move that surprised many",
+    (s) => ` on ${s.day()}`
+  ]
+}
+
+const NEWS_ZH: Grammar = {
+  openers: [
+    () => "",
+    () => "",
+    (s) => `${s.day()}，`,
+    () => "近日，",
+    () => "今年以来，",
+    (s) => `据${s.org()}消息，`,
+    (s) => `记者从${s.org()}获悉，`
+  ],
+  subjects: [
+    (s) => `${s.city()}${s.org()}`,
+    (s) => `${s.city()}市民${s.person()}`,
+    (s) => `${s.n(12, 900)}名志愿者`,
+    (s) => `${s.city()}多家企业`,
+    (s) => `${s.org()}负责人${s.person()}`,
+    (s) => `${s.city()}${s.n(3, 90)}个社区`,
+    (s) => `${s.city()}市民`
+  ],
+  predicates: [
+    (s) => `启动了${s.topic()}专项行动`,
+    (s) => `宣布投入${s.dec(1, 90)}亿元推进${s.topic()}`,
+    (s) => `召开${s.topic()}工作推进会`,
+    (s) => `发布了关于${s.topic()}的调查报告`,
+    (s) => `完成了${s.topic()}${s.pick2("一期", "二期")}工程`,
+    (s) => `提出了${s.n(3, 30)}条关于${s.topic()}的建议`,
+    (s) => `表示将在${s.n(2026, 2031)}年前完成${s.topic()}`,
+    (s) => `对${s.topic()}进行了为期${s.n(2, 30)}天的检查`,
+    (s) => `与${s.n(3, 40)}家单位签订了${s.topic()}合作协议`,
+    (s) => `为${s.topic()}募集资金${s.n(10, 900)}万元`,
+    (s) => `走访了${s.n(10, 300)}户居民，听取对${s.topic()}的意见`,
+    (s) => `在${s.city()}举办${s.topic()}成果展`
+  ],
+  complements: [
+    () => "",
+    () => "",
+    (s) => `，覆盖人口约${s.dec(1, 300)}万`,
+    (s) => `，同比增长${s.dec(1, 40)}%`,
+    () => "，受到群众普遍欢迎",
+    (s) => `，预计${s.n(2026, 2031)}年投入使用`,
+    (s) => `，共有${s.n(30, 5000)}人参加`,
+    (s) => `，发现问题${s.n(3, 90)}个`
+  ]
 }
 
 /** A paragraph of `min`..`max` news sentences. */
@@ -425,12 +545,98 @@ export const paperParagraph = (rng: Rng, lang: PageLanguage): string => {
   const n = rng.int(2, 5)
   const parts = Array.from({ length: n }, () => {
     const en = lang === "en" || (lang === "mixed" && rng.chance(0.3))
-    return rng.pick(en ? PAPER_EN : PAPER_ZH)(en ? enSlots(rng) : zhSlots(rng))
+    const slots = en ? enSlots(rng) : zhSlots(rng)
+    if (rng.chance(0.3)) return rng.pick(en ? PAPER_EN : PAPER_ZH)(slots)
+    return compose(rng, slots, en ? ACADEMIC_EN : ACADEMIC_ZH, en)
   })
   return parts.reduce(
     (acc, p) => (acc === "" ? p : /[。]$/u.test(acc) && /^[\p{Script=Han}表图]/u.test(p) ? acc + p : `${acc} ${p}`),
     ""
   )
+}
+
+const BENCHMARKS = ["DocBank", "PubLayNet", "ICDAR 2019", "SynthDocs", "ReadingBank", "CTW-1500"]
+
+const ACADEMIC_EN: Grammar = {
+  openers: [
+    () => "",
+    () => "",
+    () => "In this section, ",
+    (s) => `As shown in Table ${s.n(1, 6)}, `,
+    (s) => `Following ${s.person().split(" ")[1]} et al., `,
+    () => "To reduce the cost, ",
+    (s) => `On the ${s.pick2(BENCHMARKS[s.n(0, 2)]!, BENCHMARKS[s.n(3, 5)]!)} benchmark, `,
+    () => "In contrast, "
+  ],
+  subjects: [
+    () => "the proposed model",
+    () => "our detector",
+    () => "the baseline",
+    () => "this method",
+    () => "the layout module",
+    () => "a simple heuristic",
+    () => "the recogniser",
+    (s) => `the ${s.n(2, 12)}-layer variant`
+  ],
+  predicates: [
+    (s) => `reaches a character error rate of ${s.dec(0, 12)}%`,
+    (s) => `processes ${s.dec(1, 40)} pages per second`,
+    (s) => `reduces the reading-order error by ${s.dec(2, 60)}%`,
+    (s) => `raises recall on dense pages from ${s.dec(60, 80)}% to ${s.dec(81, 99)}%`,
+    (s) => `uses ${s.dec(1, 90)} million parameters`,
+    (s) => `is trained on ${s.n(2, 900)} thousand synthetic pages`,
+    (s) => `fails on ${s.dec(1, 30)}% of the photographed pages`,
+    (s) => `splits each page into ${s.n(2, 16)} overlapping tiles`,
+    (s) => `merges ${s.dec(1, 20)}% of the lines across column gaps`,
+    (s) => `keeps the error below ${s.dec(1, 9)}% up to a tilt of ${s.n(2, 15)} degrees`
+  ],
+  complements: [
+    () => "",
+    () => "",
+    (s) => ` at ${s.pick2("150", "300")} dpi`,
+    () => " without any manual labels",
+    () => " on a single CPU core",
+    (s) => ` when glyphs are smaller than ${s.n(6, 14)} pixels`,
+    (s) => ` across all ${s.n(3, 12)} subsets`
+  ]
+}
+
+const ACADEMIC_ZH: Grammar = {
+  openers: [
+    () => "",
+    () => "",
+    () => "本节中，",
+    (s) => `如表${s.n(1, 6)}所示，`,
+    () => "为降低计算量，",
+    () => "相比之下，"
+  ],
+  subjects: [
+    () => "本文方法",
+    () => "基线模型",
+    () => "检测模块",
+    () => "版面分析模块",
+    () => "该启发式方法",
+    () => "识别模型",
+    (s) => `${s.n(2, 12)}层的变体`
+  ],
+  predicates: [
+    (s) => `的字符错误率为${s.dec(0, 12)}%`,
+    (s) => `每秒可处理${s.dec(1, 40)}页`,
+    (s) => `将阅读顺序错误降低了${s.dec(2, 60)}%`,
+    (s) => `在密集页面上的召回率由${s.dec(60, 80)}%提高到${s.dec(81, 99)}%`,
+    (s) => `共有${s.dec(1, 90)}百万个参数`,
+    (s) => `在${s.n(2, 900)}千张合成页面上进行训练`,
+    (s) => `把每页切分为${s.n(2, 16)}个相互重叠的图块`,
+    (s) => `在倾斜${s.n(2, 15)}度以内时错误率低于${s.dec(1, 9)}%`
+  ],
+  complements: [
+    () => "",
+    () => "",
+    (s) => `（${s.pick2("150", "300")} dpi）`,
+    () => "，且无需人工标注",
+    () => "，仅使用单个 CPU 核心",
+    (s) => `，当字符小于${s.n(6, 14)}像素时尤为明显`
+  ]
 }
 
 /** Section titles of a paper. */
