@@ -298,7 +298,11 @@ code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.95em; }`
   }
 }
 
-const MAGAZINE_NAMES = ["Horizons", "The Quarterly", "城市画报", "Field Notes", "生活周刊", "Outlook 观察"]
+const MAGAZINE_NAMES: Record<PageLanguage, ReadonlyArray<string>> = {
+  zh: ["城市画报", "生活周刊", "旅行家", "科学世界"],
+  en: ["Horizons", "The Quarterly", "Field Notes", "City Life"],
+  mixed: ["Outlook 观察", "城市画报 City Pictorial", "Horizons 视野"]
+}
 
 /**
  * `magazine`: a title block, then 2-3 columns of their own text (each ends
@@ -356,14 +360,14 @@ export const magazine = (ctx: ArchetypeContext): ArchetypeSpec => {
     columnsHtml.push(`<div class="col" data-fill>${inner}</div>`)
     if (i === at) {
       const caption = hasCaption
-        ? `<p data-kind="caption" class="cap">${escapeHtml(rng.chance(0.5) ? headline(rng, lang) : `${lang === "en" ? "Photo" : "图"}：${headline(rng, lang)}`)}</p>`
+        ? `<p data-kind="caption" class="cap">${escapeHtml(rng.chance(0.5) ? headline(rng, lang) : lang === "en" ? `Photo: ${headline(rng, lang)}` : `图：${headline(rng, lang)}`)}</p>`
         : ""
       columnsHtml.push(
         `<div class="fig" style="left:${fx}px;top:${topPct.toFixed(2)}%;width:${fw}px"><div data-kind="figure" class="pic">${photoSvg(rng, fw, fh)}</div>${caption}</div>`
       )
     }
   }
-  const mag = rng.pick(MAGAZINE_NAMES)
+  const mag = rng.pick(MAGAZINE_NAMES[lang])
   const kicker =
     lang === "en"
       ? rng.pick(["FEATURE", "TRAVEL", "SCIENCE", "CITY LIFE"])

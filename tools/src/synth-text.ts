@@ -191,13 +191,14 @@ const enSlots = (rng: Rng): Slots => ({
   pick2: (a, b) => (rng.chance(0.5) ? a : b)
 })
 
+// Chinese text writes ℃ (one character, NFKC °C), as Chinese papers print it: a page of Chinese with °C would count as mixed.
 const ZH_SENTENCES: ReadonlyArray<(s: Slots) => string> = [
   (s) =>
     `${s.city()}${s.org()}${s.day()}发布消息，${s.topic()}项目计划投资${s.n(2, 90)}亿元，预计${s.n(2025, 2030)}年完工。`,
   (s) => `据介绍，今年前${s.n(2, 11)}个月，全市共完成${s.topic()}相关工程${s.n(12, 480)}项，同比增长${s.dec(1, 30)}%。`,
   (s) => `记者${s.person()}从${s.org()}了解到，${s.topic()}试点已覆盖${s.n(3, 60)}个街道、${s.n(20, 900)}个社区。`,
   (s) => `“我们每天早上${s.n(6, 9)}点就开始工作，”居民${s.person()}说，“现在出门方便多了。”`,
-  (s) => `${s.city()}气象台预计，未来${s.n(2, 7)}天最高气温${s.n(18, 38)}°C，最低气温${s.n(-5, 20)}°C，局部有阵雨。`,
+  (s) => `${s.city()}气象台预计，未来${s.n(2, 7)}天最高气温${s.n(18, 38)}℃，最低气温${s.n(-5, 20)}℃，局部有阵雨。`,
   (s) => `截至${s.day()}，${s.city()}已累计接待游客${s.dec(1, 99)}万人次，旅游收入${s.dec(1, 60)}亿元。`,
   (s) => `专家${s.person()}认为，推进${s.topic()}既要算经济账，也要算民生账，不能一哄而上。`,
   (s) => `按照方案，${s.city()}将新建停车位${s.n(800, 9000)}个、充电桩${s.n(100, 3000)}个，缓解停车难问题。`,
