@@ -89,7 +89,6 @@ export const amountInCapitals = (amount: number): string => {
   return text
 }
 
-
 /** A Chinese registration form: one boxed grid of label and value cells, read row by row. */
 const registration = (ctx: ArchetypeContext): ArchetypeSpec => {
   const { rng } = ctx
@@ -260,7 +259,6 @@ table.items tr:first-child td { color: #5a3a1a; }
   )
   return { html, width: W, height: H, font: font.name, columns: 1, sources: [OWN], variant: "invoice" }
 }
-
 
 const barcodeSvg = (rng: Rng, width: number, height: number): string => {
   let x = 0

@@ -9,7 +9,7 @@ import sharp from "sharp"
 import { magazine, newspaper } from "../src/synth-archetypes.ts"
 import { loadCorpus, Rng } from "../src/synth-corpus.ts"
 import { generateDocs, KINDS } from "../src/synth-docs.ts"
-import { FORM_VARIANTS, TICKET_VARIANTS } from "../src/synth-forms.ts"
+import { amountInCapitals, FORM_VARIANTS, TICKET_VARIANTS } from "../src/synth-forms.ts"
 import { type Box, type DomTruth, launchBrowser, renderPage } from "../src/synth-page.ts"
 
 const SCALE = 1.25
@@ -168,6 +168,13 @@ describe("synth-docs archetypes", () => {
       }),
     60_000
   )
+
+  it("invoice totals in Chinese capitals, with 零 for skipped places and 整 for whole yuan", () => {
+    expect(amountInCapitals(1308.04)).toBe("壹仟叁佰零捌元零肆分")
+    expect(amountInCapitals(10839.98)).toBe("壹万零捌佰叁拾玖元玖角捌分")
+    expect(amountInCapitals(20005)).toBe("贰万零伍元整")
+    expect(amountInCapitals(150.5)).toBe("壹佰伍拾元伍角")
+  })
 
   it.effect(
     "forms and tickets: a label and its value share a row, label first, and rows read across",
