@@ -6,7 +6,9 @@
  * - `JobQueue`: async batches (`POST /jobs`, `GET /jobs/:id`): one BullMQ
  *   job per image, retried on another worker when one dies mid-image.
  * - `layerOcrQueue`: the synchronous endpoints' `OcrQueue` over the same
- *   queue (`convertViaQueue`), so the workers' capacity is shared by both.
+ *   queue (`convertViaQueue`), so the workers' capacity is shared by both;
+ *   a waiting caller's image goes ahead of batch images (BullMQ priority),
+ *   and `queueSize` bounds every waiting image of the queue.
  *
  * Every Redis call is bounded: an unreachable Redis answers `JobError`
  * `Unavailable` (503/110) within seconds, and the connection recovers by
@@ -115,7 +117,7 @@ export const makeRedis = (options: RedisOptions) =>
       images: ReadonlyArray<JobImageInput>,
       submitOptions: { readonly webhook?: string; readonly baseUrl: string }
     ) {
-      const waiting = yield* bounded(where, "a count", () => queue.getWaitingCount())
+      const waiting = yield* bounded(where, "a count", () => queue.getJobCountByTypes("waiting", "prioritized"))
       if (waiting + images.length > options.maxWaiting) {
         return yield* Effect.fail(
           new JobError({
@@ -165,6 +167,7 @@ export const makeRedis = (options: RedisOptions) =>
             opts: {
               ...jobOptions,
               jobId: imageJobId(id, index),
+              priority: 2,
               removeOnComplete: { age: retentionSeconds },
               removeOnFail: { age: retentionSeconds }
             }
@@ -260,7 +263,9 @@ export const layerOcrQueue = (options: { readonly url: string; readonly queueSiz
         bytes: Uint8Array,
         submitOptions: { readonly source?: string; readonly timeoutMs: number }
       ) {
-        const waiting = yield* bounded(where, "a count", () => queue.getWaitingCount()).pipe(Effect.mapError(toOcr))
+        const waiting = yield* bounded(where, "a count", () => queue.getJobCountByTypes("waiting", "prioritized")).pipe(
+          Effect.mapError(toOcr)
+        )
         if (waiting >= options.queueSize) {
           return yield* Effect.fail(
             new OcrError({
@@ -283,7 +288,14 @@ export const layerOcrQueue = (options: { readonly url: string; readonly queueSiz
               ...(submitOptions.source !== undefined ? { source: submitOptions.source } : {}),
               queuedAt
             } satisfies ImageJobData,
-            { ...jobOptions, jobId: imageJobId(id, 0), removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } }
+            {
+              ...jobOptions,
+              jobId: imageJobId(id, 0),
+              // A caller is waiting: ahead of batch images.
+              priority: 1,
+              removeOnComplete: { age: 3600 },
+              removeOnFail: { age: 3600 }
+            }
           )
         ).pipe(Effect.mapError(toOcr))
         const result = yield* Effect.tryPromise({
