@@ -67,6 +67,12 @@ export const ocr2word = Command.make(
       Flag.withDescription("Base URL of the ocr2word service for --engine remote, e.g. https://api.gugudata.com"),
       Flag.optional
     ),
+    async: Flag.Boolean("async").pipe(
+      Flag.withDescription(
+        "With --remote-url: submit the inputs as batch jobs (POST /jobs) to an ocr2word server, wait, and write the Word files"
+      ),
+      Flag.withDefault(false)
+    ),
     // Kept Redacted; the environment variable keeps the key out of shell history and `ps`.
     appkey: Flag.Redacted("appkey").pipe(
       Flag.withDescription(
@@ -84,6 +90,7 @@ export const ocr2word = Command.make(
         overwrite: flags.overwrite,
         mode: flags.mode,
         background: flags.background,
+        ...(flags.async ? { async: true } : {}),
         ...some("output", flags.output),
         ...some("engine", flags.engine),
         ...some("detector", flags.detector),
@@ -116,6 +123,10 @@ export const ocr2word = Command.make(
     {
       command: "OCR2WORD_APPKEY=... ocr2word scan.png --engine remote --remote-url https://api.gugudata.com",
       description: "Convert with a contract-compatible remote service (the Word file is the service's own)"
+    },
+    {
+      command: "OCR2WORD_APPKEY=... ocr2word scans/ -o out/ --remote-url https://ocr.example.org --async",
+      description: "Submit a folder as batch jobs to an ocr2word server and wait for the Word files"
     }
   ])
 )

@@ -11,6 +11,7 @@
 import { DocumentWriter, Pipeline } from "@ocr2word/core"
 import { Engines } from "@ocr2word/engines"
 import { Cause, Effect, Exit, FileSystem, Path, Schema } from "effect"
+import * as AsyncConvert from "./AsyncConvert.ts"
 import * as Inputs from "./Inputs.ts"
 import * as OutputFile from "./OutputFile.ts"
 import * as Progress from "./Progress.ts"
@@ -33,7 +34,9 @@ export const ConvertOptions = Schema.Struct({
   /** Word layout: `flow` (editable text in reading order) or `exact` (every line where it was on the page). */
   mode: Schema.optionalKey(Schema.Literals(["flow", "exact"])),
   /** In exact mode, the page image behind the text. */
-  background: Schema.optionalKey(Schema.Boolean)
+  background: Schema.optionalKey(Schema.Boolean),
+  /** Submit the inputs to `remoteUrl`'s batch endpoint (POST /jobs) and wait, instead of converting here. */
+  async: Schema.optionalKey(Schema.Boolean)
 })
 export type ConvertOptions = typeof ConvertOptions.Type
 
@@ -92,6 +95,13 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
   if (options.inputs.length === 0) {
     return yield* couldNotStart("No inputs given. Usage: ocr2word <file|directory|glob>... [-o output]")
   }
+  if (options.async === true && (options.remoteUrl === undefined || options.format !== "docx")) {
+    return yield* couldNotStart(
+      options.remoteUrl === undefined
+        ? "Expected --remote-url with --async but received none; give the base URL of an ocr2word server (its POST /jobs)"
+        : `Expected --format docx with --async but received ${options.format}; the server's jobs give Word files`
+    )
+  }
   const writer = yield* Effect.gen(function* () {
     return yield* DocumentWriter.DocumentWriter
   }).pipe(
@@ -127,7 +137,18 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
     else yield* fail(job.input, messageOf(writable.cause))
   }
 
-  if (jobs.length > 0) {
+  if (jobs.length > 0 && options.async === true) {
+    yield* AsyncConvert.run(
+      jobs,
+      {
+        remoteUrl: options.remoteUrl!,
+        overwrite: options.overwrite,
+        ...(options.appkey !== undefined ? { appkey: options.appkey } : {})
+      },
+      progress,
+      fail
+    )
+  } else if (jobs.length > 0) {
     const convertAll = Effect.gen(function* () {
       const pipeline = yield* Pipeline.Pipeline
       for (const job of jobs) {

@@ -7,4 +7,5 @@
 export * as ApiClient from "./ApiClient.ts"
 export * as ClientError from "./ClientError.ts"
 export * as FaultServer from "./FaultServer.ts"
+export * as JobsClient from "./JobsClient.ts"
 export * as Ocr2WordClient from "./Ocr2WordClient.ts"

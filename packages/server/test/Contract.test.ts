@@ -238,6 +238,18 @@ layer(Env, { timeout: 300_000, excludeTestServices: true })("contract examples w
           { name: "jobs", backend: "none", ok: true }
         ]
       })
+      // Batch jobs need Redis: without it they answer 503/110 saying what to configure.
+      const job = yield* Effect.promise(() =>
+        fetch(`${s.url}/jobs/0123456789abcdef0123456789abcdef`).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as any
+        }))
+      )
+      assert.strictEqual(job.status, 503)
+      assert.match(
+        job.body.DataStatus.StatusDescription,
+        /batch jobs need Redis and worker processes: .*OCR2WORD_REDIS_URL/
+      )
       const metrics = yield* Effect.promise(() => fetch(`${s.url}/metrics`).then((r) => r.text()))
       assert.match(
         metrics,

@@ -6,6 +6,7 @@ import * as path from "node:path"
 import { promisify } from "node:util"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { missing, skipMessage, startPostgres } from "./fixtures/loopback-services.ts"
 
 const bin = path.resolve(import.meta.dirname, "../../cli/src/bin.ts")
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-keys-cli-"))
@@ -44,5 +45,42 @@ describe("ocr2word keys", () => {
         assert.match(yield* ocr2word("keys", "usage", "nope"), /No key with id "nope"/)
       }),
     240_000
+  )
+})
+
+const absent = missing("postgres")
+
+describe.skipIf(absent.length === 0)("ocr2word keys --database-url", () => {
+  it("is skipped", () => console.info(skipMessage(absent)))
+})
+
+describe.skipIf(absent.length > 0)("ocr2word keys --database-url", () => {
+  it.live(
+    "manages the keys of the PostgreSQL database the nodes share",
+    () =>
+      Effect.gen(function* () {
+        const postgres = yield* Effect.acquireRelease(
+          Effect.promise(() => startPostgres()),
+          (pg) => Effect.promise(() => pg.stop())
+        )
+        const created = yield* ocr2word(
+          "keys",
+          "create",
+          "--name",
+          "shared",
+          "--quota",
+          "7",
+          "--database-url",
+          postgres.url
+        )
+        const key = /^(o2w_\S+)$/m.exec(created)?.[1]
+        assert.isDefined(key, created)
+        const id = key!.split("_")[1]!
+        const list = yield* ocr2word("keys", "list", "--database-url", postgres.url)
+        assert.match(list, new RegExp(`${id}\\s+active\\s+0/7 calls`))
+        // The sqlite file of the data folder knows nothing of it.
+        assert.notInclude(yield* ocr2word("keys", "list"), id)
+      }).pipe(Effect.scoped),
+    120_000
   )
 })

@@ -16,6 +16,7 @@ import * as fs from "node:fs"
 import * as http from "node:http"
 import * as os from "node:os"
 import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 import { Effect, Exit, Scope } from "effect"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import { PostgresKeyStore } from "../src/index.ts"
@@ -280,6 +281,68 @@ describe.skipIf(absent.length > 0)("two nodes behind nginx on Redis, PostgreSQL 
     assert.strictEqual(hookCalls[0].Data.JobId, job.JobId)
     assert.strictEqual(hookCalls[0].Data.Status, "done")
     assert.strictEqual(hookCalls[0].DataStatus.StatusCode, 100)
+  })
+
+  it("job requests are checked like a synchronous call, in the same envelope; OpenAPI documents them", async () => {
+    const { key } = await Effect.runPromise(keys.create({ name: "job-errors" }))
+    const submit = async (body: FormData | string, headers: Record<string, string> = {}) => {
+      const r = await fetch(`${nginx.url}/jobs?appkey=${key}`, {
+        method: "POST",
+        body,
+        headers: { "x-forwarded-for": nextIp(), ...headers }
+      })
+      return { status: r.status, body: (await r.json()) as any }
+    }
+    const empty = await submit(new FormData())
+    assert.strictEqual(empty.status, 400)
+    assert.match(empty.body.DataStatus.StatusDescription, /^参数错误: no image was given/)
+    const notImage = new FormData()
+    notImage.append("file", new Blob(["<html>"]), "page.html")
+    const bad = await submit(notImage)
+    assert.strictEqual(bad.status, 400)
+    assert.match(bad.body.DataStatus.StatusDescription, /image 0 \(page\.html\) is not an image/)
+    const privateHook = new FormData()
+    privateHook.append("file", new Blob([image]), "a.jpg")
+    privateHook.append("webhook", "http://10.1.2.3/hook")
+    const refused = await submit(privateHook)
+    assert.strictEqual(refused.status, 400)
+    assert.match(
+      refused.body.DataStatus.StatusDescription,
+      /webhook host 10\.1\.2\.3 resolves to 10\.1\.2\.3, a loopback, private/
+    )
+    const json = await submit(JSON.stringify({ imageurl: ["ftp://x/y.png"] }), { "content-type": "application/json" })
+    assert.strictEqual(json.status, 400)
+    assert.match(json.body.DataStatus.StatusDescription, /imageurl must use http or https/)
+    for (const id of ["0123456789abcdef0123456789abcdef", "nope"]) {
+      const missingJob = await fetch(`${nginx.url}/jobs/${id}`)
+      assert.strictEqual(missingJob.status, 404)
+      const body = (await missingJob.json()) as any
+      assert.strictEqual(body.DataStatus.StatusCode, 101)
+      assert.match(body.DataStatus.StatusDescription, /no job "/)
+    }
+    const openapi = (await (await fetch(`${nginx.url}/openapi.json`)).json()) as any
+    assert.containsAllKeys(openapi.paths, ["/jobs", "/jobs/{id}"])
+    assert.containsAllKeys(openapi.paths["/jobs"].post.responses, ["202", "400", "429", "503"])
+  })
+
+  it("ocr2word --remote-url ... --async submits the inputs as a job, waits and writes each Word file", async () => {
+    const { key } = await Effect.runPromise(keys.create({ name: "cli" }))
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-async-"))
+    const inputs = ["rapid_text_cls.jpg", "cnocr_helloworld.jpg"].map((n) =>
+      fileURLToPath(new URL(`../../../datasets/real-dev/images/${n}`, import.meta.url))
+    )
+    const cli = start([...inputs, "-o", out, "--remote-url", nginx.url, "--async"], { OCR2WORD_APPKEY: key })
+    const code = await new Promise<number | null>((resolve) => cli.child.once("exit", resolve))
+    assert.strictEqual(code, 0, cli.output())
+    assert.deepStrictEqual(fs.readdirSync(out).sort(), ["cnocr_helloworld.docx", "rapid_text_cls.docx"])
+    assert.match(docxText(fs.readFileSync(path.join(out, "cnocr_helloworld.docx"))), /\S/)
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-async-"))
+    const refused = start([...inputs, "-o", elsewhere, "--remote-url", nginx.url, "--async"], {
+      OCR2WORD_APPKEY: "o2w_nope"
+    })
+    assert.strictEqual(await new Promise<number | null>((resolve) => refused.child.once("exit", resolve)), 1)
+    assert.match(refused.output(), /rapid_text_cls\.jpg: the server refused the job: APPKEY 错误/, refused.output())
+    assert.deepStrictEqual(fs.readdirSync(elsewhere), [])
   })
 
   it("stopping one node mid-run leaves the other serving", async () => {

@@ -43,11 +43,14 @@ export const batchStatus = async (
 ): Promise<Jobs.JobData> => {
   const images = await Promise.all(
     Array.from({ length: batch.count }, async (_, index): Promise<Jobs.JobImage> => {
-      const job = await queue.getJob(imageJobId(id, index))
+      let job = await queue.getJob(imageJobId(id, index))
       const source = batch.sources[String(index)]
       const base = { Index: index, ...(source !== undefined ? { SourceImageUrl: source } : {}) }
       if (job === undefined) return { ...base, Status: "failed", Attempts: 0, Error: lost }
       const state = await job.getState()
+      // Finished between the two reads: read it again for its result.
+      if ((state === "completed" && job.returnvalue == null) || (state === "failed" && job.failedReason == null))
+        job = (await queue.getJob(imageJobId(id, index))) ?? job
       const attempts = job.attemptsMade
       if (state === "completed") {
         const result = job.returnvalue as ImageJobResult
