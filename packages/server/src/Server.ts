@@ -257,9 +257,31 @@ const legacyCiphers = [
   "ECDHE-RSA-AES128-SHA"
 ]
 
+/**
+ * Requests that arrive between `listen` and the router's handler being
+ * attached (the API layers build after the socket is bound) would get no
+ * `request` listener and hang: hold them, and hand them to the first real
+ * handler. A balancer that probes a starting node then gets an answer.
+ */
+const holdEarlyRequests = <S extends http.Server>(server: S): S => {
+  const early: Array<[http.IncomingMessage, http.ServerResponse]> = []
+  const hold = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    early.push([req, res])
+  }
+  server.on("request", hold)
+  server.on("newListener", (event, listener) => {
+    if (event !== "request" || listener === hold) return
+    server.off("request", hold)
+    setImmediate(() => {
+      for (const [req, res] of early.splice(0)) (listener as typeof hold)(req, res)
+    })
+  })
+  return server
+}
+
 /** The Node server: HTTPS when a certificate and key are configured, HTTP otherwise. */
 export const nodeServer = (config: ServerConfig) => {
-  if (config.tlsCert === undefined || config.tlsKey === undefined) return () => http.createServer()
+  if (config.tlsCert === undefined || config.tlsKey === undefined) return () => holdEarlyRequests(http.createServer())
   const legacy = config.tlsMinVersion === "TLSv1" || config.tlsMinVersion === "TLSv1.1"
   const options: https.ServerOptions = {
     cert: fs.readFileSync(config.tlsCert),
@@ -270,7 +292,7 @@ export const nodeServer = (config: ServerConfig) => {
     ciphers: [...atsCiphers, ...(legacy ? legacyCiphers : [])].join(":") + (legacy ? ":@SECLEVEL=0" : ""),
     honorCipherOrder: true
   }
-  return () => https.createServer(options) as unknown as http.Server
+  return () => holdEarlyRequests(https.createServer(options) as unknown as http.Server)
 }
 
 /** The running server. */

@@ -6,7 +6,8 @@ import * as path from "node:path"
 import { promisify } from "node:util"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { missing, skipMessage, startPostgres } from "./fixtures/loopback-services.ts"
+import { freePort, missing, skipMessage, startPostgres } from "./fixtures/loopback-services.ts"
+import { start } from "./fixtures/node-processes.ts"
 
 const bin = path.resolve(import.meta.dirname, "../../cli/src/bin.ts")
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-keys-cli-"))
@@ -82,5 +83,36 @@ describe.skipIf(absent.length > 0)("ocr2word keys --database-url", () => {
         assert.notInclude(yield* ocr2word("keys", "list"), id)
       }).pipe(Effect.scoped),
     120_000
+  )
+})
+
+describe("ocr2word serve start-up", () => {
+  it.live(
+    "a request that arrives while the server is starting is answered, not left hanging",
+    () =>
+      Effect.gen(function* () {
+        const port = yield* Effect.promise(() => freePort())
+        const node = yield* Effect.acquireRelease(
+          Effect.sync(() => start(["serve", "--port", String(port), "--workers", "1", "--data-dir", dataDir], {})),
+          (n) => Effect.promise(() => n.stop("SIGKILL"))
+        )
+        // Probe from the first moment: refused until it listens, then answered at once (before: the
+        // requests accepted before the router was attached never got an answer).
+        const first = yield* Effect.promise(async () => {
+          for (let i = 0; i < 600; i++) {
+            const sent = Date.now()
+            const reply = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(10_000) }).then(
+              (r) => r.status,
+              (e: { cause?: { code?: string }; name?: string }) => e.cause?.code ?? e.name
+            )
+            if (reply !== "ECONNREFUSED") return { reply, took: Date.now() - sent }
+            await new Promise((r) => setTimeout(r, 20))
+          }
+          return { reply: "never listened", took: 0 }
+        })
+        assert.strictEqual(first.reply, 200, node.output())
+        assert.isBelow(first.took, 5_000)
+      }).pipe(Effect.scoped),
+    60_000
   )
 })
