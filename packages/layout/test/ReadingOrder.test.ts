@@ -172,6 +172,30 @@ describe("columns and pictures", () => {
     ])
   })
 
+  it("newspaper stories sharing one column grid: each block of stories is read before the next", () => {
+    // Top block: a lead story over columns 1-3 and a story in column 4; bottom block: four one-column stories.
+    const x = (k: number) => 20 + k * 240
+    const top = [
+      line("Council backs street lighting", x(0), 40, 680, 40),
+      ...[0, 1, 2].flatMap((k) => column(`lead${k}-`, x(k), 100, 220, 20, 12)),
+      line("Delays hit meals", x(3), 40, 200, 30),
+      ...column("side-", x(3), 100, 220, 20, 12)
+    ]
+    const y = 100 + 20 * 16.8 + 40
+    const bottom = [0, 1, 2, 3].flatMap((k) => [
+      line(`Story ${k} headline`, x(k), y, 200, 26),
+      ...column(`s${k}-`, x(k), y + 40, 220, 15, 12)
+    ])
+    const expected = [
+      "Council backs street lighting",
+      ...[0, 1, 2].flatMap((k) => names(`lead${k}-`, 20)),
+      "Delays hit meals",
+      ...names("side-", 20),
+      ...[0, 1, 2, 3].flatMap((k) => [`Story ${k} headline`, ...names(`s${k}-`, 15)])
+    ]
+    expect(order(layoutPage(shuffle([...top, ...bottom])))).toEqual(expected)
+  })
+
   it("a dense five-column newspaper page under a banner headline, in column order and in little time", () => {
     const cols = ["a", "b", "c", "d", "e"]
     const lines = [

@@ -40,6 +40,16 @@
  * three-column scan of narrow Chinese columns (synth-doc-s1-0007, half its
  * characters misread, so lines look short) was read in rows.
  *
+ * Before looking for columns, a region is cut at a horizontal gap across
+ * it (at least 1.5 body heights between the lines' middle parts) with a
+ * heading starting right under it: a newspaper's blocks of stories share
+ * one column grid, so the column channel runs through all of them and a
+ * column-first cut read each column down the whole page. Measured on the
+ * synth-docs newspapers: 60.4 % -> 26.8 % and 54.4 % -> 1.0 % CER (the
+ * order-free error is 0.7 %), nothing else changed on any set; a gap with
+ * no heading under it stays inside the section (paragraph breaks that line
+ * up across columns).
+ *
  * A channel is not taken when an item on its right lies wholly above the
  * left side's items, has nothing beside it and reaches over them (a
  * centred banner that misses the first gutter only by the side trim), or
@@ -372,6 +382,44 @@ const insideColumns = (
   })
 }
 
+/** Smallest gap between two column sections, in body heights (of the lines' middle parts). */
+const SECTION_GAP = 1.5
+
+/**
+ * A horizontal gap across the whole region with a heading right under it
+ * (large type starting within a body height of the gap's end), as [top,
+ * bottom] item indices: the end of one block of articles and the start of
+ * the next, as on a newspaper page whose stories share the column grid.
+ * The widest such gap; none when there is none.
+ */
+const sectionCut = (
+  items: ReadonlyArray<CutItem>,
+  idx: ReadonlyArray<number>,
+  options: CutOptions
+): readonly [ReadonlyArray<number>, ReadonlyArray<number>] | undefined => {
+  const body = options.bodyHeight
+  const heads = idx.filter(
+    (i) => !items[i]!.vertical && items[i]!.region !== true && items[i]!.height >= options.headingRatio * body
+  )
+  // Most regions hold no heading: skip the projection there.
+  if (heads.length === 0) return undefined
+  const free = gaps(idx.map((i) => rowSpan(items[i]!, options.coreFraction))).filter(
+    (g) => g.end - g.start >= SECTION_GAP * body
+  )
+  let best: Interval | undefined
+  for (const g of free) {
+    const headed = heads.some((i) => {
+      const top = rowSpan(items[i]!, options.coreFraction)[0]
+      return top >= g.end && top <= g.end + body
+    })
+    if (headed && (best === undefined || g.end - g.start > best.end - best.start)) best = g
+  }
+  if (best === undefined) return undefined
+  const cut = (best.start + best.end) / 2
+  const centre = (i: number) => items[i]!.box.y + items[i]!.box.height / 2
+  return [idx.filter((i) => centre(i) < cut), idx.filter((i) => centre(i) >= cut)]
+}
+
 /**
  * The horizontal gap to cut at, as [top, bottom] item indices: the widest
  * one that does not run inside a column section, else the widest.
@@ -454,6 +502,11 @@ export const xyCut = (items: ReadonlyArray<CutItem>, options: CutOptions): Reado
     if (idx.length === 0) return
     if (idx.length > 1) {
       const tableChannels = [...inherited]
+      const section = sectionCut(items, idx, options)
+      if (section !== undefined && section[0].length > 0 && section[1].length > 0) {
+        for (const part of section) visit(part, column, tableChannels)
+        return
+      }
       const v = verticalCut(items, idx, options, tableChannels)
       if (v !== undefined) {
         for (const part of v) visit(part, bounds(items, part), tableChannels)
