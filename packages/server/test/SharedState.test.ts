@@ -145,6 +145,39 @@ describe.skipIf(absent.length > 0)("shared state (PostgreSQL keys, Redis limits,
   outage("PostgreSQL", () => postgres, /the key database \(PostgreSQL at 127\.0\.0\.1:\d+\/ocr2word\) is unavailable/)
   outage("S3", () => s3, /the file storage \(S3 bucket ocr2word at http:\/\/127\.0\.0\.1:\d+\) is unavailable/)
 
+  it("with presigned downloads configured, /files/ redirects to the object store with the same headers", async () => {
+    const done = await convert()
+    const name = new URL(done.body.Data.ResultWordFileUrl).pathname.slice("/files/".length)
+    const config = await Effect.runPromise(
+      ServerConfig.decode({
+        ...ServerConfig.fromEnv({ ...s3Env(s3), OCR2WORD_S3_PRESIGN_SECONDS: "60" }),
+        port: 0,
+        host: "127.0.0.1",
+        dataDir: fs.mkdtempSync("/tmp/ocr2word-presign-"),
+        workers: 1
+      })
+    )
+    const scope = await Effect.runPromise(Scope.make())
+    try {
+      const context = await Effect.runPromise(Layer.buildWithScope(Server.layer(config), scope))
+      const other = await Effect.runPromise(Server.addressUrl(config).pipe(Effect.provideContext(context)))
+      const redirect = await fetch(`${other}/files/${name}`, { redirect: "manual" })
+      assert.strictEqual(redirect.status, 302)
+      const location = redirect.headers.get("location")!
+      assert.match(location, new RegExp(`^${s3.url}/ocr2word/files/${name}\\?.*X-Amz-Signature=`))
+      const file = await fetch(location)
+      assert.strictEqual(file.status, 200)
+      assert.strictEqual(
+        file.headers.get("content-disposition"),
+        `attachment; filename="ocr2word-${name.slice(0, 32)}.docx"`
+      )
+      assert.strictEqual(file.headers.get("cache-control"), "public, max-age=31536000, immutable")
+      assert.deepStrictEqual([...new Uint8Array(await file.arrayBuffer()).subarray(0, 2)], [0x50, 0x4b])
+    } finally {
+      await Effect.runPromise(Scope.close(scope, Exit.void))
+    }
+  })
+
   it("S3 down: an existing file's download is 503/110, and downloads again once S3 is back", async () => {
     const done = await convert()
     const fileUrl = done.body.Data.ResultWordFileUrl as string

@@ -48,6 +48,7 @@ const hookCalls: Array<any> = []
 const nodes: Array<{ process: NodeProcess; url: string }> = []
 const workers: Array<NodeProcess> = []
 let env: Record<string, string>
+let workerMetrics: number
 let keys: import("../src/index.ts").KeyStore.KeyStore["Service"]
 let keysScope: Scope.Closeable
 
@@ -84,7 +85,9 @@ beforeAll(async () => {
   for (const port of ports) {
     nodes.push({ process: start(["serve", "--port", String(port)], env), url: `http://127.0.0.1:${port}` })
   }
-  for (let i = 0; i < 2; i++) workers.push(start(["worker", "--concurrency", "1"], env))
+  workerMetrics = await freePort()
+  workers.push(start(["worker", "--concurrency", "1"], env))
+  workers.push(start(["worker", "--concurrency", "1", "--metrics-port", String(workerMetrics)], env))
 
   nginx = await startNginx(ports.map((p) => `127.0.0.1:${p}`))
 
@@ -285,6 +288,12 @@ describe.skipIf(absent.length > 0)("two nodes behind nginx on Redis, PostgreSQL 
     assert.strictEqual(hookCalls[0].Data.JobId, job.JobId)
     assert.strictEqual(hookCalls[0].Data.Status, "done")
     assert.strictEqual(hookCalls[0].DataStatus.StatusCode, 100)
+    // The surviving worker's metrics: job latency, stage times, the shared queue's depth.
+    const metrics = await (await fetch(`http://127.0.0.1:${workerMetrics}/metrics`)).text()
+    assert.match(metrics, /ocr2word_ocr_stage_duration_seconds_count\{stage="job\.latency"\} [1-9]\d*/)
+    assert.match(metrics, /ocr2word_ocr_stage_duration_seconds_count\{stage="Pipeline\.run"\} [1-9]\d*/)
+    assert.match(metrics, /ocr2word_shared_queue_waiting 0/)
+    assert.match(metrics, /ocr2word_shared_queue_completed [1-9]\d*/)
   })
 
   it("job requests are checked like a synchronous call, in the same envelope; OpenAPI documents them", async () => {
