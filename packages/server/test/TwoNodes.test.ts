@@ -56,6 +56,10 @@ beforeAll(async () => {
   if (absent.length > 0) return
   ;[redis, postgres, s3] = await Promise.all([startRedis(), startPostgres(), startS3()])
   hook = http.createServer((req, res) => {
+    if (req.method === "GET") {
+      res.writeHead(req.url?.split("?")[0] === "/line.jpg" ? 200 : 404, { "content-type": "image/jpeg" }).end(image)
+      return
+    }
     let body = ""
     req.on("data", (d) => (body += String(d)))
     req.on("end", () => {
@@ -338,6 +342,41 @@ describe.skipIf(absent.length > 0)("two nodes behind nginx on Redis, PostgreSQL 
     assert.containsAllKeys(openapi.paths["/jobs"].post.responses, ["202", "400", "429", "503"])
   })
 
+  it("a job of image URLs (JSON) converts each and echoes its SourceImageUrl", async () => {
+    const { key } = await Effect.runPromise(keys.create({ name: "urls" }))
+    const urls = [`${hookOrigin}/line.jpg`, `${hookOrigin}/line.jpg?second`]
+    const submitted = await fetch(`${nginx.url}/jobs?appkey=${key}`, {
+      method: "POST",
+      body: JSON.stringify({ imageurl: urls }),
+      headers: { "content-type": "application/json", "x-forwarded-for": nextIp() }
+    })
+    const reply = (await submitted.json()) as any
+    assert.strictEqual(submitted.status, 202, JSON.stringify(reply))
+    const job = reply.Data
+    let status: any
+    await waitFor(
+      "the URL job",
+      async () => {
+        status = ((await (await fetch(job.StatusUrl)).json()) as any).Data
+        return status.Status === "done"
+      },
+      [workers[1]!],
+      60_000
+    )
+    assert.deepStrictEqual(
+      status.Images.map((i: any) => i.SourceImageUrl),
+      urls
+    )
+    for (const i of status.Images) assert.strictEqual((await fetch(i.ResultWordFileUrl)).status, 200)
+    const missingImage = await fetch(`${nginx.url}/jobs?appkey=${key}`, {
+      method: "POST",
+      body: JSON.stringify({ imageurl: [`${hookOrigin}/gone.jpg`] }),
+      headers: { "content-type": "application/json", "x-forwarded-for": nextIp() }
+    })
+    assert.strictEqual(missingImage.status, 400)
+    assert.match(((await missingImage.json()) as any).DataStatus.StatusDescription, /imageurl answered HTTP 404/)
+  })
+
   it("ocr2word --remote-url ... --async submits the inputs as a job, waits and writes each Word file", async () => {
     const { key } = await Effect.runPromise(keys.create({ name: "cli" }))
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-async-"))
@@ -362,15 +401,28 @@ describe.skipIf(absent.length > 0)("two nodes behind nginx on Redis, PostgreSQL 
     const replies: Array<number> = []
     const run = (async () => {
       for (let i = 0; i < 12; i++) {
-        const r = await post(nginx.url, "?appkey=o2w_unknown", "", { ...form, "x-forwarded-for": nextIp() })
+        const r = await fetch(`${nginx.url}/imagerecognition/ocr2word?appkey=o2w_unknown`, {
+          method: "POST",
+          body: "",
+          headers: { ...form, "x-forwarded-for": nextIp() }
+        })
         replies.push(r.status)
+        await r.body?.cancel()
         await new Promise((r) => setTimeout(r, 100))
       }
     })()
     await new Promise((r) => setTimeout(r, 300))
-    await nodes[0]!.process.stop("SIGKILL")
+    // A stop (SIGTERM): the node finishes what it holds and closes; nginx sends the rest to node B.
+    await nodes[0]!.process.stop("SIGTERM")
     await run
-    assert.deepStrictEqual(replies, Array(12).fill(401))
+    // A request node A held at the very moment it went away may be answered 502 by nginx (a POST is
+    // not re-sent elsewhere); every other one is served.
+    assert.isAtMost(replies.filter((s) => s === 502).length, 1, String(replies))
+    assert.deepStrictEqual(
+      replies.filter((s) => s !== 502),
+      Array(replies.filter((s) => s !== 502).length).fill(401)
+    )
+    assert.deepStrictEqual(replies.slice(-6), Array(6).fill(401))
     assert.strictEqual((await fetch(`${nginx.url}/readyz`)).status, 200)
   })
 })
