@@ -47,9 +47,10 @@ const env = {
 }
 const node = start(["serve", "--port", String(port)], env)
 const url = `http://127.0.0.1:${port}`
+// Not /readyz: a node is ready only once workers are connected, and they start below.
 await waitFor(
   "node",
-  async () => (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3000) })).ok,
+  async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) })).ok,
   [node],
   60_000
 )

@@ -341,7 +341,19 @@ export const layerOcrQueue = (options: { readonly url: string; readonly queueSiz
         check: Dependency.probe(
           "conversions",
           "redis",
-          bounded(where, "a check", () => redis.ping())
+          // Ready only when some `ocr2word worker` takes images: otherwise every call would time out.
+          Effect.flatMap(
+            bounded(where, "a check", () => queue.getWorkersCount()),
+            (workers) =>
+              workers > 0
+                ? Effect.void
+                : Effect.fail(
+                    new JobError({
+                      reason: "Unavailable",
+                      message: `no ocr2word worker is connected to the queue at ${where}; start \`ocr2word worker\``
+                    })
+                  )
+          )
         )
       })
     })

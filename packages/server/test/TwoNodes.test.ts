@@ -96,6 +96,13 @@ beforeAll(async () => {
   nginx = await startNginx(ports.map((p) => `127.0.0.1:${p}`))
 
   await waitFor(
+    "workers ready",
+    async () => workers.every((w) => w.output().includes("ocr2word worker")),
+    workers,
+    90_000
+  )
+  // Ready means every dependency answers, workers on the queue included.
+  await waitFor(
     "nodes ready",
     async () => {
       const replies = await Promise.all(
@@ -109,13 +116,6 @@ beforeAll(async () => {
     },
     nodes.map((n) => n.process),
     60_000
-  )
-
-  await waitFor(
-    "workers ready",
-    async () => workers.every((w) => w.output().includes("ocr2word worker")),
-    workers,
-    90_000
   )
 }, 200_000)
 
@@ -424,5 +424,25 @@ describe.skipIf(absent.length > 0)("two nodes behind nginx on Redis, PostgreSQL 
     )
     assert.deepStrictEqual(replies.slice(-6), Array(6).fill(401))
     assert.strictEqual((await fetch(`${nginx.url}/readyz`)).status, 200)
+  })
+
+  it("with no worker left on the queue, readyz says so (503/110) instead of letting calls time out", async () => {
+    await Promise.all(workers.map((w) => w.stop("SIGKILL")))
+    let reply: any
+    await waitFor(
+      "not ready",
+      async () => {
+        const r = await fetch(`${nginx.url}/readyz`)
+        reply = await r.json()
+        return r.status === 503
+      },
+      [],
+      15_000
+    )
+    assert.strictEqual(reply.DataStatus.StatusCode, 110)
+    assert.match(
+      reply.DataStatus.StatusDescription,
+      /conversions \(redis\): no ocr2word worker is connected to the queue/
+    )
   })
 })

@@ -59,8 +59,8 @@ export const submit = (request: HttpServerRequest.HttpServerRequest, queryKey: s
       if (refusal !== undefined) return yield* fail(ApiError.InvalidParameter, refusal)
     }
     const given = queryKey !== undefined && queryKey !== "" ? queryKey : fields.appkey
-    // Each image is one call against the key's quota; the first refusal stops the job before anything is queued.
-    for (let i = 0; i < count; i++) yield* authorize(given)
+    // A refused key is answered before any image is fetched; each image is one call against the quota.
+    yield* authorize(given)
     const images: Array<JobImageInput> = []
     for (const [i, file] of fields.files.entries()) {
       yield* checkImage(file.bytes, settings.maxImageBytes, `image ${i} (${file.name})`)
@@ -75,6 +75,8 @@ export const submit = (request: HttpServerRequest.HttpServerRequest, queryKey: s
       yield* checkImage(f.bytes, settings.maxImageBytes, `image ${fields.files.length + i} (${f.url})`)
       images.push({ bytes: f.bytes, source: f.url, sourceUrl: f.url })
     }
+    // The other images' calls, counted once every image is known good; a refusal stops the job before anything is queued.
+    for (let i = 1; i < count; i++) yield* authorize(given)
     const data = yield* jobs
       .submit(images, {
         baseUrl: baseUrl(request, settings),
