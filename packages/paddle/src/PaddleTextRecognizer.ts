@@ -1,6 +1,7 @@
 /**
  * The `TextRecognizer` stage on PaddleOCR's CTC recogniser (PP-OCRv4 rec).
- * Crops are scaled to 48 px high keeping their ratio; they are sorted by
+ * Crops are scaled to 48 px high keeping their ratio (libvips: a line a few
+ * pixels high is enlarged bicubically, not point-sampled); they are sorted by
  * ratio and run in batches padded to the widest crop of the batch (at least
  * 320 px, the training width), so little time goes to padding. The output is
  * decoded greedily against the dictionary by `CtcDecode`.
@@ -11,7 +12,7 @@ import { type Raster, StageError, TextRecognizer } from "@ocr2word/core"
 import { Effect, Layer, Schema } from "effect"
 import * as CtcDecode from "./CtcDecode.ts"
 import { withMargin } from "./internal/crop-margin.ts"
-import { lineBatch, scaledWidth } from "./internal/model-input.ts"
+import { lineBatch, scaleCrops, scaledWidth } from "./internal/model-input.ts"
 import { decodeOptions } from "./internal/options.ts"
 import { PaddleModels } from "./PaddleModels.ts"
 import type { PaddleOptionsError } from "./PaddleOptionsError.ts"
@@ -59,7 +60,7 @@ export const make = Effect.fn("PaddleTextRecognizer.make")(function* (options: O
       const group = order.slice(start, start + opts.batchSize)
       const batch = group.map((g) => padded[g.index]!)
       const width = Math.max(MIN_WIDTH, ...batch.map((c) => scaledWidth(c, HEIGHT, Number.MAX_SAFE_INTEGER)))
-      const { tensor, fractions } = lineBatch(batch, HEIGHT, width)
+      const { tensor, fractions } = lineBatch(yield* scaleCrops(batch, HEIGHT, width), HEIGHT, width)
       const output = yield* models.run(models.recognition, tensor.data, tensor.dims).pipe(
         Effect.mapError(
           (cause) =>
