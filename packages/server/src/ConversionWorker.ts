@@ -5,8 +5,10 @@
  * converted in the process's OCR worker threads, stored in the shared
  * `DocumentStore` under an id derived from the job id, and returned by name:
  * a worker killed mid-image loses its lock, another worker takes the image
- * over, and the retry finds or writes the same file (never two URLs). The
- * worker that finishes a batch calls its webhook, once.
+ * over, and the retry finds or writes the same file (never two URLs; a file
+ * already stored is not converted again). Once stored, the image's bytes are
+ * dropped from the job. The worker that finishes a batch calls its webhook,
+ * once.
  *
  * Metrics (`--metrics-port`): jobs by outcome and envelope code, job latency
  * (queued to stored) and the shared queue's depth, in the Prometheus format.
@@ -16,7 +18,7 @@
 import * as http from "node:http"
 import * as os from "node:os"
 import { Envelope, Jobs } from "@ocr2word/http-api"
-import { UnrecoverableError, Worker } from "bullmq"
+import { type Job, UnrecoverableError, Worker } from "bullmq"
 import { Console, Context, Effect, Layer } from "effect"
 import { Redis } from "ioredis"
 import * as DocumentStore from "./DocumentStore.ts"
@@ -82,19 +84,36 @@ export const main = (config: ServerConfig, options: WorkerOptions) =>
     const redis = yield* redisConnection.connect(url)
     const queue = yield* redisConnection.queue(url, queueName)
 
-    const convert = (data: ImageJobData, jobId: string) =>
+    const convert = (job: Job<ImageJobData, ImageJobResult>) =>
       Effect.gen(function* () {
+        const data = job.data
+        const id = DocumentStore.idFor(job.id!)
+        // Stored: the image need not stay in Redis for the days the job's record is kept.
+        const dropImage = Effect.promise(() => job.updateData({ ...data, image: "" }).catch(() => undefined))
+        // A retry of an image a dead worker already stored: the file is the result, nothing is converted again.
+        const existing = yield* store.stat(`${id}.docx`).pipe(
+          Effect.catchIf(
+            (e) => e.reason === "NotFound",
+            () => Effect.succeed(undefined)
+          )
+        )
+        if (existing !== undefined) {
+          yield* dropImage
+          return { file: existing.name, size: existing.size, timings: {}, worker: name } satisfies ImageJobResult
+        }
+        if (data.image === "") {
+          return yield* Effect.fail(
+            new OcrQueue.OcrError({ reason: "Failed", message: "the image's data is gone and no Word file was stored" })
+          )
+        }
         const bytes = new Uint8Array(Buffer.from(data.image, "base64"))
         const result = yield* ocr.submit(bytes, {
           ...(data.source !== undefined ? { source: data.source } : {}),
           timeoutMs: config.timeoutMs
         })
         // Named after the job: a retry after a crash finds the file the dead worker stored, or writes it once.
-        const stored = yield* store.put(result.bytes, {
-          extension: "docx",
-          mediaType: docxType,
-          id: DocumentStore.idFor(jobId)
-        })
+        const stored = yield* store.put(result.bytes, { extension: "docx", mediaType: docxType, id })
+        yield* dropImage
         metrics.stages({ ...result.timings, "job.latency": Date.now() - data.queuedAt })
         return {
           file: stored.name,
@@ -105,8 +124,8 @@ export const main = (config: ServerConfig, options: WorkerOptions) =>
         } satisfies ImageJobResult
       })
 
-    const processJob = async (job: { id?: string; data: ImageJobData }) => {
-      const exit = await Effect.runPromiseExit(convert(job.data, job.id!))
+    const processJob = async (job: Job<ImageJobData, ImageJobResult>) => {
+      const exit = await Effect.runPromiseExit(convert(job))
       if (exit._tag === "Success") return exit.value
       const error = exit.cause.reasons.find((r) => r._tag === "Fail")?.error as
         | OcrQueue.OcrError
