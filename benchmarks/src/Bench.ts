@@ -222,7 +222,14 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
             score: Score.score(item, output)
           })
         } catch (e) {
-          items.push({ ...base, ms: performance.now() - t0, text: "", error: (e as Error).message.slice(0, 500) })
+          // Scored as an empty output: a pipeline that fails on the hard pages must not look better for it.
+          items.push({
+            ...base,
+            ms: performance.now() - t0,
+            text: "",
+            score: Score.score(item, { text: "" }),
+            error: (e as Error).message.slice(0, 500)
+          })
         }
         peakRss = Math.max(peakRss, process.memoryUsage.rss())
         maxThreads = Math.max(maxThreads, threadsNow())
@@ -291,7 +298,7 @@ export const summarize = (items: ReadonlyArray<ItemResult>): Summary => {
   const orderFreeError = Metrics.rate(Metrics.sumCounts(scored.map((s) => s.orderFree)))
   return {
     items: items.length,
-    errors: items.length - scored.length,
+    errors: items.filter((i) => i.error !== undefined).length,
     cer,
     strictCer: Metrics.rate(Metrics.sumCounts(scored.map((s) => s.strict))),
     wer: Metrics.rate(words),

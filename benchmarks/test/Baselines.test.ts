@@ -47,6 +47,22 @@ describe("Baselines", () => {
     )
   }
 
+  it.live("ppu-paddle-ocr reads a TIFF scan, handed over as PNG", () =>
+    Effect.gen(function* () {
+      const set = yield* Manifest.load("real-dev", datasets)
+      const item = set.items.find((i) => i.id === "tess_phototest")!
+      const path = Manifest.imagePath(set, item)
+      const bytes = Fs.readFileSync(path)
+      expect(Baselines.canvasDecodes(bytes)).toBe(false)
+      expect(
+        Baselines.canvasDecodes(Fs.readFileSync(path.replace(/tess_phototest\.tif$/, "easyocr_english.png")))
+      ).toBe(true)
+      const runner = yield* Effect.promise(() => Baselines.ppuPaddleOcrRunner())
+      const output = yield* Effect.promise(() => runner.run(bytes, path))
+      expect(Score.score(item, output).bag.recall).toBeGreaterThan(0.8)
+    })
+  )
+
   it.live.skipIf(!Baselines.hasTesseractCli())("tesseract-cli reads a real page", () =>
     Effect.gen(function* () {
       const { output, score } = yield* readPoster("tesseract-cli")

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import type * as Bench from "../src/Bench.ts"
+import * as Bench from "../src/Bench.ts"
 import * as Manifest from "../src/Manifest.ts"
 import * as Report from "../src/Report.ts"
 import * as Score from "../src/Score.ts"
@@ -73,6 +73,21 @@ describe("Report", () => {
       // Best CER of the group in bold.
       expect(rows[0]!.split(" | ")[4]).toBe("**0.0%**")
       expect(rows[1]!.split(" | ")[4]).toBe("100.0%")
+    })
+  )
+
+  it.effect("scores a failed item as an empty output, so a failure never raises a score", () =>
+    Effect.gen(function* () {
+      const set = yield* Manifest.load("real-dev-2", datasets)
+      const [a, b] = set.items.filter((i) => i.kind === "receipt")
+      const failed = { ...result("p", set, b!, ""), error: "Invalid array length" }
+      const s = Bench.summarize([result("p", set, a!, a!.text), failed])
+      expect(s.errors).toBe(1)
+      expect(s.recall).toBeCloseTo(
+        a!.text.replace(/\s+/g, "").length / (a!.text + b!.text).replace(/\s+/g, "").length,
+        2
+      )
+      expect(Report.kindTable([run("p", [result("p", set, a!, a!.text), failed])])).toMatch(/\| 2 \(1 failed\) \|/)
     })
   )
 
