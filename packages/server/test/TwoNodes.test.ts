@@ -433,6 +433,50 @@ describe.skipIf(absent.length > 0)("two nodes behind nginx on Redis, PostgreSQL 
     assert.strictEqual((await fetch(`${nginx.url}/readyz`)).status, 200)
   })
 
+  it("Redis down: jobs and calls answer 503/110 naming it within seconds; back up: the same job is answered again", async () => {
+    const { key } = await Effect.runPromise(keys.create({ name: "redis-outage" }))
+    const body = new FormData()
+    body.append("file", new Blob([image]), "a.jpg")
+    const submitted = await fetch(`${nginx.url}/jobs?appkey=${key}`, { method: "POST", body })
+    const job = ((await submitted.json()) as any).Data
+    let before: any
+    await waitFor(
+      "the job",
+      async () => {
+        before = ((await (await fetch(job.StatusUrl)).json()) as any).Data
+        return before.Status === "done"
+      },
+      [workers[1]!],
+      60_000
+    )
+    await redis.stop()
+    const started = Date.now()
+    const status = await fetch(job.StatusUrl)
+    assert.isBelow(Date.now() - started, 8_000)
+    assert.strictEqual(status.status, 503)
+    assert.match(
+      ((await status.json()) as any).DataStatus.StatusDescription,
+      /the job queue's Redis at 127\.0\.0\.1:\d+/
+    )
+    const call = await post(nginx.url, `?appkey=${key}`, imageForm(), { ...form, "x-forwarded-for": nextIp() })
+    assert.strictEqual(call.status, 503)
+    assert.match(call.body.DataStatus.StatusDescription, /the rate limiter's Redis at 127\.0\.0\.1:\d+ is unavailable/)
+    // The Word file is in S3, not in Redis: still served.
+    assert.strictEqual((await fetch(before.Images[0].ResultWordFileUrl)).status, 200)
+    await redis.start()
+    let after: Response | undefined
+    await waitFor(
+      "Redis back",
+      async () => {
+        after = await fetch(job.StatusUrl)
+        return after.status === 200
+      },
+      [],
+      20_000
+    )
+    assert.deepStrictEqual(((await after!.json()) as any).Data.Images, before.Images)
+  })
+
   it("with no worker left on the queue, readyz says so (503/110) instead of letting calls time out", async () => {
     await Promise.all(workers.map((w) => w.stop("SIGKILL")))
     let reply: any
