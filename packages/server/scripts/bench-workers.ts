@@ -46,6 +46,22 @@ const env = {
   OCR2WORD_RATE_LIMIT: "1000"
 }
 const node = start(["serve", "--port", String(port)], env)
+const children: Array<NodeProcess> = [node]
+// A failed run must not leave a node, workers or Redis behind.
+const cleanUp = () => {
+  for (const c of children) c.child.kill("SIGKILL")
+  void redis.stop()
+}
+process.on("uncaughtException", (e) => {
+  cleanUp()
+  console.error(e)
+  process.exit(1)
+})
+process.on("unhandledRejection", (e) => {
+  cleanUp()
+  console.error(e)
+  process.exit(1)
+})
 const url = `http://127.0.0.1:${port}`
 // Not /readyz: a node is ready only once workers are connected, and they start below.
 await waitFor(
@@ -81,6 +97,7 @@ for (const n of counts) {
   const workers: Array<NodeProcess> = metricsPorts.map((p) =>
     start(["worker", "--concurrency", "1", "--metrics-port", String(p)], env)
   )
+  children.push(...workers)
   await waitFor("workers", async () => workers.every((w) => w.output().includes("ocr2word worker")), workers, 300_000)
   await finish(await submit(n * 2))
   const t0 = performance.now()
