@@ -47,20 +47,11 @@ const env = {
 }
 const node = start(["serve", "--port", String(port)], env)
 const children: Array<NodeProcess> = [node]
-// A failed run must not leave a node, workers or Redis behind.
-const cleanUp = () => {
+// A failed run (or an interrupted one) must not leave a node, workers or Redis behind.
+process.on("SIGINT", () => process.exit(130))
+process.on("exit", () => {
   for (const c of children) c.child.kill("SIGKILL")
-  void redis.stop()
-}
-process.on("uncaughtException", (e) => {
-  cleanUp()
-  console.error(e)
-  process.exit(1)
-})
-process.on("unhandledRejection", (e) => {
-  cleanUp()
-  console.error(e)
-  process.exit(1)
+  redis.kill()
 })
 const url = `http://127.0.0.1:${port}`
 // Not /readyz: a node is ready only once workers are connected, and they start below.
