@@ -209,6 +209,11 @@ const requestOnce = (url: URL, options: FetchOptions, maxBytes: number, signal: 
     req.end()
   })
 
+const unresolvable = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "ENODATA", "EBADNAME", "ESERVFAIL"])
+
+/** A host name for a message, cut to a readable length. */
+const shortHost = (host: string) => (host.length > 80 ? `${host.slice(0, 80)}... (${host.length} characters)` : host)
+
 const toFetchError = (url: URL, error: unknown): FetchError => {
   if (error instanceof FetchError) return error
   const e = error as NodeJS.ErrnoException & { cause?: unknown }
@@ -218,15 +223,16 @@ const toFetchError = (url: URL, error: unknown): FetchError => {
   }
   if (e?.name === "AbortError")
     return new FetchError({ reason: "Timeout", message: `fetching imageurl took too long.` })
-  if (e?.code === "ENOTFOUND" || e?.code === "EAI_AGAIN") {
+  // Every resolver failure is the URL's (400/101), as the contract answers unresolvable hosts.
+  if (e?.syscall === "getaddrinfo" || (e?.code !== undefined && unresolvable.has(e.code))) {
     return new FetchError({
       reason: "InvalidUrl",
-      message: `the host ${url.hostname} of imageurl does not resolve; check the URL.`
+      message: `the host ${shortHost(url.hostname)} of imageurl does not resolve; check the URL.`
     })
   }
   return new FetchError({
     reason: "Upstream",
-    message: `fetching imageurl from ${url.host} failed (${e?.code ?? e?.message ?? String(error)}).`
+    message: `fetching imageurl from ${shortHost(url.host)} failed (${e?.code ?? e?.message ?? String(error)}).`
   })
 }
 
@@ -248,6 +254,17 @@ export const parseUrl = (raw: string): Effect.Effect<URL, FetchError> => {
       new FetchError({
         reason: "InvalidUrl",
         message: `imageurl must use http or https, not ${url.protocol.replace(":", "")}.`
+      })
+    )
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, "")
+  // DNS names are at most 253 characters in labels of at most 63; longer ones cannot resolve
+  // (the resolver would fail with EINVAL, which is no fault of the upstream).
+  if (isIP(host) === 0 && (host.length > 253 || host.split(".").some((label) => label.length > 63))) {
+    return Effect.fail(
+      new FetchError({
+        reason: "InvalidUrl",
+        message: `the host of imageurl (${host.length} characters, starting ${JSON.stringify(host.slice(0, 40))}) is not a valid DNS name: at most 253 characters in labels of at most 63; check the URL.`
       })
     )
   }

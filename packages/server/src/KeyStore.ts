@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { createHash, randomBytes } from "node:crypto"
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { DatabaseSync } from "node:sqlite"
@@ -66,6 +66,8 @@ export class KeyStore extends Context.Service<
     readonly suspend: (id: string, suspended: boolean) => Effect.Effect<KeyInfo, KeyStoreError>
     /** Check a key and count one call against its quota, atomically. */
     readonly authorize: (key: string | undefined) => Effect.Effect<KeyInfo, KeyRejected | KeyStoreError>
+    /** Give back the call `authorize` counted, when the conversion it was for failed. */
+    readonly refund: (id: string) => Effect.Effect<void, KeyStoreError>
     /** Whether the backend answers, for /readyz. */
     readonly check: Effect.Effect<Dependency.Status>
   }
@@ -90,6 +92,10 @@ export interface Backend {
   }) => Effect.Effect<void, KeyStoreError>
   readonly byId: (id: string) => Effect.Effect<KeyInfo | undefined, KeyStoreError>
   readonly byHash: (hash: string) => Effect.Effect<KeyInfo | undefined, KeyStoreError>
+  /** The stored digest of the key with this public id, for a constant-time comparison. */
+  readonly hashOf: (id: string) => Effect.Effect<string | undefined, KeyStoreError>
+  /** Take back one counted call of the key (never below zero). */
+  readonly uncount: (id: string) => Effect.Effect<void, KeyStoreError>
   readonly list: Effect.Effect<ReadonlyArray<KeyInfo>, KeyStoreError>
   readonly setFlag: (id: string, flag: "revoked" | "suspended", value: boolean) => Effect.Effect<void, KeyStoreError>
   /**
@@ -99,6 +105,16 @@ export interface Backend {
    */
   readonly countCall: (hash: string, now: string) => Effect.Effect<KeyInfo | undefined, KeyStoreError>
   readonly check: Effect.Effect<Dependency.Status>
+}
+
+/** The public id inside a key (`o2w_<id>_<secret>`), or undefined for anything else. */
+export const publicId = (key: string) => /^o2w_([0-9a-f]{12})_[A-Za-z0-9_-]+$/.exec(key)?.[1]
+
+/** Whether two hex SHA-256 digests are equal, in time independent of where they differ. */
+export const sameDigest = (a: string, b: string) => {
+  const x = Buffer.from(a, "hex")
+  const y = Buffer.from(b, "hex")
+  return x.length === 32 && y.length === 32 && timingSafeEqual(x, y)
 }
 
 /** A key store over a backend. */
@@ -155,17 +171,19 @@ export const make = (backend: Backend) => {
         "appkey is missing: pass ?appkey=YOUR_APPKEY in the query string (or an appkey body field)."
       )
     }
+    const unknown = () =>
+      reject("Unknown", "appkey is not a valid key: check it against the key you were given (keys are case-sensitive).")
     const digest = hash(key.trim())
+    // The row is found by the key's public id; its secret part is checked by comparing
+    // digests in constant time, so answer times say nothing about how much of a guess was right.
+    const id = publicId(key.trim())
+    const stored = id === undefined ? undefined : yield* backend.hashOf(id)
+    if (stored === undefined || !sameDigest(stored, digest)) return yield* unknown()
     const now = new Date().toISOString()
     const counted = yield* backend.countCall(digest, now)
     if (counted !== undefined) return counted
     const info = yield* backend.byHash(digest)
-    if (info === undefined) {
-      return yield* reject(
-        "Unknown",
-        "appkey is not a valid key: check it against the key you were given (keys are case-sensitive)."
-      )
-    }
+    if (info === undefined) return yield* unknown()
     if (info.revoked) return yield* reject("Revoked", "this appkey was revoked; ask for a new key.")
     if (info.suspended)
       return yield* reject("Suspended", "this appkey is suspended; contact the administrator to resume it.")
@@ -184,6 +202,7 @@ export const make = (backend: Backend) => {
     revoke: (id) => revokeFlag(id, true),
     suspend,
     authorize,
+    refund: (id) => backend.uncount(id),
     check: backend.check
   })
 }
@@ -279,6 +298,12 @@ export const makeSqlite = (file: string) =>
         }),
       byId: (id) => read(selectById, id),
       byHash: (digest) => read(selectByHash, digest),
+      hashOf: (id) =>
+        io("read", () => (db.prepare("SELECT hash FROM keys WHERE id = ?").get(id) as { hash: string } | undefined)?.hash),
+      uncount: (id) =>
+        io("update", () => {
+          db.prepare("UPDATE keys SET calls = calls - 1 WHERE id = ? AND calls > 0").run(id)
+        }),
       list: io("list", () =>
         (db.prepare("SELECT * FROM keys ORDER BY created_at").all() as unknown as Array<Row>).map(toInfo)
       ),

@@ -44,23 +44,29 @@ interface Bucket {
   updated: number
 }
 
-/** In-memory token buckets: `rates[bucket]` tokens per second, burst the same. */
-export const makeMemory = (rates: Readonly<Record<string, number>>, now: () => number = () => performance.now()) =>
+/** In-memory token buckets: `rates[bucket]` tokens per second, burst `bursts[bucket]` (else the same as the rate). */
+export const makeMemory = (
+  rates: Readonly<Record<string, number>>,
+  now: () => number = () => performance.now(),
+  bursts: Readonly<Record<string, number>> = {}
+) =>
   Effect.sync(() => {
     const buckets = new Map<string, Bucket>()
     let lastSweep = now()
     const take = (bucket: string, client: string) =>
       Effect.sync((): Decision => {
         const rate = rates[bucket] ?? rates.api ?? 5
+        const burst = bursts[bucket] ?? rate
         const t = now()
         if (t - lastSweep > 60_000) {
           // Full buckets carry no information: drop them so memory stays bounded.
-          for (const [key, b] of buckets) if (b.tokens + ((t - b.updated) / 1000) * rate >= rate) buckets.delete(key)
+          for (const [key, b] of buckets) if (b.tokens + ((t - b.updated) / 1000) * rate >= (bursts[key.split("\u0000")[0]!] ?? rate))
+            buckets.delete(key)
           lastSweep = t
         }
         const key = `${bucket}\u0000${client}`
-        const b = buckets.get(key) ?? { tokens: rate, updated: t }
-        b.tokens = Math.min(rate, b.tokens + ((t - b.updated) / 1000) * rate)
+        const b = buckets.get(key) ?? { tokens: burst, updated: t }
+        b.tokens = Math.min(burst, b.tokens + ((t - b.updated) / 1000) * rate)
         b.updated = t
         buckets.set(key, b)
         if (b.tokens >= 1) {
@@ -72,8 +78,10 @@ export const makeMemory = (rates: Readonly<Record<string, number>>, now: () => n
     return RateLimiter.of({ take, check: Dependency.embedded("rateLimit", "memory") })
   })
 
-export const layerMemory = (rates: Readonly<Record<string, number>>): Layer.Layer<RateLimiter> =>
-  Layer.effect(RateLimiter, makeMemory(rates))
+export const layerMemory = (
+  rates: Readonly<Record<string, number>>,
+  bursts: Readonly<Record<string, number>> = {}
+): Layer.Layer<RateLimiter> => Layer.effect(RateLimiter, makeMemory(rates, undefined, bursts))
 
 const normalize = (address: string) => {
   const a = address.trim().replace(/^\[|\]$/g, "")

@@ -41,7 +41,12 @@ return {allowed, wait}
 `
 
 /** Token buckets in Redis at `url`: `rates[bucket]` tokens per second, burst the same. */
-export const make = (url: string, rates: Readonly<Record<string, number>>, prefix = "ocr2word:rate:") =>
+export const make = (
+  url: string,
+  rates: Readonly<Record<string, number>>,
+  prefix = "ocr2word:rate:",
+  bursts: Readonly<Record<string, number>> = {}
+) =>
   Effect.gen(function* () {
     const redis = yield* redisConnection.connect(url)
     const where = redisConnection.describe(url)
@@ -54,7 +59,7 @@ export const make = (url: string, rates: Readonly<Record<string, number>>, prefi
     const take = Effect.fn("RedisRateLimiter.take")(function* (bucket: string, client: string) {
       const rate = rates[bucket] ?? rates.api ?? 5
       const [allowed, waitMs] = (yield* Effect.tryPromise({
-        try: () => redis.eval(tokenBucket, 1, `${prefix}${bucket}:${client}`, rate, rate),
+        try: () => redis.eval(tokenBucket, 1, `${prefix}${bucket}:${client}`, rate, bursts[bucket] ?? rate),
         catch: unavailable
       })) as [number, number]
       return {
@@ -70,5 +75,8 @@ export const make = (url: string, rates: Readonly<Record<string, number>>, prefi
     return RateLimiter.of({ take, check })
   })
 
-export const layer = (url: string, rates: Readonly<Record<string, number>>): Layer.Layer<RateLimiter> =>
-  Layer.effect(RateLimiter, make(url, rates))
+export const layer = (
+  url: string,
+  rates: Readonly<Record<string, number>>,
+  bursts: Readonly<Record<string, number>> = {}
+): Layer.Layer<RateLimiter> => Layer.effect(RateLimiter, make(url, rates, undefined, bursts))

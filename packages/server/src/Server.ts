@@ -20,12 +20,14 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Engines } from "@ocr2word/engines"
 import { Api, ApiError, Envelope } from "@ocr2word/http-api"
 import { Console, Context, Effect, Layer } from "effect"
-import { HttpEffect, HttpRouter, HttpServer, type HttpServerRequest, HttpServerResponse } from "effect/http"
+import { HttpEffect, HttpRouter, HttpServer, type HttpServerRequest, HttpServerResponse, UrlParams } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import { NetAddress } from "effect/net"
 import * as DocumentStore from "./DocumentStore.ts"
 import * as Handlers from "./Handlers.ts"
 import * as ImageFetcher from "./ImageFetcher.ts"
+import { badKeyBurst, badKeyRate } from "./internal/convert.ts"
+import { closeAfterAnswer } from "./internal/image-input.ts"
 import { retryAfter } from "./internal/retry-after.ts"
 import * as JobQueue from "./JobQueue.ts"
 import * as KeyStore from "./KeyStore.ts"
@@ -118,6 +120,9 @@ const ResponseMiddleware = () =>
                 response = envelopeResponse(response.status, ApiError.make(kind, text, time()))
               }
             }
+            if (closeAfterAnswer.has(request.source)) {
+              response = HttpServerResponse.setHeader(response, "connection", "close")
+            }
             if (response.status === 429 && response.headers["retry-after"] === undefined) {
               response = HttpServerResponse.setHeader(
                 response,
@@ -179,8 +184,11 @@ export const documentStoreLayer = (config: ServerConfig) =>
 
 /** The rate limiter of a configuration: Redis when a Redis URL is set, else in memory. */
 export const rateLimiterLayer = (config: ServerConfig) => {
-  const rates = { api: config.rateLimit, demo: config.demoRateLimit }
-  return config.redisUrl !== undefined ? RedisRateLimiter.layer(config.redisUrl, rates) : RateLimiter.layerMemory(rates)
+  const rates = { api: config.rateLimit, demo: config.demoRateLimit, badkey: badKeyRate }
+  const bursts = { badkey: badKeyBurst }
+  return config.redisUrl !== undefined
+    ? RedisRateLimiter.layer(config.redisUrl, rates, bursts)
+    : RateLimiter.layerMemory(rates, bursts)
 }
 
 /**
@@ -302,8 +310,12 @@ export const layer = (
 ) =>
   HttpRouter.serve(routesLayer(), { disableLogger: options.logRequests !== true, disableListenLog: true }).pipe(
     Layer.provideMerge(NodeHttpServer.layer(nodeServer(config), { port: config.port, host: config.host })),
-    Layer.provideMerge(services(config, options))
+    Layer.provideMerge(services(config, options)),
+    // Keys travel in the query string: spans, errors and inspected URLs show them as <redacted>.
+    Layer.provide(Layer.succeed(UrlParams.CurrentRedactedNames, [...redactedDefaults, "appkey"]))
   )
+
+const redactedDefaults = UrlParams.CurrentRedactedNames.defaultValue()
 
 /** `http(s)://host:port` of a running server, for messages. */
 export const addressUrl = (config: ServerConfig) =>

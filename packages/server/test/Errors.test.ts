@@ -206,7 +206,10 @@ layer(Env, { timeout: 60_000, excludeTestServices: true })("contract errors", (i
       yield* s.keys.revoke(revoked.info.id)
       assertFailure(yield* call(endpoint(s, revoked.key), body), 403, 103, /revoked/)
       const quota = yield* s.keys.create({ name: "quota", quota: 1 })
+      // A failed call is given back, so it does not use the quota up; a counted call does.
       assertFailure(yield* call(endpoint(s, quota.key), body), 400, 101, /no image|imageurl/)
+      assert.strictEqual((yield* s.keys.get(quota.info.id)).calls, 0)
+      yield* s.keys.authorize(quota.key)
       assertFailure(yield* call(endpoint(s, quota.key), body), 403, 103, /quota of 1/)
       assert.strictEqual((yield* s.keys.get(quota.info.id)).calls, 1)
     })

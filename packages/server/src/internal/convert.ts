@@ -14,7 +14,7 @@ import { Metrics } from "../Metrics.ts"
 import { OcrQueue, type OcrResult } from "../OcrQueue.ts"
 import { clientIp, RateLimiter } from "../RateLimiter.ts"
 import { Settings } from "../ServerConfig.ts"
-import { decodeBase64, readFields, sniff } from "./image-input.ts"
+import { decodeBase64, type Fields, readFields, sniff } from "./image-input.ts"
 import { retryAfter } from "./retry-after.ts"
 
 export type Mode = "api" | "demo" | "preview"
@@ -89,17 +89,62 @@ export const limit = (request: HttpServerRequest.HttpServerRequest, bucket: "api
     }
   })
 
-/** Check a key and count one call, with the contract's answers for a refused key. */
-export const authorize = (given: string | undefined) =>
+/**
+ * Failed key attempts per client IP: a burst of `badKeyBurst`, then one more
+ * every `1 / badKeyRate` seconds. Past that, the IP's requests are refused
+ * with 429/102 before their key is even looked at, so guessing keys gains
+ * nothing (a right guess would get the same 429) until the bucket refills.
+ */
+export const badKeyBurst = 20
+export const badKeyRate = 1 / 3
+
+/** IPs over the failed-key limit on this node, with when their next attempt is allowed. */
+const badKeyBlocked = new Map<string, number>()
+
+const badKeyRefusal = (ip: string, seconds: number) =>
+  fail(
+    ApiError.RateLimited,
+    `too many requests with an invalid appkey from ${ip} (more than ${badKeyBurst}, then one every ${Math.round(1 / badKeyRate)} s); check your appkey and retry after ${seconds} s (see Retry-After).`
+  )
+
+/** Check a key and count one call, with the contract's answers for a refused key and the failed-attempt limit. */
+export const authorize = (given: string | undefined, request?: HttpServerRequest.HttpServerRequest) =>
   Effect.gen(function* () {
     const keys = yield* KeyStore
     const metrics = yield* Metrics
+    const settings = yield* Settings
+    const ip = request === undefined ? undefined : clientOf(request, settings.trustedProxies)
+    if (ip !== undefined && request !== undefined) {
+      const until = badKeyBlocked.get(ip)
+      if (until !== undefined && until > Date.now()) {
+        const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000))
+        retryAfter.set(request.source, seconds)
+        metrics.rejected("bad_key_limit")
+        return yield* badKeyRefusal(ip, seconds)
+      }
+      if (until !== undefined) badKeyBlocked.delete(ip)
+    }
     const key = yield* keys.authorize(given).pipe(
       Effect.catchTags({
         KeyRejected: (e) =>
-          e.reason === "Missing" || e.reason === "Unknown"
-            ? fail(ApiError.InvalidAppKey, e.message)
-            : fail(ApiError.AccessDenied, e.message),
+          Effect.gen(function* () {
+            if ((e.reason === "Missing" || e.reason === "Unknown") && ip !== undefined && request !== undefined) {
+              const limiter = yield* RateLimiter
+              const decision = yield* limiter
+                .take("badkey", ip)
+                .pipe(Effect.catchTag("RateLimiterError", (err) => fail(ApiError.Unavailable, err.message)))
+              if (!decision.allowed) {
+                if (badKeyBlocked.size > 100_000) badKeyBlocked.clear()
+                badKeyBlocked.set(ip, Date.now() + decision.retryAfterSeconds * 1000)
+                retryAfter.set(request.source, decision.retryAfterSeconds)
+                metrics.rejected("bad_key_limit")
+                return yield* badKeyRefusal(ip, decision.retryAfterSeconds)
+              }
+            }
+            return yield* e.reason === "Missing" || e.reason === "Unknown"
+              ? fail(ApiError.InvalidAppKey, e.message)
+              : fail(ApiError.AccessDenied, e.message)
+          }),
         KeyStoreError: (e) =>
           e.reason === "Unavailable"
             ? fail(ApiError.Unavailable, e.message)
@@ -109,6 +154,14 @@ export const authorize = (given: string | undefined) =>
     metrics.keyCall(key.id)
     return key
   })
+
+/** Give back a key's counted call: the conversion it paid for did not succeed. */
+export const refund = (key: KeyInfo) =>
+  Effect.flatMap(KeyStore, (keys) =>
+    keys.refund(key.id).pipe(
+      Effect.catchTag("KeyStoreError", (e) => Effect.logWarning("could not give back a failed call", key.id, e.message))
+    )
+  )
 
 /** Refuse bytes that are empty, over the limit or not an image in a supported format. */
 export const checkImage = (bytes: Uint8Array, maxImage: number, what = "the image") =>
@@ -151,10 +204,6 @@ export const convert = (
 ) =>
   Effect.gen(function* () {
     const settings = yield* Settings
-    const queue = yield* OcrQueue
-    const store = yield* DocumentStore
-    const metrics = yield* Metrics
-
     yield* limit(request, mode === "api" ? "api" : "demo")
     const maxImage = mode === "api" ? settings.maxImageBytes : settings.demoMaxImageBytes
     const fields = yield* readFields(request, Math.ceil((maxImage * 4) / 3) + 64 * 1024).pipe(
@@ -165,13 +214,30 @@ export const convert = (
       )
     )
 
-    let key: KeyInfo | undefined
-    if (mode === "api") {
-      key = yield* authorize(
-        options.queryKey !== undefined && options.queryKey !== "" ? options.queryKey : fields.appkey
-      )
-    }
+    if (mode !== "api") return yield* convertImage(request, fields, maxImage, options)
+    const key = yield* authorize(
+      options.queryKey !== undefined && options.queryKey !== "" ? options.queryKey : fields.appkey,
+      request
+    )
+    // The call was counted atomically against the quota (so no two requests pass it);
+    // a conversion that then fails, for whatever reason, gets its call back.
+    const converted = yield* convertImage(request, fields, maxImage, options).pipe(
+      Effect.onError(() => refund(key))
+    )
+    return { ...converted, key } satisfies Converted
+  })
 
+const convertImage = (
+  request: HttpServerRequest.HttpServerRequest,
+  fields: Fields,
+  maxImage: number,
+  options: { readonly sample?: Effect.Effect<Uint8Array> }
+) =>
+  Effect.gen(function* () {
+    const settings = yield* Settings
+    const queue = yield* OcrQueue
+    const store = yield* DocumentStore
+    const metrics = yield* Metrics
     const url = fields.imageurl?.trim() ?? ""
     const b64 = fields.imagebase64?.trim() ?? ""
     const count = (url !== "" ? 1 : 0) + (b64 !== "" ? 1 : 0) + (fields.file !== undefined ? 1 : 0)
@@ -255,7 +321,6 @@ export const convert = (
       result,
       stored,
       fileUrl,
-      ...(sourceUrl !== undefined ? { sourceUrl } : {}),
-      ...(key !== undefined ? { key } : {})
+      ...(sourceUrl !== undefined ? { sourceUrl } : {})
     } satisfies Converted
   })

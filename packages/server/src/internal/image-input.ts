@@ -21,38 +21,60 @@ export interface Fields {
 
 const mediaType = (header: string | undefined) => (header ?? "").split(";")[0]!.trim().toLowerCase()
 
+/**
+ * How much of an over-limit body is still read (and dropped) before the
+ * answer, and for how long: a client that is still sending when the server
+ * answers and closes gets a reset (`Broken pipe`) instead of the envelope, so
+ * the rest of a body is drained first, up to these bounds. A bigger or slower
+ * body is answered without draining (the client may then see the reset).
+ */
+export const drainBytes = 256 * 1024 * 1024
+export const drainMs = 20_000
+
+/** Requests whose answer closes the connection (`Connection: close`): their body was refused as too large. */
+export const closeAfterAnswer = new WeakSet<object>()
+
 const readBody = (request: HttpServerRequest.HttpServerRequest, maxBytes: number) =>
   Effect.gen(function* () {
     const declared = Number(request.headers["content-length"] ?? "NaN")
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      return yield* Effect.fail(
-        new InputError({
-          reason: "TooLarge",
-          message: `the request body is ${declared} bytes; the limit is ${maxBytes} bytes. Send a smaller image.`
-        })
-      )
-    }
+    const tooLarge = (size: string) =>
+      new InputError({
+        reason: "TooLarge",
+        message: `the request body is ${size}; the limit is ${maxBytes} bytes (${(maxBytes / 1048576).toFixed(1)} MiB, base64 and form overhead included). Send a smaller image.`
+      })
     const chunks: Array<Uint8Array> = []
     let total = 0
-    yield* request.stream.pipe(
+    let over = Number.isFinite(declared) && declared > maxBytes
+    if (over && declared > drainBytes) {
+      closeAfterAnswer.add(request.source)
+      return yield* Effect.fail(tooLarge(`${declared} bytes`))
+    }
+    const read = request.stream.pipe(
       Stream.mapError(
         () =>
           new InputError({ reason: "Invalid", message: "the request body could not be read completely; resend it." })
       ),
       Stream.runForEach((chunk) => {
         total += chunk.byteLength
-        if (total > maxBytes) {
-          return Effect.fail(
-            new InputError({
-              reason: "TooLarge",
-              message: `the request body is larger than the limit of ${maxBytes} bytes. Send a smaller image.`
-            })
-          )
+        if (over || total > maxBytes) {
+          // Keep reading (and dropping) so the client gets the answer, not a reset.
+          over = true
+          chunks.length = 0
+          if (total > drainBytes) return Effect.fail(tooLarge(`larger than ${drainBytes} bytes`))
+          return Effect.void
         }
         chunks.push(chunk)
         return Effect.void
       })
     )
+    yield* over
+      ? read.pipe(
+          Effect.timeoutOrElse({ duration: drainMs, orElse: () => Effect.void }),
+          Effect.catchTag("InputError", (e) => (e.reason === "TooLarge" ? Effect.void : Effect.fail(e)))
+        )
+      : read
+    if (over) closeAfterAnswer.add(request.source)
+    if (over) return yield* Effect.fail(tooLarge(Number.isFinite(declared) ? `${declared} bytes` : `${total} bytes or more`))
     return Buffer.concat(chunks)
   })
 

@@ -10,8 +10,8 @@ import type { HttpServerRequest } from "effect/http"
 import { type JobError, type JobImageInput, JobQueue } from "../JobQueue.ts"
 import { Metrics } from "../Metrics.ts"
 import { Settings } from "../ServerConfig.ts"
-import { authorize, baseUrl, checkImage, fail, fetchImage, limit } from "./convert.ts"
-import { readJobFields } from "./image-input.ts"
+import { authorize, baseUrl, checkImage, fail, fetchImage, limit, refund } from "./convert.ts"
+import { type JobFields, readJobFields } from "./image-input.ts"
 import { retryAfter } from "./retry-after.ts"
 import * as Webhook from "./webhook.ts"
 
@@ -60,7 +60,21 @@ export const submit = (request: HttpServerRequest.HttpServerRequest, queryKey: s
     }
     const given = queryKey !== undefined && queryKey !== "" ? queryKey : fields.appkey
     // A refused key is answered before any image is fetched; each image is one call against the quota.
-    yield* authorize(given)
+    const key = yield* authorize(given, request)
+    return yield* accept(request, fields, count, given).pipe(Effect.onError(() => refund(key)))
+  })
+
+/** The job's images checked and queued; `authorize` has counted the first image's call. */
+const accept = (
+  request: HttpServerRequest.HttpServerRequest,
+  fields: JobFields,
+  count: number,
+  given: string | undefined
+) =>
+  Effect.gen(function* () {
+    const settings = yield* Settings
+    const jobs = yield* JobQueue
+    const metrics = yield* Metrics
     const images: Array<JobImageInput> = []
     for (const [i, file] of fields.files.entries()) {
       yield* checkImage(file.bytes, settings.maxImageBytes, `image ${i} (${file.name})`)
