@@ -51,11 +51,17 @@ export const otsuThreshold = (data: Uint8Array): number => {
 }
 
 /**
- * The ink of a grey page: the smaller Otsu class (dark text on light paper,
- * or light text on a dark background). Undefined when the page is blank
- * (no contrast). At most `maxPoints` pixels are kept, evenly sampled.
+ * The ink of a grey page: pixels clearly darker (or, for light text on a
+ * dark ground, lighter) than their neighbourhood. The polarity comes from
+ * Otsu's classes (the smaller class is the ink); the test itself is local,
+ * against the mean of a window about 1/40 of the page's short side, so that
+ * in a photo of a page the table or floor around it, a shadow or a lighting
+ * gradient is not taken for ink (a global threshold made the dark background
+ * of a photographed page the "ink", and its projection hid the lines' skew).
+ * Undefined when the page is blank (no contrast). At most `maxPoints` pixels
+ * are kept, evenly sampled.
  */
-export const inkOf = (gray: Raster.Raster, maxPoints = 250_000): Ink | undefined => {
+export const inkOf = (gray: Raster.Raster, maxPoints = 250_000, local = true): Ink | undefined => {
   const { data, width, height } = gray
   const threshold = otsuThreshold(data)
   let dark = 0
@@ -70,8 +76,61 @@ export const inkOf = (gray: Raster.Raster, maxPoints = 250_000): Ink | undefined
   // Less than this contrast is paper texture or a flat colour, not writing.
   if (max - min < 48) return undefined
   const inkIsDark = dark <= data.length / 2
-  const count = inkIsDark ? dark : data.length - dark
+  if (!local) return globalInk(gray, threshold, inkIsDark, inkIsDark ? dark : data.length - dark, maxPoints)
+  // Summed-area table for the local means.
+  const sums = new Float64Array((width + 1) * (height + 1))
+  for (let y = 0; y < height; y++) {
+    let row = 0
+    for (let x = 0; x < width; x++) {
+      row += data[y * width + x]!
+      sums[(y + 1) * (width + 1) + x + 1] = sums[y * (width + 1) + x + 1]! + row
+    }
+  }
+  const r = Math.max(4, Math.round(Math.min(width, height) / 40))
+  // Ink stands out from its surroundings by a share of Otsu's class gap, never by less than JPEG noise.
+  const contrast = Math.max(16, Math.abs(threshold - (inkIsDark ? max : min)) * 0.25)
+  const isInk = new Uint8Array(width * height)
+  let count = 0
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.max(0, y - r)
+    const y1 = Math.min(height, y + r + 1)
+    for (let x = 0; x < width; x++) {
+      const x0 = Math.max(0, x - r)
+      const x1 = Math.min(width, x + r + 1)
+      const total =
+        sums[y1 * (width + 1) + x1]! -
+        sums[y0 * (width + 1) + x1]! -
+        sums[y1 * (width + 1) + x0]! +
+        sums[y0 * (width + 1) + x0]!
+      const mean = total / ((x1 - x0) * (y1 - y0))
+      const v = data[y * width + x]!
+      if (inkIsDark ? v < mean - contrast : v > mean + contrast) {
+        isInk[y * width + x] = 1
+        count++
+      }
+    }
+  }
   if (count === 0) return undefined
+  return sampled(isInk, width, height, count, maxPoints)
+}
+
+/** Otsu's smaller class as the ink: the page-wide test the orientation decision was measured with. */
+const globalInk = (
+  gray: Raster.Raster,
+  threshold: number,
+  inkIsDark: boolean,
+  count: number,
+  maxPoints: number
+): Ink | undefined => {
+  const { data, width, height } = gray
+  if (count === 0) return undefined
+  const isInk = new Uint8Array(width * height)
+  for (let i = 0; i < data.length; i++) if (data[i]! <= threshold === inkIsDark) isInk[i] = 1
+  return sampled(isInk, width, height, count, maxPoints)
+}
+
+/** At most `maxPoints` of the marked pixels, evenly sampled, as ink. */
+const sampled = (isInk: Uint8Array, width: number, height: number, count: number, maxPoints: number): Ink => {
   const step = Math.max(1, Math.ceil(count / maxPoints))
   const n = Math.ceil(count / step)
   const xs = new Float64Array(n)
@@ -80,8 +139,7 @@ export const inkOf = (gray: Raster.Raster, maxPoints = 250_000): Ink | undefined
   let k = 0
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const v = data[y * width + x]!
-      if (v <= threshold === inkIsDark) {
+      if (isInk[y * width + x] === 1) {
         if (seen % step === 0 && k < n) {
           xs[k] = x
           ys[k] = y
@@ -91,7 +149,7 @@ export const inkOf = (gray: Raster.Raster, maxPoints = 250_000): Ink | undefined
       }
     }
   }
-  return { width, height, xs: xs.subarray(0, k), ys: ys.subarray(0, k), coverage: count / data.length }
+  return { width, height, xs: xs.subarray(0, k), ys: ys.subarray(0, k), coverage: count / (width * height) }
 }
 
 /** The ink turned clockwise by 90 degrees (what a sideways page looks like upright). */
@@ -308,7 +366,9 @@ export const analyzePage = (
   gray: Raster.Raster,
   options: { readonly orientation: boolean; readonly deskew: boolean; readonly maxSkew: number }
 ): PageAnalysis => {
-  const ink = inkOf(gray, 100_000)
+  // Orientation on Otsu's ink (as measured when it was chosen); skew on the local ink, which a
+  // photo's background, shadows and uneven light do not swamp.
+  const ink = inkOf(gray, 100_000, false)
   if (ink === undefined || ink.xs.length < MIN_INK_POINTS) return { sideways: false, skew: 0 }
   const upright = frameOf(ink, options.maxSkew)
   let chosen = upright
@@ -323,6 +383,10 @@ export const analyzePage = (
       chosen = turned
       sideways = true
     }
+  }
+  const local = inkOf(gray, 100_000, true)
+  if (local !== undefined && local.xs.length >= MIN_INK_POINTS) {
+    chosen = frameOf(sideways ? turn90(local) : local, options.maxSkew)
   }
   const confident =
     options.deskew &&
