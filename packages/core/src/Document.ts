@@ -110,8 +110,16 @@ export const LineCounts = Schema.Struct({
   recognised: Schema.Number,
   /** Lines left after the confidence filter (`minConfidence`). */
   kept: Schema.Number,
-  /** Lines the layout stage put in the page's blocks (table cells included). */
-  written: Schema.Number
+  /**
+   * Lines in the page's blocks (table cells included). Layout joins the
+   * pieces of one visual line, so fewer lines written than kept is not by
+   * itself lost text: compare the character counts for that.
+   */
+  written: Schema.Number,
+  /** Characters (white space left out) of the kept lines. */
+  keptCharacters: Schema.optionalKey(Schema.Number),
+  /** Characters (white space left out) in the page's blocks: below `keptCharacters` when layout lost text. */
+  writtenCharacters: Schema.optionalKey(Schema.Number)
 })
 export type LineCounts = typeof LineCounts.Type
 

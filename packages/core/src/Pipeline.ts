@@ -103,11 +103,16 @@ export const make = (options: Partial<PipelineOptions> = {}) =>
         .filter((line) => line.text.trim().length > 0)
       const lines = read.filter((line) => line.confidence >= opts.minConfidence)
       const page = yield* layout.analyze({ index, image, rotation, skew: pre.skew, lines })
+      const written = pageLines(page)
+      const characters = (ls: ReadonlyArray<{ readonly text: string }>) =>
+        ls.reduce((n, l) => n + [...l.text.replace(/\s+/gu, "")].length, 0)
       const lineCounts = {
         detected: quads.length,
         recognised: read.length,
         kept: lines.length,
-        written: pageLines(page).length
+        written: written.length,
+        keptCharacters: characters(lines),
+        writtenCharacters: characters(written)
       }
       yield* Effect.annotateCurrentSpan(lineCounts)
       return { ...page, lineCounts } satisfies Page

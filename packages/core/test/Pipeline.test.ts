@@ -126,6 +126,27 @@ describe("Pipeline", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.effect("counts the lines each stage passed on, and their characters", () => {
+    const boxes = [...twoLines, { x: 0, y: 32, width: 100, height: 6 }]
+    const { layer } = stages([0, 0, 0], [0.9, 0.2, 0.9], {
+      boxes,
+      read: (_, i) => ({ text: i === 2 ? " " : `line ${i}`, confidence: [0.9, 0.2, 0.9][i]! })
+    })
+    return Effect.gen(function* () {
+      const pipeline = yield* Pipeline.Pipeline
+      const doc = yield* pipeline.run(new Uint8Array(1))
+      // three boxes; one read as blank; one under minConfidence; the fake layout writes what it gets
+      expect(doc.pages[0]!.lineCounts).toEqual({
+        detected: 3,
+        recognised: 2,
+        kept: 1,
+        written: 1,
+        keptCharacters: 5,
+        writtenCharacters: 5
+      })
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("keeps a line the way its page lies when that reading is surer than the turned one", () => {
     // The classifier says line 0 is upside down, but the recogniser reads it better unturned.
     const read = (crop: Raster.Raster) =>
