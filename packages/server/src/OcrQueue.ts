@@ -112,10 +112,13 @@ const makeQueue = (pool: WorkPool<Input, Output>, readyWorkers: () => number, qu
     ) {
       const queued = performance.now()
       let started = queued
+      // Aborted only at the time limit: a worker thread is then terminated and replaced,
+      // so a runaway conversion does not keep its worker busy (a client that goes away only drops the result).
+      const stop = new AbortController()
       const output = yield* Effect.tryPromise({
         try: (signal) => {
           const input: Input = options.source !== undefined ? { bytes, source: options.source } : { bytes }
-          return pool.run(input, signal).then((o) => o)
+          return pool.run(input, signal, stop.signal).then((o) => o)
         },
         catch: (error) => toOcrError(error, pool)
       }).pipe(
@@ -123,11 +126,15 @@ const makeQueue = (pool: WorkPool<Input, Output>, readyWorkers: () => number, qu
         Effect.timeoutOrElse({
           duration: options.timeoutMs,
           orElse: () =>
-            Effect.fail(
-              new OcrError({
-                reason: "Timeout",
-                message: `the conversion took longer than the limit of ${options.timeoutMs >= 1000 ? `${Math.round(options.timeoutMs / 1000)} s` : `${options.timeoutMs} ms`}; send a smaller or simpler image, or retry later.`
-              })
+            Effect.sync(() => stop.abort()).pipe(
+              Effect.andThen(
+                Effect.fail(
+                  new OcrError({
+                    reason: "Timeout",
+                    message: `the conversion took longer than the limit of ${options.timeoutMs >= 1000 ? `${Math.round(options.timeoutMs / 1000)} s` : `${options.timeoutMs} ms`} and was stopped; send a smaller or simpler image, or retry later.`
+                  })
+                )
+              )
             )
         }),
         // Request handlers may run uninterruptibly; the wait must stay interruptible for the time limit.
@@ -201,7 +208,7 @@ const workerExecutor = (
   }
   spawn()
   return {
-    run: (input) =>
+    run: (input, stop) =>
       new Promise<Output>((resolve, reject) => {
         if (failure !== undefined) {
           return reject(
@@ -216,6 +223,15 @@ const workerExecutor = (
         pending.set(id, { resolve, reject })
         const copy = input.bytes.slice()
         worker.postMessage({ id, bytes: copy, source: input.source }, [copy.buffer])
+        // Past its time limit the job is stopped by terminating the thread: the exit handler
+        // rejects it and spawns a fresh worker (models reloaded) in its place.
+        stop?.addEventListener(
+          "abort",
+          () => {
+            if (pending.has(id)) void worker.terminate()
+          },
+          { once: true }
+        )
       }),
     terminate: () => {
       stopping = true

@@ -12,13 +12,15 @@ export class PoolFull extends Error {
 }
 
 export interface Executor<I, O> {
-  readonly run: (input: I) => Promise<O>
+  /** Run one job; `stop` aborted means the job is past its time limit and must really stop (not just be dropped). */
+  readonly run: (input: I, stop?: AbortSignal) => Promise<O>
 }
 
 interface Waiting<I, O> {
   readonly input: I
   readonly resolve: (o: O) => void
   readonly reject: (e: unknown) => void
+  readonly stop: AbortSignal | undefined
   cancelled: boolean
 }
 
@@ -56,14 +58,15 @@ export class WorkPool<I, O> {
 
   /**
    * Run `input`. `signal` withdraws it from the line, or abandons it while it
-   * runs (the executor finishes it on its own; its result is dropped).
+   * runs (the executor finishes it on its own; its result is dropped);
+   * `stop` tells the executor to stop it for good (a time limit).
    */
-  run(input: I, signal?: AbortSignal): Promise<O> {
+  run(input: I, signal?: AbortSignal, stop?: AbortSignal): Promise<O> {
     const executor = this.idle.pop()
-    if (executor !== undefined) return abandonable(this.start(executor, input), signal)
+    if (executor !== undefined) return abandonable(this.start(executor, input, stop), signal)
     if (this.waiting >= this.maxWaiting) return Promise.reject(new PoolFull(this.waiting))
     return new Promise<O>((resolve, reject) => {
-      const entry: Waiting<I, O> = { input, resolve, reject, cancelled: false }
+      const entry: Waiting<I, O> = { input, resolve, reject, stop, cancelled: false }
       this.line.push(entry)
       signal?.addEventListener(
         "abort",
@@ -81,7 +84,7 @@ export class WorkPool<I, O> {
     })
   }
 
-  private start(executor: Executor<I, O>, input: I): Promise<O> {
+  private start(executor: Executor<I, O>, input: I, stop: AbortSignal | undefined): Promise<O> {
     this.running++
     const started = performance.now()
     const done = () => {
@@ -89,7 +92,7 @@ export class WorkPool<I, O> {
       this.averageMs = this.averageMs * 0.8 + (performance.now() - started) * 0.2
       this.release(executor)
     }
-    return executor.run(input).then(
+    return executor.run(input, stop).then(
       (o) => {
         done()
         return o
@@ -110,7 +113,7 @@ export class WorkPool<I, O> {
     }
     const entry = next
     entry.cancelled = true
-    this.start(executor, entry.input).then(entry.resolve, entry.reject)
+    this.start(executor, entry.input, entry.stop).then(entry.resolve, entry.reject)
   }
 }
 

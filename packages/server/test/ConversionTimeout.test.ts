@@ -1,0 +1,47 @@
+/**
+ * A conversion past its time limit is really stopped: the worker thread
+ * running it is terminated and replaced (its readiness drops while the new
+ * one loads the models), the caller gets `Timeout` ("was stopped"; the HTTP
+ * answer is 500/110), and the next conversion runs on the new worker.
+ */
+import * as fs from "node:fs"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Layer } from "effect"
+import { OcrQueue } from "../src/index.ts"
+
+const image = new Uint8Array(
+  fs.readFileSync(new URL("../../../datasets/real-dev/images/rapid_en_rec.jpg", import.meta.url))
+)
+
+const waitFor = async (check: () => Promise<boolean>, ms: number) => {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    if (await check()) return true
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return false
+}
+
+describe("conversion time limit", () => {
+  it.live(
+    "terminates and replaces the worker of a conversion past its limit",
+    () =>
+      Effect.gen(function* () {
+        const context = yield* Layer.build(OcrQueue.layerWorkers({ workers: 1, queueSize: 2, engine: "paddle" }))
+        const queue = context.mapUnsafe.get(OcrQueue.OcrQueue.key) as OcrQueue.OcrQueue["Service"]
+        const ready = () => Effect.runPromise(Effect.map(queue.stats, (s) => s.readyWorkers === 1))
+        assert.isTrue(yield* Effect.promise(() => waitFor(ready, 120_000)), "the worker never became ready")
+        const timedOut = yield* Effect.exit(queue.submit(image, { timeoutMs: 5 }))
+        assert.isTrue(Exit.isFailure(timedOut))
+        const error = Exit.isFailure(timedOut) ? JSON.stringify(timedOut.cause) : ""
+        assert.match(error, /Timeout/)
+        assert.match(error, /took longer than the limit of 5 ms and was stopped/)
+        // The thread is gone: readiness drops while its replacement loads the models.
+        assert.isTrue(yield* Effect.promise(() => waitFor(async () => !(await ready()), 5_000)), "the worker was not terminated")
+        const next = yield* queue.submit(image, { timeoutMs: 120_000 })
+        assert.deepStrictEqual([...next.bytes.subarray(0, 2)], [0x50, 0x4b])
+        assert.strictEqual((yield* queue.stats).readyWorkers, 1)
+      }).pipe(Effect.scoped),
+    170_000
+  )
+})
