@@ -287,9 +287,52 @@ const holdEarlyRequests = <S extends http.Server>(server: S): S => {
   return server
 }
 
+/**
+ * Limits Node enforces before a request reaches the router: the size of the
+ * request line and headers, the time for the headers to arrive (the first
+ * bytes of a slow client), and the time for the whole request.
+ */
+export const connectionLimits = {
+  maxHeaderSize: 16 * 1024,
+  headersTimeout: 15_000,
+  requestTimeout: 120_000,
+  connectionsCheckingInterval: 2_000
+} as const
+
+/**
+ * Requests Node refuses itself (headers too large, too slow, unparsable) get
+ * the contract's envelope too, with a reason, then the connection is closed.
+ */
+const clientErrors =
+  (config: ServerConfig) =>
+  <S extends http.Server>(server: S): S => {
+    server.on("clientError", (error: NodeJS.ErrnoException, socket: import("node:stream").Duplex) => {
+      if (!socket.writable || (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+        socket.destroy()
+        return
+      }
+      const [status, text] =
+        error.code === "HPE_HEADER_OVERFLOW"
+          ? [431, `the request line and headers are larger than ${connectionLimits.maxHeaderSize} bytes; send shorter headers (put the image in the body).`]
+          : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+            ? [408, `the request did not arrive completely within ${connectionLimits.requestTimeout / 1000} s (headers within ${connectionLimits.headersTimeout / 1000} s); send it faster or send a smaller image.`]
+            : [400, `the request is not valid HTTP/1.1 (${error.code ?? "parse error"}); use an HTTP client library.`]
+      const body = JSON.stringify({
+        DataStatus: ApiError.make(ApiError.InvalidParameter, text, Envelope.formatDateTime(new Date(), config.timeZone)).DataStatus,
+        Data: null
+      })
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+      )
+    })
+    return server
+  }
+
 /** The Node server: HTTPS when a certificate and key are configured, HTTP otherwise. */
 export const nodeServer = (config: ServerConfig) => {
-  if (config.tlsCert === undefined || config.tlsKey === undefined) return () => holdEarlyRequests(http.createServer())
+  const guard = clientErrors(config)
+  if (config.tlsCert === undefined || config.tlsKey === undefined)
+    return () => guard(holdEarlyRequests(http.createServer({ ...connectionLimits })))
   const legacy = config.tlsMinVersion === "TLSv1" || config.tlsMinVersion === "TLSv1.1"
   const options: https.ServerOptions = {
     cert: fs.readFileSync(config.tlsCert),
@@ -298,9 +341,10 @@ export const nodeServer = (config: ServerConfig) => {
     maxVersion: "TLSv1.3",
     // OpenSSL 3 refuses TLS < 1.2 at the default security level.
     ciphers: [...atsCiphers, ...(legacy ? legacyCiphers : [])].join(":") + (legacy ? ":@SECLEVEL=0" : ""),
-    honorCipherOrder: true
+    honorCipherOrder: true,
+    ...connectionLimits
   }
-  return () => holdEarlyRequests(https.createServer(options) as unknown as http.Server)
+  return () => guard(holdEarlyRequests(https.createServer(options) as unknown as http.Server))
 }
 
 /** The running server. */

@@ -125,6 +125,35 @@ describe("Hardening", () => {
     )
   })
 
+  layer(TestServer.layer(), { timeout: 60_000 })((it) => {
+    it.effect("oversized headers and unparsable requests get the envelope from Node's own refusals", () =>
+      Effect.gen(function* () {
+        const s = yield* TestServer.TestServer
+        const port = Number(new URL(s.url).port)
+        const send = (text: string) =>
+          Effect.promise(
+            () =>
+              new Promise<string>((resolve) => {
+                const socket = net.connect(port, "127.0.0.1", () => socket.write(text))
+                let out = ""
+                socket.on("data", (d) => (out += d.toString("utf8")))
+                socket.on("error", () => undefined)
+                socket.on("close", () => resolve(out))
+              })
+          )
+        const envelope = (reply: string) => JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))
+        const big = yield* send(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`)
+        assert.match(big, /^HTTP\/1\.1 431 /)
+        assert.strictEqual(envelope(big).DataStatus.StatusCode, 101)
+        assert.match(envelope(big).DataStatus.StatusDescription, /headers are larger than 16384 bytes/)
+        const garbage = yield* send("HELLO WORLD\r\n\r\n")
+        assert.match(garbage, /^HTTP\/1\.1 400 /)
+        assert.match(envelope(garbage).DataStatus.StatusDescription, /is not valid HTTP\/1\.1/)
+        assert.isNull(envelope(garbage).Data)
+      })
+    )
+  })
+
   it("keys are compared by digest in constant time, found by their public id", () => {
     const digest = KeyStore.hash("o2w_0123456789ab_secret")
     assert.isTrue(KeyStore.sameDigest(digest, digest))
