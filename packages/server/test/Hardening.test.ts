@@ -125,7 +125,38 @@ describe("Hardening", () => {
     )
   })
 
-  layer(TestServer.layer(), { timeout: 60_000 })((it) => {
+  layer(TestServer.layer({ trustedProxies: ["127.0.0.1"] }), { timeout: 60_000 })((it) => {
+    it.effect("more than 8 requests at once from one IP are refused with 429/102 until one finishes", () =>
+      Effect.gen(function* () {
+        const s = yield* TestServer.TestServer
+        const port = Number(new URL(s.url).port)
+        const ip = "192.0.2.99"
+        const url = `${s.url}/imagerecognition/ocr2word?appkey=${s.key}`
+        const pause = (ms: number) => Effect.promise(() => new Promise((r) => setTimeout(r, ms)))
+        // Uploads that never finish: each holds one of the IP's slots.
+        const held: Array<net.Socket> = []
+        for (let i = 0; i < 8; i++) {
+          yield* pause(220)
+          const socket = net.connect(port, "127.0.0.1")
+          socket.on("error", () => undefined)
+          socket.write(
+            `POST /imagerecognition/ocr2word?appkey=${s.key} HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ${ip}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nimagebase64=`
+          )
+          held.push(socket)
+        }
+        yield* pause(300)
+        const refused = yield* post(url, { imagebase64: "aGVsbG8=" }, ip)
+        assert.strictEqual(refused.status, 429, JSON.stringify(refused.body))
+        assert.strictEqual(refused.body.DataStatus.StatusCode, 102)
+        assert.match(refused.body.DataStatus.StatusDescription, /192\.0\.2\.99 already has 8 requests in progress \(the limit is 8\)/)
+        assert.strictEqual(refused.retryAfter, "1")
+        for (const socket of held) socket.destroy()
+        yield* pause(1_200)
+        const after = yield* post(url, { imagebase64: "aGVsbG8=" }, ip)
+        assert.strictEqual(after.status, 400, JSON.stringify(after.body))
+      })
+    )
+
     it.effect("oversized headers and unparsable requests get the envelope from Node's own refusals", () =>
       Effect.gen(function* () {
         const s = yield* TestServer.TestServer

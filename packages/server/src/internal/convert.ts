@@ -196,6 +196,42 @@ export const fetchImage = (url: string, maxImage: number) =>
       )
   )
 
+/**
+ * Requests per client IP a node works on at once (reading the body,
+ * fetching, converting); more are refused with 429/102. The rate limit caps
+ * how fast requests arrive; this caps how many slow ones (slow uploads,
+ * slow imageurl hosts, queued conversions) one client can hold open.
+ */
+export const maxConcurrentPerIp = 8
+
+const inFlight = new Map<string, number>()
+
+/** Run `effect` as one of the IP's concurrent requests, or refuse it when it already has `maxConcurrentPerIp`. */
+const oneOfConcurrent = <A, E, R>(request: HttpServerRequest.HttpServerRequest, effect: Effect.Effect<A, E, R>) =>
+  Effect.gen(function* () {
+    const settings = yield* Settings
+    const ip = clientOf(request, settings.trustedProxies)
+    const current = inFlight.get(ip) ?? 0
+    if (current >= maxConcurrentPerIp) {
+      retryAfter.set(request.source, 1)
+      ;(yield* Metrics).rejected("concurrency")
+      return yield* fail(
+        ApiError.RateLimited,
+        `${ip} already has ${current} requests in progress (the limit is ${maxConcurrentPerIp}); wait for one to finish and retry after 1 s (see Retry-After).`
+      )
+    }
+    inFlight.set(ip, current + 1)
+    return yield* effect.pipe(
+      Effect.ensuring(
+        Effect.sync(() => {
+          const left = (inFlight.get(ip) ?? 1) - 1
+          if (left <= 0) inFlight.delete(ip)
+          else inFlight.set(ip, left)
+        })
+      )
+    )
+  })
+
 /** Run a conversion of the request's image. `sample` is used when no image is given (demo). */
 export const convert = (
   request: HttpServerRequest.HttpServerRequest,
@@ -205,6 +241,16 @@ export const convert = (
   Effect.gen(function* () {
     const settings = yield* Settings
     yield* limit(request, mode === "api" ? "api" : "demo")
+    return yield* oneOfConcurrent(request, convertRequest(request, mode, options))
+  })
+
+const convertRequest = (
+  request: HttpServerRequest.HttpServerRequest,
+  mode: Mode,
+  options: { readonly queryKey?: string | undefined; readonly sample?: Effect.Effect<Uint8Array> }
+) =>
+  Effect.gen(function* () {
+    const settings = yield* Settings
     const maxImage = mode === "api" ? settings.maxImageBytes : settings.demoMaxImageBytes
     const fields = yield* readFields(request, Math.ceil((maxImage * 4) / 3) + 64 * 1024).pipe(
       Effect.catchTag("InputError", (e) =>
