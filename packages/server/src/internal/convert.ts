@@ -232,23 +232,20 @@ const oneOfConcurrent = <A, E, R>(request: HttpServerRequest.HttpServerRequest, 
     )
   })
 
-/** Run a conversion of the request's image. `sample` is used when no image is given (demo). */
-export const convert = (
-  request: HttpServerRequest.HttpServerRequest,
-  mode: Mode,
-  options: { readonly queryKey?: string | undefined; readonly sample?: Effect.Effect<Uint8Array> }
-) =>
-  Effect.gen(function* () {
-    const settings = yield* Settings
-    yield* limit(request, mode === "api" ? "api" : "demo")
-    return yield* oneOfConcurrent(request, convertRequest(request, mode, options))
-  })
+/** The key given in the query string, and the image used when none is sent (demo). */
+export interface ConvertOptions {
+  readonly queryKey?: string | undefined
+  readonly sample?: Effect.Effect<Uint8Array>
+}
 
-const convertRequest = (
-  request: HttpServerRequest.HttpServerRequest,
-  mode: Mode,
-  options: { readonly queryKey?: string | undefined; readonly sample?: Effect.Effect<Uint8Array> }
-) =>
+/** Run a conversion of the request's image. `sample` is used when no image is given (demo). */
+export const convert = (request: HttpServerRequest.HttpServerRequest, mode: Mode, options: ConvertOptions) =>
+  Effect.andThen(
+    limit(request, mode === "api" ? "api" : "demo"),
+    oneOfConcurrent(request, convertRequest(request, mode, options))
+  )
+
+const convertRequest = (request: HttpServerRequest.HttpServerRequest, mode: Mode, options: ConvertOptions) =>
   Effect.gen(function* () {
     const settings = yield* Settings
     const maxImage = mode === "api" ? settings.maxImageBytes : settings.demoMaxImageBytes
