@@ -60,8 +60,11 @@ export const makeMemory = (
         const t = now()
         if (t - lastSweep > 60_000) {
           // Full buckets carry no information: drop them so memory stays bounded.
-          for (const [key, b] of buckets) if (b.tokens + ((t - b.updated) / 1000) * rate >= (bursts[key.split("\u0000")[0]!] ?? rate))
-            buckets.delete(key)
+          for (const [key, b] of buckets) {
+            const name = key.slice(0, key.indexOf("\u0000"))
+            const r = rates[name] ?? rates.api ?? 5
+            if (b.tokens + ((t - b.updated) / 1000) * r >= (bursts[name] ?? r)) buckets.delete(key)
+          }
           lastSweep = t
         }
         const key = `${bucket}\u0000${client}`

@@ -8,7 +8,7 @@
 import * as net from "node:net"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { KeyStore } from "../src/index.ts"
+import { KeyStore, RateLimiter } from "../src/index.ts"
 import * as TestServer from "./fixtures/test-server.ts"
 
 /** A raw HTTP/1.1 request with a body of `size` bytes written as fast as the socket takes it. */
@@ -184,6 +184,21 @@ describe("Hardening", () => {
       })
     )
   })
+
+  it.effect("a memory bucket with its own burst: 20 at once, then one every 3 s, other buckets untouched", () =>
+    Effect.gen(function* () {
+      let now = 0
+      const limiter = yield* RateLimiter.makeMemory({ api: 5, badkey: 1 / 3 }, () => now, { badkey: 20 })
+      const taken = []
+      for (let i = 0; i < 21; i++) taken.push((yield* limiter.take("badkey", "192.0.2.1")).allowed)
+      assert.deepStrictEqual(taken, [...Array(20).fill(true), false])
+      assert.strictEqual((yield* limiter.take("badkey", "192.0.2.1")).retryAfterSeconds, 3)
+      assert.isTrue((yield* limiter.take("api", "192.0.2.1")).allowed)
+      now = 3_100
+      assert.isTrue((yield* limiter.take("badkey", "192.0.2.1")).allowed)
+      assert.isFalse((yield* limiter.take("badkey", "192.0.2.1")).allowed)
+    })
+  )
 
   it("keys are compared by digest in constant time, found by their public id", () => {
     const digest = KeyStore.hash("o2w_0123456789ab_secret")
