@@ -8,7 +8,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import type { Document } from "@ocr2word/core"
 import { layoutPage } from "../src/internal/page-layout.ts"
-import { column, line, order, shuffle } from "./synthetic-lines.ts"
+import { column, line, order, shuffle, verticalLine } from "./synthetic-lines.ts"
 
 /** The words of a page in reading order: pieces of one row may be joined into one line or not. */
 const words = (blocks: ReadonlyArray<Document.Block>): ReadonlyArray<string> =>
@@ -208,5 +208,26 @@ describe("columns and pictures", () => {
     expect(order(blocks)).toEqual(["CITY NEWS DAILY", ...cols.flatMap((c) => names(c, 110))])
     expect(blocks.map((b) => b.column).filter((c, i, a) => c !== a[i - 1])).toEqual([0, 1, 2, 3, 4])
     expect(ms).toBeLessThan(2000)
+  })
+})
+
+describe("regions beside a few vertical lines", () => {
+  it("keeps a table when the only lines left outside it are a vertical file number in the margin", () => {
+    // A scanned form whose table took every horizontal line; the margin holds a stamped number read top down.
+    const table: Document.Block = {
+      kind: "table",
+      box: { x: 40, y: 40, width: 600, height: 700 },
+      confidence: 1,
+      lines: [line("cell", 60, 60, 200)],
+      cells: []
+    }
+    const stamp = [
+      verticalLine("871", 700, 760, 90),
+      verticalLine("476", 700, 860, 90),
+      verticalLine("07", 700, 960, 60)
+    ]
+    const blocks = layoutPage(shuffle(stamp), undefined, [table])
+    expect(blocks.filter((b) => b.kind === "table")).toHaveLength(1)
+    expect(order(blocks)).toEqual(expect.arrayContaining(["871", "476", "07"]))
   })
 })
