@@ -150,7 +150,7 @@ export const make = (options: JobsClientOptions) => {
     withRetries(
       (n) => {
         const body = new FormData()
-        for (const file of files) body.append("file", new Blob([file.bytes]), file.name)
+        for (const file of files) body.append("file", new Blob([new Uint8Array(file.bytes)]), file.name)
         if (submitOptions.webhook !== undefined) body.append("webhook", submitOptions.webhook)
         const query = key === undefined ? "" : `?appkey=${encodeURIComponent(key)}`
         return envelope(`${base}${Jobs.JobsPath}${query}`, { method: "POST", body }, 202, n)
