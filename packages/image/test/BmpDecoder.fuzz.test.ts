@@ -30,7 +30,10 @@ const raster = fc
   .map(({ width, height, seed }): Raster.Raster => {
     const data = new Uint8Array(width * height * 3)
     let s = seed
-    for (let i = 0; i < data.length; i++) data[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24
+    for (let i = 0; i < data.length; i++) {
+      s = (s * 1103515245 + 12345) >>> 0
+      data[i] = s >>> 24
+    }
     return { width, height, channels: 3, data }
   })
 
@@ -56,7 +59,8 @@ describe("BmpDecoder fuzzing", () => {
         const decoded = Effect.runSync(BmpDecoder.decode(bytes))
         expect([decoded.width, decoded.height]).toEqual([image.width, image.height])
         let worst = 0
-        for (let i = 0; i < decoded.data.length; i++) worst = Math.max(worst, Math.abs(decoded.data[i]! - expected.data[i]!))
+        for (let i = 0; i < decoded.data.length; i++)
+          worst = Math.max(worst, Math.abs(decoded.data[i]! - expected.data[i]!))
         expect(worst).toBeLessThanOrEqual(1)
       }),
       { numRuns: 300 }
@@ -91,7 +95,9 @@ describe("BmpDecoder fuzzing", () => {
         fc.integer({ min: 0, max: 6 }),
         fc.uint8Array({ maxLength: 64 }),
         (width, height, bpp, compression, tail) => {
-          const b = Buffer.from(encodeBmp({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) }, { bitsPerPixel: 24 }).bytes)
+          const b = Buffer.from(
+            encodeBmp({ width: 1, height: 1, channels: 3, data: new Uint8Array(3) }, { bitsPerPixel: 24 }).bytes
+          )
           b.writeInt32LE(width, 18)
           b.writeInt32LE(height, 22)
           b.writeUInt16LE(bpp, 28)

@@ -109,7 +109,9 @@ export const make = Effect.fn("PaddleTextRecognizer.make")(function* (options: O
       })
     }
     const parts = crops.map(() => [] as Array<{ piece: LinePieces.Piece; text: TextRecognizer.RecognizedText }>)
-    units.forEach((unit, u) => parts[unit.index]!.push({ piece: unit.piece, text: read[u]! }))
+    units.forEach((unit, u) => {
+      parts[unit.index]!.push({ piece: unit.piece, text: read[u]! })
+    })
     return parts.map((list, index): TextRecognizer.RecognizedText => {
       const crop = padded[index]!
       const whole = list.length === 1 ? list[0]!.text : LinePieces.join(list, crop.width, SPACE_GAP * crop.height)

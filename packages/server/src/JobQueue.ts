@@ -238,7 +238,7 @@ export const layerOcrQueue = (options: { readonly url: string; readonly queueSiz
   Layer.effect(
     OcrQueue,
     Effect.gen(function* () {
-      const { redis, queue } = yield* open(options.url)
+      const { queue } = yield* open(options.url)
       const where = redisConnection.describe(options.url)
       const events = yield* Effect.acquireRelease(
         Effect.sync(() => {

@@ -299,7 +299,10 @@ export const makeSqlite = (file: string) =>
       byId: (id) => read(selectById, id),
       byHash: (digest) => read(selectByHash, digest),
       hashOf: (id) =>
-        io("read", () => (db.prepare("SELECT hash FROM keys WHERE id = ?").get(id) as { hash: string } | undefined)?.hash),
+        io(
+          "read",
+          () => (db.prepare("SELECT hash FROM keys WHERE id = ?").get(id) as { hash: string } | undefined)?.hash
+        ),
       uncount: (id) =>
         io("update", () => {
           db.prepare("UPDATE keys SET calls = calls - 1 WHERE id = ? AND calls > 0").run(id)

@@ -157,7 +157,8 @@ export const make = (url: string) =>
           query<{ hash: string }>("read", "SELECT hash FROM keys WHERE id = $1", [id]),
           (r) => r.rows[0]?.hash
         ),
-      uncount: (id) => Effect.asVoid(query("update", "UPDATE keys SET calls = calls - 1 WHERE id = $1 AND calls > 0", [id])),
+      uncount: (id) =>
+        Effect.asVoid(query("update", "UPDATE keys SET calls = calls - 1 WHERE id = $1 AND calls > 0", [id])),
       list: Effect.map(query("list", "SELECT * FROM keys ORDER BY created_at, id"), (r) => r.rows.map(toInfo)),
       setFlag: (id, flag, value) =>
         Effect.asVoid(

@@ -313,12 +313,19 @@ const clientErrors =
       }
       const [status, text] =
         error.code === "HPE_HEADER_OVERFLOW"
-          ? [431, `the request line and headers are larger than ${connectionLimits.maxHeaderSize} bytes; send shorter headers (put the image in the body).`]
+          ? [
+              431,
+              `the request line and headers are larger than ${connectionLimits.maxHeaderSize} bytes; send shorter headers (put the image in the body).`
+            ]
           : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
-            ? [408, `the request did not arrive completely within ${connectionLimits.requestTimeout / 1000} s (headers within ${connectionLimits.headersTimeout / 1000} s); send it faster or send a smaller image.`]
+            ? [
+                408,
+                `the request did not arrive completely within ${connectionLimits.requestTimeout / 1000} s (headers within ${connectionLimits.headersTimeout / 1000} s); send it faster or send a smaller image.`
+              ]
             : [400, `the request is not valid HTTP/1.1 (${error.code ?? "parse error"}); use an HTTP client library.`]
       const body = JSON.stringify({
-        DataStatus: ApiError.make(ApiError.InvalidParameter, text, Envelope.formatDateTime(new Date(), config.timeZone)).DataStatus,
+        DataStatus: ApiError.make(ApiError.InvalidParameter, text, Envelope.formatDateTime(new Date(), config.timeZone))
+          .DataStatus,
         Data: null
       })
       socket.end(

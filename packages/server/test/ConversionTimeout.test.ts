@@ -37,7 +37,10 @@ describe("conversion time limit", () => {
         assert.match(error, /Timeout/)
         assert.match(error, /took longer than the limit of 5 ms and was stopped/)
         // The thread is gone: readiness drops while its replacement loads the models.
-        assert.isTrue(yield* Effect.promise(() => waitFor(async () => !(await ready()), 5_000)), "the worker was not terminated")
+        assert.isTrue(
+          yield* Effect.promise(() => waitFor(async () => !(await ready()), 5_000)),
+          "the worker was not terminated"
+        )
         const next = yield* queue.submit(image, { timeoutMs: 120_000 })
         assert.deepStrictEqual([...next.bytes.subarray(0, 2)], [0x50, 0x4b])
         assert.strictEqual((yield* queue.stats).readyWorkers, 1)

@@ -117,7 +117,10 @@ describe("Hardening", () => {
         const right = yield* post(url(s.key), { imagebase64: "aGVsbG8=" }, ip)
         assert.strictEqual(right.status, 429)
         assert.strictEqual(right.body.DataStatus.StatusCode, 102)
-        assert.match(right.body.DataStatus.StatusDescription, /too many requests with an invalid appkey from 192\.0\.2\.77/)
+        assert.match(
+          right.body.DataStatus.StatusDescription,
+          /too many requests with an invalid appkey from 192\.0\.2\.77/
+        )
         assert.match(right.retryAfter ?? "", /^[1-9]\d*$/)
         // Another IP is not affected.
         assert.strictEqual((yield* post(url(s.key), { imagebase64: "aGVsbG8=" })).status, 400)
@@ -148,7 +151,10 @@ describe("Hardening", () => {
         const refused = yield* post(url, { imagebase64: "aGVsbG8=" }, ip)
         assert.strictEqual(refused.status, 429, JSON.stringify(refused.body))
         assert.strictEqual(refused.body.DataStatus.StatusCode, 102)
-        assert.match(refused.body.DataStatus.StatusDescription, /192\.0\.2\.99 already has 8 requests in progress \(the limit is 8\)/)
+        assert.match(
+          refused.body.DataStatus.StatusDescription,
+          /192\.0\.2\.99 already has 8 requests in progress \(the limit is 8\)/
+        )
         assert.strictEqual(refused.retryAfter, "1")
         for (const socket of held) socket.destroy()
         yield* pause(1_200)

@@ -15,9 +15,7 @@ describe("key logging", () => {
     Effect.gen(function* () {
       const lines: Array<string> = []
       const capture = Logger.make((options) => {
-        lines.push(
-          Logger.formatJson.log(options) as string
-        )
+        lines.push(Logger.formatJson.log(options) as string)
       })
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-keylog-"))
       yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dataDir, { recursive: true, force: true })))

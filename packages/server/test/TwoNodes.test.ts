@@ -210,12 +210,18 @@ describe.skipIf(absent.length > 0)("two nodes behind nginx on Redis, PostgreSQL 
 
   it("a key's quota holds across both nodes", async () => {
     const { key } = await Effect.runPromise(keys.create({ name: "quota", quota: 4 }))
-    // No image: the key is checked and counted, then the request is refused with 101; never converted.
+    // A call is charged when its key is accepted and given back if it then fails, so the quota is
+    // spent only by real conversions: 10 at once through both nodes, 4 convert, 6 are refused.
     const replies = await Promise.all(
-      Array.from({ length: 10 }, () => post(nginx.url, `?appkey=${key}`, "", { ...form, "x-forwarded-for": nextIp() }))
+      Array.from({ length: 10 }, () =>
+        post(nginx.url, `?appkey=${key}`, imageForm(), { ...form, "x-forwarded-for": nextIp() })
+      )
     )
     const codes = replies.map((r) => r.body.DataStatus.StatusCode).sort()
-    assert.deepStrictEqual(codes, [101, 101, 101, 101, 103, 103, 103, 103, 103, 103])
+    assert.deepStrictEqual(codes, [100, 100, 100, 100, 103, 103, 103, 103, 103, 103])
+    // A failed call (no image) is refused with 101 and costs nothing: the spent key stays spent.
+    const failed = await post(nginx.url, `?appkey=${key}`, "", { ...form, "x-forwarded-for": nextIp() })
+    assert.strictEqual(failed.body.DataStatus.StatusCode, 103)
   })
 
   it("a file written through node A downloads through node B", async () => {

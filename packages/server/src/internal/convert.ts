@@ -158,9 +158,13 @@ export const authorize = (given: string | undefined, request?: HttpServerRequest
 /** Give back a key's counted call: the conversion it paid for did not succeed. */
 export const refund = (key: KeyInfo) =>
   Effect.flatMap(KeyStore, (keys) =>
-    keys.refund(key.id).pipe(
-      Effect.catchTag("KeyStoreError", (e) => Effect.logWarning("could not give back a failed call", key.id, e.message))
-    )
+    keys
+      .refund(key.id)
+      .pipe(
+        Effect.catchTag("KeyStoreError", (e) =>
+          Effect.logWarning("could not give back a failed call", key.id, e.message)
+        )
+      )
   )
 
 /** Refuse bytes that are empty, over the limit or not an image in a supported format. */
@@ -264,9 +268,7 @@ const convertRequest = (request: HttpServerRequest.HttpServerRequest, mode: Mode
     )
     // The call was counted atomically against the quota (so no two requests pass it);
     // a conversion that then fails, for whatever reason, gets its call back.
-    const converted = yield* convertImage(request, fields, maxImage, options).pipe(
-      Effect.onError(() => refund(key))
-    )
+    const converted = yield* convertImage(request, fields, maxImage, options).pipe(Effect.onError(() => refund(key)))
     return { ...converted, key } satisfies Converted
   })
 

@@ -74,7 +74,8 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, maxBytes: number
         )
       : read
     if (over) closeAfterAnswer.add(request.source)
-    if (over) return yield* Effect.fail(tooLarge(Number.isFinite(declared) ? `${declared} bytes` : `${total} bytes or more`))
+    if (over)
+      return yield* Effect.fail(tooLarge(Number.isFinite(declared) ? `${declared} bytes` : `${total} bytes or more`))
     return Buffer.concat(chunks)
   })
 

@@ -31,8 +31,8 @@ const jobFailed = (request: HttpServerRequest.HttpServerRequest) => (e: JobError
 export const submit = (request: HttpServerRequest.HttpServerRequest, queryKey: string | undefined) =>
   Effect.gen(function* () {
     const settings = yield* Settings
-    const jobs = yield* JobQueue
-    const metrics = yield* Metrics
+    yield* JobQueue
+    yield* Metrics
     yield* limit(request, "api")
     const fields = yield* readJobFields(request, Jobs.MaxImages * Math.ceil(settings.maxImageBytes * 1.05)).pipe(
       Effect.catchTag("InputError", (e) =>

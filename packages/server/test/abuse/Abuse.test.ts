@@ -11,13 +11,15 @@ import type * as http from "node:http"
 import { assert, describe, layer } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
 import * as TestServer from "../fixtures/test-server.ts"
-import { type Case, corpus, originals, upstreamRoutes } from "./corpus.ts"
+import { type Case, corpus, originals, type upstreamRoutes } from "./corpus.ts"
 
 /** The RSS bound of the whole test process (server, its OCR worker thread with the models, the client). */
 const rssBoundMb = 1200
 
 const held: Array<http.ServerResponse> = []
-const upstream = (origin: () => string): Record<(typeof upstreamRoutes)[number], (res: http.ServerResponse) => void> => {
+const upstream = (
+  origin: () => string
+): Record<(typeof upstreamRoutes)[number], (res: http.ServerResponse) => void> => {
   const redirect = (to: string) => (res: http.ServerResponse) => res.writeHead(302, { location: to }).end()
   const forever = (res: http.ServerResponse, chunk: Buffer, everyMs: number) => {
     res.writeHead(200, { "content-type": "image/png" })
@@ -55,7 +57,11 @@ const Env = Layer.unwrap(
     let origin = ""
     const server = yield* TestServer.imageServer(upstream(() => origin))
     origin = server.origin
-    yield* Effect.addFinalizer(() => Effect.sync(() => held.splice(0).forEach((r) => r.destroy())))
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        for (const r of held.splice(0)) r.destroy()
+      })
+    )
     return Layer.merge(
       TestServer.layer({
         trustedProxies: ["127.0.0.1"],
@@ -102,13 +108,17 @@ const send = (endpoint: string, origin: string, c: Case) =>
 const problem = (o: Outcome): string | undefined => {
   if (o.error !== undefined) return `no answer: ${o.error}`
   const allowed = o.c.expect.find((e) => e.status === o.status)
-  if (allowed === undefined) return `HTTP ${o.status}, expected ${o.c.expect.map((e) => e.status).join(" or ")}: ${JSON.stringify(o.body).slice(0, 300)}`
+  if (allowed === undefined)
+    return `HTTP ${o.status}, expected ${o.c.expect.map((e) => e.status).join(" or ")}: ${JSON.stringify(o.body).slice(0, 300)}`
   const status = o.body?.DataStatus
   if (status === undefined) return `no envelope: ${String(o.body).slice(0, 200)}`
   if (status.StatusCode !== allowed.code) return `StatusCode ${status.StatusCode}, expected ${allowed.code}`
-  if (o.status === 200) return typeof o.body.Data?.ResultWordFileUrl === "string" ? undefined : "200 without ResultWordFileUrl"
+  if (o.status === 200)
+    return typeof o.body.Data?.ResultWordFileUrl === "string" ? undefined : "200 without ResultWordFileUrl"
   if (o.body.Data !== null) return "a failure with Data not null"
-  return allowed.words.test(status.StatusDescription) ? undefined : `description ${JSON.stringify(status.StatusDescription)} does not match ${allowed.words}`
+  return allowed.words.test(status.StatusDescription)
+    ? undefined
+    : `description ${JSON.stringify(status.StatusDescription)} does not match ${allowed.words}`
 }
 
 describe("abuse corpus", () => {
@@ -135,16 +145,27 @@ describe("abuse corpus", () => {
             const p = problem(o)
             return p === undefined ? [] : [`${o.c.group}: ${o.c.name}: ${p}`]
           })
-          const crashes = outcomes.filter((o) => o.error !== undefined || (o.status >= 500 && o.status !== 502 && o.status !== 503))
+          const crashes = outcomes.filter(
+            (o) => o.error !== undefined || (o.status >= 500 && o.status !== 502 && o.status !== 503)
+          )
           // A good image converts afterwards, and its Word file downloads.
-          const good = new Uint8Array(fs.readFileSync(new URL("../../../../datasets/real-dev/images/rapid_en_rec.jpg", import.meta.url)))
+          const good = new Uint8Array(
+            fs.readFileSync(new URL("../../../../datasets/real-dev/images/rapid_en_rec.jpg", import.meta.url))
+          )
           const after = yield* send(endpoint, origin, {
             group: "after",
             name: "a good image",
-            request: () => ({ body: new URLSearchParams({ imagebase64: Buffer.from(good).toString("base64") }).toString(), contentType: "application/x-www-form-urlencoded" }),
+            request: () => ({
+              body: new URLSearchParams({ imagebase64: Buffer.from(good).toString("base64") }).toString(),
+              contentType: "application/x-www-form-urlencoded"
+            }),
             expect: [{ status: 200, code: 100, words: /^$/ }]
           })
-          const docx = yield* Effect.promise(() => fetch(after.body?.Data?.ResultWordFileUrl ?? `${s.url}/files/none.docx`).then(async (r) => new Uint8Array(await r.arrayBuffer())))
+          const docx = yield* Effect.promise(() =>
+            fetch(after.body?.Data?.ResultWordFileUrl ?? `${s.url}/files/none.docx`).then(
+              async (r) => new Uint8Array(await r.arrayBuffer())
+            )
+          )
           const peakMb = Math.round(peak / 1048576)
           const groups = new Map<string, number>()
           for (const o of outcomes) groups.set(o.c.group, (groups.get(o.c.group) ?? 0) + 1)

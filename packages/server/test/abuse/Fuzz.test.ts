@@ -89,35 +89,46 @@ describe("fuzzing", () => {
     )
   })
 
-  it.effect("the form and JSON readers return the fields sent, whatever their characters, and only InputError otherwise", () =>
-    Effect.gen(function* () {
-      const value = fc.string({ unit: "binary", maxLength: 100 })
-      yield* Effect.promise(() =>
-        fc.assert(
-          fc.asyncProperty(value, value, async (imageurl, appkey) => {
-            const form = await Effect.runPromise(
-              readFields(request(new URLSearchParams({ imageurl, appkey }).toString(), "application/x-www-form-urlencoded"), 1e6)
-            )
-            expect(form).toMatchObject({ imageurl, appkey })
-            const json = await Effect.runPromise(readFields(request(JSON.stringify({ imageurl, appkey }), "application/json"), 1e6))
-            expect(json).toMatchObject({ imageurl, appkey })
-          }),
-          { numRuns: 150 }
+  it.effect(
+    "the form and JSON readers return the fields sent, whatever their characters, and only InputError otherwise",
+    () =>
+      Effect.gen(function* () {
+        const value = fc.string({ unit: "binary", maxLength: 100 })
+        yield* Effect.promise(() =>
+          fc.assert(
+            fc.asyncProperty(value, value, async (imageurl, appkey) => {
+              const form = await Effect.runPromise(
+                readFields(
+                  request(new URLSearchParams({ imageurl, appkey }).toString(), "application/x-www-form-urlencoded"),
+                  1e6
+                )
+              )
+              expect(form).toMatchObject({ imageurl, appkey })
+              const json = await Effect.runPromise(
+                readFields(request(JSON.stringify({ imageurl, appkey }), "application/json"), 1e6)
+              )
+              expect(json).toMatchObject({ imageurl, appkey })
+            }),
+            { numRuns: 150 }
+          )
         )
-      )
-      yield* Effect.promise(() =>
-        fc.assert(
-          fc.asyncProperty(
-            fc.constantFrom("application/x-www-form-urlencoded", "application/json", "multipart/form-data; boundary=x"),
-            fc.string({ unit: "binary", maxLength: 300 }),
-            async (type, body) => {
-              expectOnly(await Effect.runPromiseExit(readFields(request(body, type), 1e6)), "InputError")
-            }
-          ),
-          runs
+        yield* Effect.promise(() =>
+          fc.assert(
+            fc.asyncProperty(
+              fc.constantFrom(
+                "application/x-www-form-urlencoded",
+                "application/json",
+                "multipart/form-data; boundary=x"
+              ),
+              fc.string({ unit: "binary", maxLength: 300 }),
+              async (type, body) => {
+                expectOnly(await Effect.runPromiseExit(readFields(request(body, type), 1e6)), "InputError")
+              }
+            ),
+            runs
+          )
         )
-      )
-    })
+      })
   )
 
   it.effect("the multipart reader returns the file part's exact bytes and name, and a cut body is an InputError", () =>
@@ -143,7 +154,8 @@ describe("fuzzing", () => {
             const short = body.subarray(0, cut % (body.length - 8))
             const exit = await Effect.runPromiseExit(readFields(request(short, type), 1e6))
             const value = expectOnly(exit, "InputError")
-            if (value !== undefined) expect(value.file === undefined || value.file.bytes.length <= bytes.length).toBe(true)
+            if (value !== undefined)
+              expect(value.file === undefined || value.file.bytes.length <= bytes.length).toBe(true)
           }
         ),
         { numRuns: 150 }
@@ -166,9 +178,12 @@ describe("fuzzing", () => {
           fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 7 })), { maxLength: 8 }),
           fc.nat(),
           async (paragraphs, flips, cut) => {
-            const escape = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-            const xml = `<?xml version="1.0"?><w:document><w:body>${paragraphs.map((p) => `<w:p><w:r><w:t xml:space="preserve">${escape(p)}</w:t></w:r></w:p>`).join("")}</w:body></w:document>`
-            const zip = zipSync({ "[Content_Types].xml": new TextEncoder().encode("<Types/>"), "word/document.xml": new TextEncoder().encode(xml) })
+            const escapeXml = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+            const xml = `<?xml version="1.0"?><w:document><w:body>${paragraphs.map((p) => `<w:p><w:r><w:t xml:space="preserve">${escapeXml(p)}</w:t></w:r></w:p>`).join("")}</w:body></w:document>`
+            const zip = zipSync({
+              "[Content_Types].xml": new TextEncoder().encode("<Types/>"),
+              "word/document.xml": new TextEncoder().encode(xml)
+            })
             const pages = await Effect.runPromise(DocxReader.read(zip))
             expect(pages[0]!.map((b) => (b._tag === "Paragraph" ? b.lines.join("\n") : ""))).toEqual(paragraphs)
             const damaged = new Uint8Array(zip)

@@ -101,7 +101,8 @@ const damaged = (files: Record<string, Uint8Array>): Array<Case> =>
       const copy = new Uint8Array(bytes)
       // Flips past the signature (it would just make the bytes "not an image"), one to 32 of them.
       const flips = 1 + Math.floor(random() * 32)
-      for (let i = 0; i < flips; i++) copy[8 + Math.floor(random() * (copy.length - 8))]! ^= 1 << Math.floor(random() * 8)
+      for (let i = 0; i < flips; i++)
+        copy[8 + Math.floor(random() * (copy.length - 8))]! ^= 1 << Math.floor(random() * 8)
       return {
         group: "bit-flipped",
         name: `${format} with ${flips} flipped bits (seed ${seed})`,
@@ -193,7 +194,10 @@ const bombs = (files: Record<string, Uint8Array>): Array<Case> => {
         name: `${format} header declaring ${w}x${h}`,
         request: () => form({ imagebase64: b64(make(w, h)) }),
         // A thin one (65535x1) is within the pixel limit and may decode into a blank page.
-        expect: w * h > 100_000_000 ? [{ status: 400, code: 101, words: bombWords }] : [{ status: 400, code: 101, words: bombWords }, converted]
+        expect:
+          w * h > 100_000_000
+            ? [{ status: 400, code: 101, words: bombWords }]
+            : [{ status: 400, code: 101, words: bombWords }, converted]
       })
     )
   )
@@ -215,7 +219,11 @@ const brokenBase64 = (files: Record<string, Uint8Array>): Array<Case> => {
     ["only padding", "====", /imagebase64 is empty/],
     ["length 4n+1", good.slice(0, 41), /its length is impossible/],
     ["a single character", "A", /its length is impossible/],
-    ["a data URI of text", `data:image/png;base64,${Buffer.from("hello world, not an image").toString("base64")}`, /not an image/],
+    [
+      "a data URI of text",
+      `data:image/png;base64,${Buffer.from("hello world, not an image").toString("base64")}`,
+      /not an image/
+    ],
     ["base64 of HTML", Buffer.from("<html><body>oops</body></html>").toString("base64"), /not an image/],
     ["base64 of base64", Buffer.from(good).toString("base64"), /not an image/],
     ["a data URI with nothing after the comma", "data:image/png;base64,", /imagebase64 is empty|not valid base64/],
@@ -267,35 +275,116 @@ const malformedMultipart = (files: Record<string, Uint8Array>): Array<Case> => {
   const part = (headers: string, content: string | Uint8Array) =>
     Buffer.concat([Buffer.from(`--${b}\r\n${headers}\r\n\r\n`), Buffer.from(content), Buffer.from("\r\n")])
   const end = Buffer.from(`--${b}--\r\n`)
-  const file = (name = "file") => part(`Content-Disposition: form-data; name="${name}"; filename="a.png"\r\nContent-Type: image/png`, files.png!)
+  const file = (name = "file") =>
+    part(`Content-Disposition: form-data; name="${name}"; filename="a.png"\r\nContent-Type: image/png`, files.png!)
   const bodies: Array<[string, string, Uint8Array | string, RegExp]> = [
-    ["no boundary parameter", "multipart/form-data", Buffer.concat([file(), end]), /multipart\/form-data body is malformed/],
-    ["another boundary than declared", "multipart/form-data; boundary=other", Buffer.concat([file(), end]), /multipart\/form-data body is malformed/],
+    [
+      "no boundary parameter",
+      "multipart/form-data",
+      Buffer.concat([file(), end]),
+      /multipart\/form-data body is malformed/
+    ],
+    [
+      "another boundary than declared",
+      "multipart/form-data; boundary=other",
+      Buffer.concat([file(), end]),
+      /multipart\/form-data body is malformed/
+    ],
     ["no closing boundary", `multipart/form-data; boundary=${b}`, file(), /multipart\/form-data body is malformed/],
-    ["garbage only", `multipart/form-data; boundary=${b}`, "this is not multipart at all", /multipart\/form-data body is malformed/],
-    ["empty body", `multipart/form-data; boundary=${b}`, "", /multipart\/form-data body is malformed|no image was given/],
-    ["part without Content-Disposition", `multipart/form-data; boundary=${b}`, Buffer.concat([part("Content-Type: image/png", files.png!), end]), /multipart\/form-data body is malformed|no image was given/],
-    ["part named otherwise", `multipart/form-data; boundary=${b}`, Buffer.concat([file("picture"), end]), /no image was given/],
-    ["empty file part", `multipart/form-data; boundary=${b}`, Buffer.concat([part(`Content-Disposition: form-data; name="file"; filename="a.png"`, ""), end]), /is empty \(0 bytes\)/],
-    ["two images", `multipart/form-data; boundary=${b}`, Buffer.concat([file(), part(`Content-Disposition: form-data; name="imageurl"`, "https://example.com/a.png"), end]), /more than one image/],
-    ["text file part", `multipart/form-data; boundary=${b}`, Buffer.concat([part(`Content-Disposition: form-data; name="file"; filename="a.txt"`, "plain words"), end]), /not an image/],
-    ["header line without colon", `multipart/form-data; boundary=${b}`, Buffer.concat([part("Content-Disposition form-data", files.png!), end]), /multipart\/form-data body is malformed|no image was given/],
-    ["a 200 KiB header", `multipart/form-data; boundary=${b}`, Buffer.concat([part(`Content-Disposition: form-data; name="file"; filename="${"x".repeat(200_000)}.png"`, files.png!), end]), /multipart\/form-data body is malformed|^$/],
-    ["boundary of 100 characters", `multipart/form-data; boundary=${"z".repeat(100)}`, Buffer.concat([file(), end]), /multipart\/form-data body is malformed/],
-    ["truncated in a part header", `multipart/form-data; boundary=${b}`, `--${b}\r\nContent-Disposition: form-data; na`, /multipart\/form-data body is malformed/],
-    ["JSON under a multipart type", `multipart/form-data; boundary=${b}`, '{"imagebase64": "abc"}', /multipart\/form-data body is malformed/]
+    [
+      "garbage only",
+      `multipart/form-data; boundary=${b}`,
+      "this is not multipart at all",
+      /multipart\/form-data body is malformed/
+    ],
+    [
+      "empty body",
+      `multipart/form-data; boundary=${b}`,
+      "",
+      /multipart\/form-data body is malformed|no image was given/
+    ],
+    [
+      "part without Content-Disposition",
+      `multipart/form-data; boundary=${b}`,
+      Buffer.concat([part("Content-Type: image/png", files.png!), end]),
+      /multipart\/form-data body is malformed|no image was given/
+    ],
+    [
+      "part named otherwise",
+      `multipart/form-data; boundary=${b}`,
+      Buffer.concat([file("picture"), end]),
+      /no image was given/
+    ],
+    [
+      "empty file part",
+      `multipart/form-data; boundary=${b}`,
+      Buffer.concat([part(`Content-Disposition: form-data; name="file"; filename="a.png"`, ""), end]),
+      /is empty \(0 bytes\)/
+    ],
+    [
+      "two images",
+      `multipart/form-data; boundary=${b}`,
+      Buffer.concat([
+        file(),
+        part(`Content-Disposition: form-data; name="imageurl"`, "https://example.com/a.png"),
+        end
+      ]),
+      /more than one image/
+    ],
+    [
+      "text file part",
+      `multipart/form-data; boundary=${b}`,
+      Buffer.concat([part(`Content-Disposition: form-data; name="file"; filename="a.txt"`, "plain words"), end]),
+      /not an image/
+    ],
+    [
+      "header line without colon",
+      `multipart/form-data; boundary=${b}`,
+      Buffer.concat([part("Content-Disposition form-data", files.png!), end]),
+      /multipart\/form-data body is malformed|no image was given/
+    ],
+    [
+      "a 200 KiB header",
+      `multipart/form-data; boundary=${b}`,
+      Buffer.concat([
+        part(`Content-Disposition: form-data; name="file"; filename="${"x".repeat(200_000)}.png"`, files.png!),
+        end
+      ]),
+      /multipart\/form-data body is malformed|^$/
+    ],
+    [
+      "boundary of 100 characters",
+      `multipart/form-data; boundary=${"z".repeat(100)}`,
+      Buffer.concat([file(), end]),
+      /multipart\/form-data body is malformed/
+    ],
+    [
+      "truncated in a part header",
+      `multipart/form-data; boundary=${b}`,
+      `--${b}\r\nContent-Disposition: form-data; na`,
+      /multipart\/form-data body is malformed/
+    ],
+    [
+      "JSON under a multipart type",
+      `multipart/form-data; boundary=${b}`,
+      '{"imagebase64": "abc"}',
+      /multipart\/form-data body is malformed/
+    ]
   ]
   return bodies.map(
     ([name, contentType, body, words]): Case => ({
       group: "malformed multipart",
       name,
       request: () => ({ body, contentType }),
-      expect: words.source.includes("^$") ? [{ status: 400, code: 101, words }, converted] : [{ status: 400, code: 101, words }]
+      expect: words.source.includes("^$")
+        ? [{ status: 400, code: 101, words }, converted]
+        : [{ status: 400, code: 101, words }]
     })
   )
 }
 
-const refusedWords = /loopback, private, link-local or metadata address|must use http or https|must not carry a user name|not an absolute URL|is not a valid DNS name|does not resolve/
+const refusedWords =
+  /loopback, private, link-local or metadata address|must use http or https|must not carry a user name|not an absolute URL|is not a valid DNS name|does not resolve/
 
 /** imageurl spellings that point at the server's own network. */
 const ssrf = (): Array<Case> => {
@@ -422,15 +511,35 @@ const fields = (files: Record<string, Uint8Array>): Array<Case> => {
     { name: "no field", request: () => form({}), expect: invalid(/no image was given/) },
     { name: "empty imageurl", request: () => form({ imageurl: "" }), expect: invalid(/no image was given/) },
     { name: "spaces as imageurl", request: () => form({ imageurl: "   " }), expect: invalid(/no image was given/) },
-    { name: "imageurl not a URL", request: () => form({ imageurl: "not a url" }), expect: invalid(/not an absolute URL/) },
-    { name: "imageurl and imagebase64", request: () => form({ imageurl: "https://example.com/a.png", imagebase64: b64(files.png!) }), expect: invalid(/more than one image/) },
+    {
+      name: "imageurl not a URL",
+      request: () => form({ imageurl: "not a url" }),
+      expect: invalid(/not an absolute URL/)
+    },
+    {
+      name: "imageurl and imagebase64",
+      request: () => form({ imageurl: "https://example.com/a.png", imagebase64: b64(files.png!) }),
+      expect: invalid(/more than one image/)
+    },
     { name: "invalid JSON", request: json("{imagebase64:"), expect: invalid(/not valid JSON/) },
     { name: "JSON array", request: json("[1,2]"), expect: invalid(/must be an object/) },
     { name: "JSON string", request: json('"abc"'), expect: invalid(/must be an object/) },
-    { name: "JSON number fields", request: json('{"imagebase64": 12, "imageurl": 3}'), expect: invalid(/no image was given/) },
+    {
+      name: "JSON number fields",
+      request: json('{"imagebase64": 12, "imageurl": 3}'),
+      expect: invalid(/no image was given/)
+    },
     { name: "JSON null", request: json("null"), expect: invalid(/must be an object/) },
-    { name: "form of binary bytes", request: () => ({ body: files.jpeg!, contentType: "application/x-www-form-urlencoded" }), expect: invalid(/no image was given|not valid base64/) },
-    { name: "non-image bytes as base64", request: () => form({ imagebase64: b64(new Uint8Array(1000).fill(7)) }), expect: invalid(/not an image/) }
+    {
+      name: "form of binary bytes",
+      request: () => ({ body: files.jpeg!, contentType: "application/x-www-form-urlencoded" }),
+      expect: invalid(/no image was given|not valid base64/)
+    },
+    {
+      name: "non-image bytes as base64",
+      request: () => form({ imagebase64: b64(new Uint8Array(1000).fill(7)) }),
+      expect: invalid(/not an image/)
+    }
   ].map((c): Case => ({ group: "fields", ...c }))
 }
 
