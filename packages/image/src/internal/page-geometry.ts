@@ -50,19 +50,17 @@ export const otsuThreshold = (data: Uint8Array): number => {
   return best
 }
 
-/**
- * The ink of a grey page: pixels clearly darker (or, for light text on a
- * dark ground, lighter) than their neighbourhood. The polarity comes from
- * Otsu's classes (the smaller class is the ink); the test itself is local,
- * against the mean of a window about 1/40 of the page's short side, so that
- * in a photo of a page the table or floor around it, a shadow or a lighting
- * gradient is not taken for ink (a global threshold made the dark background
- * of a photographed page the "ink", and its projection hid the lines' skew).
- * Undefined when the page is blank (no contrast). At most `maxPoints` pixels
- * are kept, evenly sampled.
- */
-export const inkOf = (gray: Raster.Raster, maxPoints = 250_000, local = true): Ink | undefined => {
-  const { data, width, height } = gray
+/** Otsu's split of a grey page and which side of it is ink; undefined when the page has no contrast. */
+interface InkSplit {
+  readonly threshold: number
+  readonly inkIsDark: boolean
+  /** Pixels on the ink side of the threshold. */
+  readonly count: number
+  readonly min: number
+  readonly max: number
+}
+
+const inkSplit = (data: Uint8Array): InkSplit | undefined => {
   const threshold = otsuThreshold(data)
   let dark = 0
   let min = 255
@@ -76,7 +74,37 @@ export const inkOf = (gray: Raster.Raster, maxPoints = 250_000, local = true): I
   // Less than this contrast is paper texture or a flat colour, not writing.
   if (max - min < 48) return undefined
   const inkIsDark = dark <= data.length / 2
-  if (!local) return globalInk(gray, threshold, inkIsDark, inkIsDark ? dark : data.length - dark, maxPoints)
+  return { threshold, inkIsDark, count: inkIsDark ? dark : data.length - dark, min, max }
+}
+
+/**
+ * The ink of a grey page as Otsu's smaller class: the page-wide test the
+ * orientation decision was measured with. Undefined when the page is blank.
+ * At most `maxPoints` pixels are kept, evenly sampled.
+ */
+export const otsuInkOf = (gray: Raster.Raster, maxPoints = 250_000, split = inkSplit(gray.data)): Ink | undefined => {
+  if (split === undefined || split.count === 0) return undefined
+  const { data, width, height } = gray
+  const isInk = new Uint8Array(width * height)
+  for (let i = 0; i < data.length; i++) if (data[i]! <= split.threshold === split.inkIsDark) isInk[i] = 1
+  return sampled(isInk, width, height, split.count, maxPoints)
+}
+
+/**
+ * The ink of a grey page: pixels clearly darker (or, for light text on a
+ * dark ground, lighter) than their neighbourhood. The polarity comes from
+ * Otsu's classes (the smaller class is the ink); the test itself is local,
+ * against the mean of a window about 1/40 of the page's short side, so that
+ * in a photo of a page the table or floor around it, a shadow or a lighting
+ * gradient is not taken for ink (a global threshold made the dark background
+ * of a photographed page the "ink", and its projection hid the lines' skew).
+ * Undefined when the page is blank (no contrast). At most `maxPoints` pixels
+ * are kept, evenly sampled.
+ */
+export const inkOf = (gray: Raster.Raster, maxPoints = 250_000, split = inkSplit(gray.data)): Ink | undefined => {
+  if (split === undefined) return undefined
+  const { data, width, height } = gray
+  const { threshold, inkIsDark, min, max } = split
   // Summed-area table for the local means.
   const sums = new Float64Array((width + 1) * (height + 1))
   for (let y = 0; y < height; y++) {
@@ -111,21 +139,6 @@ export const inkOf = (gray: Raster.Raster, maxPoints = 250_000, local = true): I
     }
   }
   if (count === 0) return undefined
-  return sampled(isInk, width, height, count, maxPoints)
-}
-
-/** Otsu's smaller class as the ink: the page-wide test the orientation decision was measured with. */
-const globalInk = (
-  gray: Raster.Raster,
-  threshold: number,
-  inkIsDark: boolean,
-  count: number,
-  maxPoints: number
-): Ink | undefined => {
-  const { data, width, height } = gray
-  if (count === 0) return undefined
-  const isInk = new Uint8Array(width * height)
-  for (let i = 0; i < data.length; i++) if (data[i]! <= threshold === inkIsDark) isInk[i] = 1
   return sampled(isInk, width, height, count, maxPoints)
 }
 
@@ -368,7 +381,8 @@ export const analyzePage = (
 ): PageAnalysis => {
   // Orientation on Otsu's ink (as measured when it was chosen); skew on the local ink, which a
   // photo's background, shadows and uneven light do not swamp.
-  const ink = inkOf(gray, 100_000, false)
+  const split = inkSplit(gray.data)
+  const ink = otsuInkOf(gray, 100_000, split)
   if (ink === undefined || ink.xs.length < MIN_INK_POINTS) return { sideways: false, skew: 0 }
   const upright = frameOf(ink, options.maxSkew)
   let chosen = upright
@@ -384,7 +398,7 @@ export const analyzePage = (
       sideways = true
     }
   }
-  const local = inkOf(gray, 100_000, true)
+  const local = options.deskew ? inkOf(gray, 100_000, split) : undefined
   if (local !== undefined && local.xs.length >= MIN_INK_POINTS) {
     chosen = frameOf(sideways ? turn90(local) : local, options.maxSkew)
   }
