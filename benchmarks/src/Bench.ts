@@ -117,17 +117,53 @@ export const lineCounts = (document: Document.Document | undefined): Document.Li
   return counted.length === 0 ? undefined : sumLineCounts(counted)
 }
 
-/** Sum line counts. */
-export const sumLineCounts = (counts: ReadonlyArray<Document.LineCounts>): Document.LineCounts =>
-  counts.reduce(
-    (a, c) => ({
-      detected: a.detected + c.detected,
-      recognised: a.recognised + c.recognised,
-      kept: a.kept + c.kept,
-      written: a.written + c.written
-    }),
-    { detected: 0, recognised: 0, kept: 0, written: 0 }
-  )
+/** Sum line counts; the character counts are summed where every page has them. */
+export const sumLineCounts = (counts: ReadonlyArray<Document.LineCounts>): Document.LineCounts => {
+  const sum = (f: (c: Document.LineCounts) => number) => counts.reduce((n, c) => n + f(c), 0)
+  const characters = counts.every((c) => c.keptCharacters !== undefined && c.writtenCharacters !== undefined)
+  return {
+    detected: sum((c) => c.detected),
+    recognised: sum((c) => c.recognised),
+    kept: sum((c) => c.kept),
+    written: sum((c) => c.written),
+    ...(characters && counts.length > 0
+      ? { keptCharacters: sum((c) => c.keptCharacters!), writtenCharacters: sum((c) => c.writtenCharacters!) }
+      : {})
+  }
+}
+
+/**
+ * One item's result: who and what from the manifest, the output's text,
+ * score and line counts, and the error when the pipeline failed (scored as
+ * an empty output). The benchmark and `tools/src/eval.ts` both build it here.
+ */
+export const itemResult = (
+  pipeline: string,
+  dataset: Manifest.Dataset,
+  item: Manifest.Item,
+  output: Score.Output,
+  ms: number,
+  error?: string
+): ItemResult => {
+  const steps = Manifest.augmentSteps(item)
+  const counts = lineCounts(output.document)
+  return {
+    pipeline,
+    dataset: dataset.name,
+    id: item.id,
+    lang: item.lang,
+    kind: item.kind,
+    quality: item.quality,
+    ...(item.case !== undefined ? { case: item.case } : {}),
+    ...(steps.length > 0 ? { augment: steps } : {}),
+    ms,
+    ...(counts !== undefined ? { lineCounts: counts } : {}),
+    text: output.text,
+    score: Score.score(item, output),
+    reference: item.text,
+    ...(error !== undefined ? { error } : {})
+  }
+}
 
 /** The service behind the `remote` pipeline. */
 export interface RemoteService {
@@ -198,38 +234,14 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
         const path = Manifest.imagePath(dataset, item)
         const bytes = Fs.readFileSync(path)
         const t0 = performance.now()
-        const steps = Manifest.augmentSteps(item)
-        const base = {
-          pipeline: name,
-          dataset: dataset.name,
-          id: item.id,
-          lang: item.lang,
-          kind: item.kind,
-          quality: item.quality,
-          ...(item.case !== undefined ? { case: item.case } : {}),
-          ...(steps.length > 0 ? { augment: steps } : {}),
-          reference: item.text
-        }
         try {
           const output = await runner.run(bytes, path)
-          const ms = performance.now() - t0
-          const counts = lineCounts(output.document)
-          items.push({
-            ...base,
-            ms,
-            ...(counts !== undefined ? { lineCounts: counts } : {}),
-            text: output.text,
-            score: Score.score(item, output)
-          })
+          items.push(itemResult(name, dataset, item, output, performance.now() - t0))
         } catch (e) {
           // Scored as an empty output: a pipeline that fails on the hard pages must not look better for it.
-          items.push({
-            ...base,
-            ms: performance.now() - t0,
-            text: "",
-            score: Score.score(item, { text: "" }),
-            error: (e as Error).message.slice(0, 500)
-          })
+          items.push(
+            itemResult(name, dataset, item, { text: "" }, performance.now() - t0, (e as Error).message.slice(0, 500))
+          )
         }
         peakRss = Math.max(peakRss, process.memoryUsage.rss())
         maxThreads = Math.max(maxThreads, threadsNow())

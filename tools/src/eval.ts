@@ -54,22 +54,9 @@ const program = Effect.gen(function* () {
     const document: Document.Document = yield* pipeline.run(bytes, { source: item.image })
     const ms = performance.now() - started
     const text = Score.documentText(document)
-    const score = Score.score(item, { text, document })
-    const counts = Bench.lineCounts(document)
-    results.push({
-      pipeline: engine,
-      dataset: dataset.name,
-      id: item.id,
-      lang: item.lang,
-      kind: item.kind,
-      quality: item.quality,
-      ...(item.case !== undefined ? { case: item.case } : {}),
-      ms,
-      ...(counts !== undefined ? { lineCounts: counts } : {}),
-      score,
-      text,
-      reference: item.text
-    })
+    const result = Bench.itemResult(engine, dataset, item, { text, document }, ms)
+    const score = result.score!
+    results.push(result)
     const cer = Metrics.rate(score.characters)
     process.stdout.write(
       `${item.id.padEnd(28)} ${item.lang.padEnd(5)} ${item.quality.padEnd(7)} ${pct(cer)} ${pct(Metrics.rate(score.strict))} ${pct(score.bag.f1)} ${pct(score.bag.recall)} ${pct(cer - Metrics.rate(score.orderFree))} ${score.words.length === 0 ? "     -" : pct(Metrics.rate(score.words))} ${ms.toFixed(0).padStart(6)}\n`
