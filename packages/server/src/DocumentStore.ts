@@ -6,7 +6,10 @@
  *
  * `DocumentStore.layerLocal(dir)` writes to `<dir>/files/<id>.docx` through a
  * temp file, fsync and a hard link (which, unlike rename, refuses to replace
- * an existing file), then fsyncs the folder.
+ * an existing file), then fsyncs the folder. A write that fails (a full disk)
+ * removes its temp file; at start-up the folder is checked writable (a clear
+ * error for a read-only or full data folder) and the temp files a killed
+ * process left behind are swept, so only complete files are ever in it.
  *
  * @since 0.1.0
  */
@@ -15,6 +18,7 @@ import * as fs from "node:fs/promises"
 import * as path from "node:path"
 import { Context, Effect, Layer, Schema } from "effect"
 import * as Dependency from "./Dependency.ts"
+import { checkWritable } from "./internal/data-dir.ts"
 
 /** A stored file's metadata. */
 export interface StoredFile {
@@ -27,9 +31,9 @@ export interface StoredFile {
   readonly createdAt: Date
 }
 
-/** `Unavailable`: the shared storage does not answer (503/110). */
+/** `Unavailable`: the shared storage does not answer (503/110); `DiskFull`: no space left to store a file. */
 export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
-  reason: Schema.Literals(["NotFound", "Io", "InvalidName", "Unavailable"]),
+  reason: Schema.Literals(["NotFound", "Io", "InvalidName", "Unavailable", "DiskFull"]),
   message: Schema.String,
   cause: Schema.optionalKey(Schema.Defect())
 }) {}
@@ -82,15 +86,10 @@ export const namePattern = /^([0-9a-f]{32})\.(docx|txt|json)$/
 export const makeLocal = (dir: string) =>
   Effect.gen(function* () {
     const folder = path.resolve(dir, "files")
-    yield* Effect.tryPromise({
-      try: () => fs.mkdir(folder, { recursive: true }),
-      catch: (cause) =>
-        new StoreError({
-          reason: "Io",
-          message: `Cannot create the storage folder ${folder}: ${String(cause)}. Check --data-dir and its permissions.`,
-          cause
-        })
-    })
+    const unwritable = checkWritable(folder, "the Word files")
+    if (unwritable !== undefined) return yield* Effect.fail(new StoreError({ reason: "Io", message: unwritable }))
+    const swept = yield* sweep(folder)
+    if (swept > 0) yield* Effect.logInfo(`DocumentStore: removed ${swept} unfinished temp file(s) from ${folder}`)
 
     const parse = (name: string) => {
       const match = namePattern.exec(name)
@@ -103,15 +102,20 @@ export const makeLocal = (dir: string) =>
       const id = options.id ?? randomBytes(16).toString("hex")
       const name = `${id}.${options.extension}`
       const final = path.join(folder, name)
-      const temp = path.join(folder, `.${name}.${randomBytes(6).toString("hex")}.tmp`)
+      // The writer's pid in the name tells the start-up sweep whether the write can still finish.
+      const temp = path.join(folder, `.${name}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`)
       const outcome = yield* Effect.tryPromise({
         try: async () => {
           const handle = await fs.open(temp, "wx", 0o644)
           try {
             await handle.writeFile(bytes)
             await handle.sync()
-          } finally {
             await handle.close()
+          } catch (e) {
+            // A half-written temp file (a full disk) is removed at once, not left for the sweep.
+            await handle.close().catch(() => undefined)
+            await fs.unlink(temp).catch(() => undefined)
+            throw e
           }
           try {
             // link() fails with EEXIST instead of replacing: never an overwritten file.
@@ -129,7 +133,12 @@ export const makeLocal = (dir: string) =>
             await dirHandle.close()
           }
         },
-        catch: (cause) => new StoreError({ reason: "Io", message: `Cannot store ${name}: ${String(cause)}`, cause })
+        catch: (cause) =>
+          new StoreError({
+            reason: diskFull(cause) ? "DiskFull" : "Io",
+            message: cannotStore(name, folder, cause),
+            cause
+          })
       })
       if (outcome === "exists") return yield* stat(name)
       return {
@@ -176,6 +185,68 @@ export const makeLocal = (dir: string) =>
       check: Dependency.embedded("files", "folder")
     })
   })
+
+/** A temp file of `put` (`.<name>.<pid>.<random>.tmp`) or of the start-up write check. */
+const tempPattern =
+  /^\.(?:[0-9a-f]{32}\.(?:docx|txt|json)\.(?:([0-9]+)\.)?[0-9a-f]{12}|ocr2word-write-check-([0-9]+)-[0-9]+)\.tmp$/
+
+/** A temp file older than this is abandoned whoever wrote it (a write takes milliseconds). */
+const abandonedAfterMs = 10 * 60_000
+
+const alive = (pid: number) => {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+/**
+ * Remove the temp files of writes that can never finish: their writer (the
+ * pid in the name) is dead, as after a kill -9, or they are older than 10
+ * minutes (another host's process on a shared folder); the number removed.
+ * Finished files are never touched: they only appear, by link, once
+ * complete. Another live process's write in progress is left alone.
+ */
+export const sweep = (folder: string) =>
+  Effect.tryPromise({
+    try: async () => {
+      let removed = 0
+      for (const entry of await fs.readdir(folder)) {
+        const match = tempPattern.exec(entry)
+        if (match === null) continue
+        const file = path.join(folder, entry)
+        const pid = Number(match[1] ?? match[2] ?? 0)
+        const info = await fs.stat(file).catch(() => undefined)
+        if (info === undefined) continue
+        if (pid > 0 && alive(pid) && Date.now() - info.mtimeMs < abandonedAfterMs) continue
+        await fs.unlink(file).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== "ENOENT") throw e
+        })
+        removed++
+      }
+      return removed
+    },
+    catch: (cause) =>
+      new StoreError({
+        reason: "Io",
+        message: `Cannot remove unfinished temp files from ${folder}: ${String(cause)}. Check --data-dir and its permissions.`,
+        cause
+      })
+  })
+
+const diskFull = (cause: unknown) => ["ENOSPC", "EDQUOT"].includes((cause as NodeJS.ErrnoException)?.code ?? "")
+
+const cannotStore = (name: string, folder: string, cause: unknown) => {
+  const code = (cause as NodeJS.ErrnoException)?.code
+  if (diskFull(cause))
+    return `Cannot store ${name}: the disk of ${folder} is full (${code}); nothing was kept. Free space on it (or move --data-dir) and retry.`
+  if (code === "EROFS")
+    return `Cannot store ${name}: ${folder} became read-only (EROFS); nothing was kept. Remount it read-write and retry.`
+  return `Cannot store ${name} in ${folder}: ${String(cause)}; nothing was kept.`
+}
 
 /** The embedded store in `<dir>/files`. */
 export const layerLocal = (dir: string): Layer.Layer<DocumentStore, StoreError> =>

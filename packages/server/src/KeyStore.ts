@@ -4,16 +4,19 @@
  * them in a `node:sqlite` database; only a SHA-256 of each key is stored, so
  * a leaked database leaks no key. A key is shown once, when it is created.
  * Several nodes share one PostgreSQL database instead (`PostgresKeyStore`),
- * with the same behaviour; the same test suite runs against both.
+ * with the same behaviour; the same test suite runs against both. At
+ * start-up the sqlite file's folder is checked writable and the file itself
+ * is quick-checked before anything is written: a damaged database is a clear
+ * error and is left untouched, never replaced by an empty one.
  *
  * @since 0.1.0
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
-import * as fs from "node:fs"
 import * as path from "node:path"
 import { DatabaseSync } from "node:sqlite"
 import { Context, Effect, Layer, Schema } from "effect"
 import * as Dependency from "./Dependency.ts"
+import { checkWritable } from "./internal/data-dir.ts"
 
 /** What the store knows about a key (never the key itself). */
 export interface KeyInfo {
@@ -37,9 +40,12 @@ export class KeyRejected extends Schema.TaggedError<KeyRejected>()("KeyRejected"
   message: Schema.String
 }) {}
 
-/** `Unavailable`: the shared database does not answer (503/110); `Io`: it failed otherwise. */
+/**
+ * `Unavailable`: the shared database does not answer (503/110); `DiskFull`:
+ * its disk has no space for an update; `Io`: it failed otherwise.
+ */
 export class KeyStoreError extends Schema.TaggedError<KeyStoreError>()("KeyStoreError", {
-  reason: Schema.Literals(["Io", "NotFound", "InvalidOptions", "Unavailable"]),
+  reason: Schema.Literals(["Io", "NotFound", "InvalidOptions", "Unavailable", "DiskFull"]),
   message: Schema.String,
   cause: Schema.optionalKey(Schema.Defect())
 }) {}
@@ -234,11 +240,20 @@ const toInfo = (row: Row): KeyInfo => ({
 /** A store over a `node:sqlite` database file (`:memory:` for a throwaway one). */
 export const makeSqlite = (file: string) =>
   Effect.gen(function* () {
+    if (file !== ":memory:") {
+      const unwritable = checkWritable(path.dirname(path.resolve(file)), "the key database")
+      if (unwritable !== undefined) return yield* Effect.fail(new KeyStoreError({ reason: "Io", message: unwritable }))
+    }
     const db = yield* Effect.acquireRelease(
       Effect.try({
         try: () => {
-          if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
           const db = new DatabaseSync(file)
+          // Checked before anything is written: a damaged database is refused as it is, never rewritten.
+          const damage = file === ":memory:" ? undefined : damageOf(db)
+          if (damage !== undefined) {
+            db.close()
+            throw new DamagedDatabase(damage)
+          }
           db.exec(`PRAGMA journal_mode = WAL;
             PRAGMA busy_timeout = 5000;
             CREATE TABLE IF NOT EXISTS keys (
@@ -258,7 +273,10 @@ export const makeSqlite = (file: string) =>
         catch: (cause) =>
           new KeyStoreError({
             reason: "Io",
-            message: `Cannot open the key database ${file}: ${String(cause)}. Check --data-dir and its permissions.`,
+            message:
+              cause instanceof DamagedDatabase
+                ? `The key database ${path.resolve(file)} is damaged (${cause.message}); it was left exactly as it is. Restore it from a backup, or move it aside (mv ${file} ${file}.damaged) to start with no keys, then create them again with \`ocr2word keys create\`.`
+                : `Cannot open the key database ${file}: ${String(cause)}. Check --data-dir and its permissions.`,
             cause
           })
       }),
@@ -268,8 +286,17 @@ export const makeSqlite = (file: string) =>
     const io = <A>(what: string, f: () => A) =>
       Effect.try({
         try: f,
-        catch: (cause) =>
-          new KeyStoreError({ reason: "Io", message: `Key database ${what} failed: ${String(cause)}`, cause })
+        catch: (cause) => {
+          // node:sqlite gives SQLITE_FULL only in its message.
+          const full = /database or disk is full|SQLITE_FULL/i.test(String(cause))
+          return new KeyStoreError({
+            reason: full ? "DiskFull" : "Io",
+            message: full
+              ? `Key database ${what} failed: the disk of ${file} is full; free space on it (or move --data-dir) and retry.`
+              : `Key database ${what} failed: ${String(cause)}`,
+            cause
+          })
+        }
       })
 
     const selectById = db.prepare("SELECT * FROM keys WHERE id = ?")
@@ -325,6 +352,22 @@ export const makeSqlite = (file: string) =>
       check: Dependency.embedded("keys", "sqlite")
     })
   })
+
+class DamagedDatabase extends Error {}
+
+/**
+ * Why an opened sqlite file is not a sound database (not one at all, or
+ * failing its quick check), or undefined when it is; reads only.
+ */
+const damageOf = (db: DatabaseSync): string | undefined => {
+  try {
+    const rows = db.prepare("PRAGMA quick_check").all() as Array<Record<string, unknown>>
+    const problems = rows.map((row) => String(Object.values(row)[0])).filter((text) => text !== "ok")
+    return problems.length === 0 ? undefined : problems.slice(0, 3).join("; ")
+  } catch (cause) {
+    return (cause as Error).message ?? String(cause)
+  }
+}
 
 /** The embedded store in a SQLite file. */
 export const layerSqlite = (file: string): Layer.Layer<KeyStore, KeyStoreError> =>

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { Console, Effect, Layer, Option } from "effect"
-import { Argument, Command, Flag } from "effect/cli"
+import { Argument, CliError, Command, Flag } from "effect/cli"
 import * as ConversionWorker from "./ConversionWorker.ts"
 import * as KeyStore from "./KeyStore.ts"
 import * as Server from "./Server.ts"
@@ -16,6 +16,17 @@ import * as ServerConfig from "./ServerConfig.ts"
 
 const opt = <A>(key: string, value: Option.Option<A>) => (Option.isSome(value) ? { [key]: value.value } : {})
 const described = <A>(flag: Flag.Flag<A>, text: string) => flag.pipe(Flag.withDescription(text), Flag.optional)
+
+/**
+ * A storage failure at start-up (read-only or full data folder, damaged key
+ * database) is printed as its one-sentence message, not as a stack: the
+ * message names the folder or file and what to do.
+ */
+const startupError = (command: string) => {
+  const report = (e: { readonly message: string }) =>
+    Effect.fail(new CliError.UserError({ cause: e, userMessage: `ocr2word ${command}: ${e.message}` }))
+  return Effect.catchTags({ StoreError: report, KeyStoreError: report })
+}
 
 /** Flags of the shared state (several nodes); secrets only from the environment. */
 export const sharedStateFlags = {
@@ -156,7 +167,7 @@ export const serve = Command.make(
       ...sharedStateInput(flags)
     }
     const config = yield* ServerConfig.decode(input)
-    yield* Server.main(config)
+    yield* Server.main(config).pipe(startupError("serve cannot start"))
   })
 ).pipe(Command.withDescription("Run the contract-compatible HTTP service (POST /imagerecognition/ocr2word)."))
 
@@ -209,7 +220,7 @@ export const worker = Command.make(
     yield* ConversionWorker.main(config, {
       concurrency: flags.concurrency,
       ...(Option.isSome(flags.metricsPort) ? { metricsPort: flags.metricsPort.value } : {})
-    })
+    }).pipe(startupError("worker cannot start"))
   })
 ).pipe(
   Command.withDescription(
@@ -247,7 +258,8 @@ const withKeys = <A, E>(
           })
         })
       )
-    )
+    ),
+    startupError("keys")
   )
 
 const show = (info: KeyStore.KeyInfo) =>

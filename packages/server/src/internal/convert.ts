@@ -148,7 +148,16 @@ export const authorize = (given: string | undefined, request?: HttpServerRequest
         KeyStoreError: (e) =>
           e.reason === "Unavailable"
             ? fail(ApiError.Unavailable, e.message)
-            : fail(ApiError.InternalError, "the key database is unavailable; retry later.")
+            : Effect.logError("key database failed", e.message).pipe(
+                Effect.andThen(
+                  fail(
+                    ApiError.InternalError,
+                    e.reason === "DiskFull"
+                      ? "the key database could not be updated: the server's disk is full; retry later."
+                      : "the key database is unavailable; retry later."
+                  )
+                )
+              )
       })
     )
     metrics.keyCall(key.id)
@@ -358,7 +367,16 @@ const convertImage = (
       Effect.catchTag("StoreError", (e) =>
         e.reason === "Unavailable"
           ? fail(ApiError.Unavailable, e.message)
-          : fail(ApiError.InternalError, "the Word file could not be stored; retry later.")
+          : Effect.logError("storing the Word file failed", e.message).pipe(
+              Effect.andThen(
+                fail(
+                  ApiError.InternalError,
+                  e.reason === "DiskFull"
+                    ? "the Word file could not be stored: the server's disk is full (nothing was kept); retry later."
+                    : "the Word file could not be stored; retry later."
+                )
+              )
+            )
       )
     )
     const fileUrl = `${baseUrl(request, settings)}/files/${stored.name}`
