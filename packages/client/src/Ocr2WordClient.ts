@@ -21,12 +21,12 @@
  * @since 0.1.0
  */
 import { NodeHttpClient } from "@effect/platform-node"
+import { OptionDecoding } from "@ocr2word/core"
 import { Api } from "@ocr2word/http-api"
 import { Context, Effect, Layer, Random, Redacted, Schema } from "effect"
 import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import * as ClientError from "./ClientError.ts"
 import { backoffDelay, parseRetryAfter } from "./internal/backoff.ts"
-import { decodeOptions } from "./internal/options-decoder.ts"
 import { makeRateGate } from "./internal/rate-gate.ts"
 import { type Converted, classify, type Outcome } from "./internal/response-classification.ts"
 import { describeTransportFailure } from "./internal/transport-failure.ts"
@@ -52,40 +52,37 @@ const HttpUrl = Schema.String.check(
 /** Options of a client. Durations are in milliseconds. */
 export const ClientOptions = Schema.Struct({
   /** Where the service runs, e.g. `https://api.gugudata.com` or `http://127.0.0.1:8080`. */
-  baseUrl: HttpUrl,
+  baseUrl: HttpUrl.annotateKey({ expected: "an http or https URL" }),
   /** The key, sent as the `appkey` query parameter. Optional for servers that need none (the demo). */
-  appkey: Schema.optionalKey(Schema.Union([Schema.String.check(Schema.isNonEmpty()), Schema.Redacted(Schema.String)])),
+  appkey: Schema.optionalKey(
+    Schema.Union([Schema.String.check(Schema.isNonEmpty()), Schema.Redacted(Schema.String)])
+  ).annotateKey({ expected: "a non-empty string" }),
   /** Path of the conversion endpoint. Default `/imagerecognition/ocr2word`. */
-  path: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^\//))),
+  path: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^\//))).annotateKey({
+    expected: "a path starting with '/'"
+  }),
   /** Time to open a connection. Default 10 000. */
-  connectTimeout: Schema.optionalKey(Millis),
+  connectTimeout: Schema.optionalKey(Millis).annotateKey({ expected: "a positive number of milliseconds" }),
   /** Time for one attempt, from sending to the last byte of the answer. Default 120 000 (OCR is slow). */
-  timeout: Schema.optionalKey(Millis),
+  timeout: Schema.optionalKey(Millis).annotateKey({ expected: "a positive number of milliseconds" }),
   /** Retries after the first attempt. Default 4. */
-  retries: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 20 }))),
+  retries: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 20 }))).annotateKey({
+    expected: "an integer between 0 and 20"
+  }),
   /** First backoff step; each retry doubles it. Default 500. */
-  baseDelay: Schema.optionalKey(Millis),
+  baseDelay: Schema.optionalKey(Millis).annotateKey({ expected: "a positive number of milliseconds" }),
   /** Largest backoff step. Default 20 000. */
-  maxDelay: Schema.optionalKey(Millis),
+  maxDelay: Schema.optionalKey(Millis).annotateKey({ expected: "a positive number of milliseconds" }),
   /** A `Retry-After` longer than this is not waited for: the call fails at once. Default 60 000. */
-  maxRetryAfter: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))),
+  maxRetryAfter: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))).annotateKey({
+    expected: "a number of milliseconds >= 0"
+  }),
   /** Request starts per second allowed by the client-side limiter; 0 turns it off. Default 5, as documented. */
-  qps: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)))
+  qps: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))).annotateKey({
+    expected: "a number >= 0"
+  })
 })
 export type ClientOptions = typeof ClientOptions.Encoded
-
-const expected: Readonly<Record<keyof ClientOptions, string>> = {
-  baseUrl: "an http or https URL",
-  appkey: "a non-empty string",
-  path: "a path starting with '/'",
-  connectTimeout: "a positive number of milliseconds",
-  timeout: "a positive number of milliseconds",
-  retries: "an integer between 0 and 20",
-  baseDelay: "a positive number of milliseconds",
-  maxDelay: "a positive number of milliseconds",
-  maxRetryAfter: "a number of milliseconds >= 0",
-  qps: "a number >= 0"
-}
 
 /** Options with every default filled in. */
 export interface ResolvedOptions {
@@ -103,13 +100,7 @@ export interface ResolvedOptions {
 
 /** Decode client options and fill in the defaults. */
 export const resolveOptions = (input: unknown): Effect.Effect<ResolvedOptions, ClientError.InvalidOptions> =>
-  decodeOptions(
-    ClientOptions,
-    expected,
-    ["appkey"],
-    input,
-    (message) => new ClientError.InvalidOptions({ message })
-  ).pipe(
+  OptionDecoding.decode(ClientOptions, input, ({ message }) => new ClientError.InvalidOptions({ message })).pipe(
     Effect.map((o) => ({
       baseUrl: o.baseUrl.replace(/\/+$/, ""),
       appkey:

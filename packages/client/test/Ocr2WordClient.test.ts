@@ -296,17 +296,17 @@ describe("Ocr2WordClient", () => {
           Effect.map((e) => e.message)
         )
       expect(yield* message({ baseUrl: "ftp://example.com" })).toBe(
-        "Expected an http or https URL for baseUrl but received 'ftp://example.com'"
+        'Expected an http or https URL for baseUrl but received "ftp://example.com"'
       )
       expect(yield* message({ baseUrl: "http://x", appkey: "" })).toBe(
-        "Expected a non-empty string for appkey but received an invalid string"
+        "Expected a non-empty string for appkey but received an empty string"
       )
       expect(yield* message({ baseUrl: "http://x", qps: -1 })).toBe("Expected a number >= 0 for qps but received -1")
       expect(yield* message({ baseUrl: "http://x", retries: 1.5 })).toBe(
         "Expected an integer between 0 and 20 for retries but received 1.5"
       )
       expect(yield* message({ baseUrl: "http://x", timeOut: 5 })).toBe(
-        "Unknown option 'timeOut'. Known options: baseUrl, appkey, path, connectTimeout, timeout, retries, baseDelay, maxDelay, maxRetryAfter, qps"
+        'Expected one of baseUrl, appkey, path, connectTimeout, timeout, retries, baseDelay, maxDelay, maxRetryAfter, qps for options but received "timeOut"'
       )
       expect(yield* message({})).toBe("Expected an http or https URL for baseUrl but received nothing")
     })

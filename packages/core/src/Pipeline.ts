@@ -14,6 +14,7 @@ import { ImageSource } from "./ImageSource.ts"
 import { assembleLine } from "./internal/line-assembly.ts"
 import { disagreesWithPage, pageUpsideDown } from "./internal/line-orientation.ts"
 import { LayoutAnalyzer } from "./LayoutAnalyzer.ts"
+import * as OptionDecoding from "./OptionDecoding.ts"
 import { Preprocessor } from "./Preprocessor.ts"
 import * as Raster from "./Raster.ts"
 import type { PipelineError } from "./StageError.ts"
@@ -23,21 +24,32 @@ import { TextDetector } from "./TextDetector.ts"
 import { normalizeRecognized } from "./TextNormalization.ts"
 import { TextRecognizer } from "./TextRecognizer.ts"
 
-/** Options of a pipeline. */
+/** Options of a pipeline; every key optional (see `defaultOptions`). */
 export const PipelineOptions = Schema.Struct({
   /** Lines recognised with a lower confidence are dropped (PaddleOCR's `drop_score`). */
-  minConfidence: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  minConfidence: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))).annotateKey({
+    expected: "a number between 0 and 1"
+  }),
   /**
    * A line votes for turning its page, or is read turned as well as unturned
    * when it disagrees with its page, only when the classifier is at least this sure.
    */
-  flipConfidence: Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  flipConfidence: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))).annotateKey({
+    expected: "a number between 0 and 1"
+  }),
   /** Tidy every recognised line with `TextNormalization` (spaces, punctuation width). */
-  normalize: Schema.Boolean
+  normalize: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" })
 })
 export type PipelineOptions = typeof PipelineOptions.Type
 
-export const defaultOptions: PipelineOptions = { minConfidence: 0.5, flipConfidence: 0.9, normalize: true }
+export const defaultOptions: Required<PipelineOptions> = { minConfidence: 0.5, flipConfidence: 0.9, normalize: true }
+
+/** Options given to `layer` or `make` that do not decode; the message is in the house format. */
+export class PipelineOptionsError extends Schema.TaggedError<PipelineOptionsError>()("PipelineOptionsError", {
+  /** The option (or `options` for the whole object) that was wrong. */
+  option: Schema.String,
+  message: Schema.String
+}) {}
 
 /** What a run is told about its input. */
 export interface RunOptions {
@@ -62,9 +74,12 @@ const turnQuad = (q: Quad, width: number, height: number): Quad => {
 }
 
 /** Build a pipeline from the stage services in context. */
-export const make = (options: Partial<PipelineOptions> = {}) =>
+export const make = (options?: PipelineOptions) =>
   Effect.gen(function* () {
-    const opts = { ...defaultOptions, ...options }
+    const opts = {
+      ...defaultOptions,
+      ...(yield* OptionDecoding.decode(PipelineOptions, options, (invalid) => new PipelineOptionsError(invalid)))
+    }
     const source = yield* ImageSource
     const preprocessor = yield* Preprocessor
     const detector = yield* TextDetector
@@ -134,11 +149,11 @@ export const make = (options: Partial<PipelineOptions> = {}) =>
     return Pipeline.of({ run, runPage })
   })
 
-/** The pipeline over whatever stage layers are provided. */
+/** The pipeline over whatever stage layers are provided; fails with `PipelineOptionsError` on a wrong option. */
 export const layer = (
-  options: Partial<PipelineOptions> = {}
+  options?: PipelineOptions
 ): Layer.Layer<
   Pipeline,
-  never,
+  PipelineOptionsError,
   ImageSource | Preprocessor | TextDetector | TextClassifier | TextRecognizer | LayoutAnalyzer
 > => Layer.effect(Pipeline, make(options))

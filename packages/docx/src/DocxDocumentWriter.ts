@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { type Document, DocumentWriter, StageError } from "@ocr2word/core"
+import { type Document, DocumentWriter, OptionDecoding, StageError } from "@ocr2word/core"
 import { Packer } from "docx"
 import { Effect, Layer, Schema } from "effect"
 import { DocxOptionsError } from "./DocxOptionsError.ts"
@@ -43,69 +43,32 @@ const Positive = Schema.Number.check(Schema.isGreaterThan(0))
 
 /** Options of `layerWith`; every field optional. */
 export const Options = Schema.Struct({
-  mode: Schema.optionalKey(Mode),
-  backgroundImage: Schema.optionalKey(Schema.Boolean),
-  latinFont: Schema.optionalKey(FontName),
-  cjkFont: Schema.optionalKey(FontName),
-  pageWidthMm: Schema.optionalKey(Positive),
-  marginMm: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))),
-  minFontSize: Schema.optionalKey(Positive),
-  maxFontSize: Schema.optionalKey(Positive)
-})
+  mode: Schema.optionalKey(Mode).annotateKey({ expected: 'one of "flow", "exact"' }),
+  backgroundImage: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
+  latinFont: Schema.optionalKey(FontName).annotateKey({ expected: "a non-empty font name" }),
+  cjkFont: Schema.optionalKey(FontName).annotateKey({ expected: "a non-empty font name" }),
+  pageWidthMm: Schema.optionalKey(Positive).annotateKey({ expected: "a positive number" }),
+  marginMm: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))).annotateKey({
+    expected: "a number >= 0"
+  }),
+  minFontSize: Schema.optionalKey(Positive).annotateKey({ expected: "a positive number" }),
+  maxFontSize: Schema.optionalKey(Positive).annotateKey({ expected: "a positive number" })
+}).check(
+  Schema.makeFilter((options) => {
+    const max = options.maxFontSize ?? defaultOptions.maxFontSize
+    return (options.minFontSize ?? defaultOptions.minFontSize) <= max
+      ? undefined
+      : { path: ["minFontSize"], issue: `a number <= maxFontSize (${max})` }
+  })
+)
 export type Options = typeof Options.Type
 
-const expected: { readonly [K in keyof Options]-?: string } = {
-  mode: 'one of "flow", "exact"',
-  backgroundImage: "a boolean",
-  latinFont: "a non-empty font name",
-  cjkFont: "a non-empty font name",
-  pageWidthMm: "a positive number",
-  marginMm: "a number >= 0",
-  minFontSize: "a positive number",
-  maxFontSize: "a positive number"
-}
-
-const shown = (value: unknown): string =>
-  `${typeof value === "string" ? JSON.stringify(value) : String(value)} of type ${typeof value}`
-
-/** Decode options, failing on the first wrong field with sharp's message format. */
+/** Decode options over the defaults, failing on the first wrong field in the house format (core's `OptionDecoding`). */
 export const decodeOptions = (input: unknown): Effect.Effect<BuildOptions, DocxOptionsError> =>
-  Effect.gen(function* () {
-    if (input === undefined) return defaultOptions
-    if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      return yield* new DocxOptionsError({
-        option: "options",
-        message: `Expected an object for options but received ${shown(input)}`
-      })
-    }
-    const record = input as Record<string, unknown>
-    for (const key of Object.keys(record)) {
-      const fieldSchema = (Options.fields as Record<string, Schema.Top | undefined>)[key]
-      if (fieldSchema === undefined) {
-        return yield* new DocxOptionsError({
-          option: "options",
-          message: `Expected one of ${Object.keys(expected).join(", ")} for options but received ${shown(key)}`
-        })
-      }
-      if (
-        record[key] !== undefined &&
-        !Schema.is(Options.fields[key as keyof Options].schema as Schema.Top)(record[key])
-      ) {
-        return yield* new DocxOptionsError({
-          option: key,
-          message: `Expected ${expected[key as keyof Options]} for ${key} but received ${shown(record[key])}`
-        })
-      }
-    }
-    const options = { ...defaultOptions, ...(record as Options) }
-    if (options.minFontSize > options.maxFontSize) {
-      return yield* new DocxOptionsError({
-        option: "minFontSize",
-        message: `Expected a number <= maxFontSize (${options.maxFontSize}) for minFontSize but received ${shown(options.minFontSize)}`
-      })
-    }
-    return options
-  })
+  Effect.map(
+    OptionDecoding.decode(Options, input, (invalid) => new DocxOptionsError(invalid)),
+    (options) => ({ ...defaultOptions, ...options })
+  )
 
 const makeWith = (options: BuildOptions): DocumentWriter.DocumentWriter["Service"] =>
   DocumentWriter.DocumentWriter.of({

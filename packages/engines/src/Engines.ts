@@ -17,6 +17,7 @@ import {
   type DocumentWriter,
   type ImageSource,
   type LayoutAnalyzer,
+  OptionDecoding,
   Pipeline,
   Preprocessor,
   type StageError,
@@ -31,7 +32,6 @@ import { PaddleModels, PaddleTextClassifier, PaddleTextDetector, PaddleTextRecog
 import { RemoteDocx, RemotePipeline } from "@ocr2word/remote"
 import { TesseractTextDetector, TesseractTextRecognizer, TesseractWorkers } from "@ocr2word/tesseract"
 import { Effect, Layer, Redacted, Schema } from "effect"
-import { decodeOptions } from "./internal/option-decoding.ts"
 
 /** A name that is not in a registry, or options that do not decode. */
 export class EngineError extends Schema.TaggedError<EngineError>()("EngineError", {
@@ -140,44 +140,30 @@ export const names = {
   format: formats
 } as const
 
-const Unit = Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))
-
 /** What `pipelineLayer` takes: backend names per stage and the pipeline's thresholds. */
 export const PipelineSelection = Schema.Struct({
   /** Backend for every OCR stage not named on its own. Default `paddle`. */
-  engine: Schema.optionalKey(Schema.String),
-  detector: Schema.optionalKey(Schema.String),
+  engine: Schema.optionalKey(Schema.String).annotateKey({ expected: "an engine name" }),
+  detector: Schema.optionalKey(Schema.String).annotateKey({ expected: "a detector name" }),
   /** Default: the engine's classifier, or `none` when it has none. */
-  classifier: Schema.optionalKey(Schema.String),
-  recognizer: Schema.optionalKey(Schema.String),
+  classifier: Schema.optionalKey(Schema.String).annotateKey({ expected: "a classifier name" }),
+  recognizer: Schema.optionalKey(Schema.String).annotateKey({ expected: "a recognizer name" }),
   /** Default `xycut`. */
-  layout: Schema.optionalKey(Schema.String),
+  layout: Schema.optionalKey(Schema.String).annotateKey({ expected: "a layout name" }),
   /** Default `auto`. */
-  preprocess: Schema.optionalKey(Schema.String),
-  minConfidence: Schema.optionalKey(Unit),
-  flipConfidence: Schema.optionalKey(Unit),
+  preprocess: Schema.optionalKey(Schema.String).annotateKey({ expected: "a preprocessor name" }),
+  minConfidence: Pipeline.PipelineOptions.fields.minConfidence,
+  flipConfidence: Pipeline.PipelineOptions.fields.flipConfidence,
   /** Base URL of the service, for engine `remote`, e.g. `https://api.gugudata.com`. */
-  remoteUrl: Schema.optionalKey(Schema.String),
+  remoteUrl: Schema.optionalKey(Schema.String).annotateKey({ expected: "an http or https URL" }),
   /** The service's key, for engine `remote`. Kept `Redacted` once resolved. */
-  appkey: Schema.optionalKey(Schema.Union([Schema.String, Schema.Redacted(Schema.String)])),
+  appkey: Schema.optionalKey(Schema.Union([Schema.String, Schema.Redacted(Schema.String)])).annotateKey({
+    expected: "a string"
+  }),
   /** Keep each page's image (PNG) in the document, for Word pages with the image behind the text. */
-  keepPageImage: Schema.optionalKey(Schema.Boolean)
+  keepPageImage: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" })
 })
 export type PipelineSelection = typeof PipelineSelection.Type
-
-const expected: Readonly<Record<keyof PipelineSelection, string>> = {
-  engine: "an engine name",
-  detector: "a detector name",
-  classifier: "a classifier name",
-  recognizer: "a recognizer name",
-  layout: "a layout name",
-  preprocess: "a preprocessor name",
-  minConfidence: "a number between 0 and 1",
-  flipConfidence: "a number between 0 and 1",
-  remoteUrl: "an http or https URL",
-  appkey: "a string",
-  keepPageImage: "a boolean"
-}
 
 /** A selection with every stage named. */
 export interface Resolved {
@@ -208,11 +194,10 @@ const known = (kind: keyof typeof names, name: string): Effect.Effect<string, En
 
 /** Decode a selection and name every stage, failing on unknown names. */
 export const resolve = Effect.fn("Engines.resolve")(function* (options: unknown = {}) {
-  const selection = yield* decodeOptions(
+  const selection = yield* OptionDecoding.decode(
     PipelineSelection,
-    expected,
     options,
-    (message) => new EngineError({ reason: "InvalidOptions", message })
+    ({ message }) => new EngineError({ reason: "InvalidOptions", message })
   )
   const engine = yield* known("engine", selection.engine ?? "paddle")
   if (pipelineBackends[engine] !== undefined) return yield* resolveWhole(engine, selection)
@@ -265,12 +250,12 @@ const resolveWhole = (engine: string, selection: PipelineSelection): Effect.Effe
     return invalid(
       remoteUrl === undefined
         ? `Engine '${engine}' needs the service's address: set remoteUrl (--remote-url), e.g. https://api.gugudata.com`
-        : `Expected an http or https URL for remoteUrl but received '${remoteUrl}'`
+        : `Expected an http or https URL for remoteUrl but received ${OptionDecoding.show(remoteUrl)}`
     )
   }
   const key = appkey === undefined || Redacted.isRedacted(appkey) ? appkey : Redacted.make(appkey, { label: "appkey" })
   if (key !== undefined && Redacted.value(key).length === 0)
-    return invalid("Expected a non-empty string for appkey but received ''")
+    return invalid("Expected a non-empty string for appkey but received an empty string")
   return Effect.succeed({
     engine,
     detector: engine,
@@ -325,10 +310,13 @@ export const pipelineLayer = (
               ...(resolved.appkey !== undefined ? { appkey: resolved.appkey } : {})
             })
           )
-        : Pipeline.layer({
-            ...(resolved.minConfidence !== undefined ? { minConfidence: resolved.minConfidence } : {}),
-            ...(resolved.flipConfidence !== undefined ? { flipConfidence: resolved.flipConfidence } : {})
-          }).pipe(Layer.provide(stagesLayer(resolved)))
+        : // The thresholds were decoded by resolve with the pipeline's own keys, so this layer cannot fail on them.
+          Layer.orDie(
+            Pipeline.layer({
+              ...(resolved.minConfidence !== undefined ? { minConfidence: resolved.minConfidence } : {}),
+              ...(resolved.flipConfidence !== undefined ? { flipConfidence: resolved.flipConfidence } : {})
+            })
+          ).pipe(Layer.provide(stagesLayer(resolved)))
     )
   )
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
 import { FaultServer } from "@ocr2word/client"
-import { Document, DocumentWriter, Pipeline } from "@ocr2word/core"
+import { Document, DocumentWriter, OptionDecoding, Pipeline } from "@ocr2word/core"
 import { Document as Docx, Packer, Paragraph } from "docx"
 import { Context, Effect, Layer, Redacted } from "effect"
 import * as Engines from "../src/Engines.ts"
@@ -42,6 +42,10 @@ describe("Engines.resolve", () => {
 
   it.effect("rejects bad options in sharp's format", () =>
     Effect.gen(function* () {
+      // Every option says what it takes, so every refusal can say it.
+      expect(
+        OptionDecoding.expectations(Engines.PipelineSelection).filter((key) => key.expected === undefined)
+      ).toEqual([])
       const messages = yield* Effect.forEach(
         [{ engine: 3 }, { minConfidence: 2 }, { engin: "paddle" }, "paddle"],
         (o) => Effect.flip(Engines.resolve(o)).pipe(Effect.map((e) => [e.reason, e.message]))
@@ -51,9 +55,11 @@ describe("Engines.resolve", () => {
         ["InvalidOptions", "Expected a number between 0 and 1 for minConfidence but received 2"],
         [
           "InvalidOptions",
-          "Unknown option 'engin'. Known options: engine, detector, classifier, recognizer, layout, preprocess, minConfidence, flipConfidence, remoteUrl, appkey, keepPageImage"
+          `Expected one of ${OptionDecoding.expectations(Engines.PipelineSelection)
+            .map((key) => key.name)
+            .join(", ")} for options but received "engin"`
         ],
-        ["InvalidOptions", "Expected an options object but received 'paddle'"]
+        ["InvalidOptions", 'Expected an object for options but received "paddle"']
       ])
     })
   )
@@ -108,7 +114,7 @@ describe("the remote engine", () => {
         "Engine 'remote' needs the service's address: set remoteUrl (--remote-url), e.g. https://api.gugudata.com"
       )
       expect(yield* message({ engine: "remote", remoteUrl: "ftp://x" })).toBe(
-        "Expected an http or https URL for remoteUrl but received 'ftp://x'"
+        'Expected an http or https URL for remoteUrl but received "ftp://x"'
       )
       expect(yield* message({ engine: "remote", remoteUrl: "http://x", detector: "paddle" })).toBe(
         "Engine 'remote' runs the whole pipeline on the service, so its detector cannot be chosen; drop the detector option"

@@ -13,29 +13,24 @@
  *
  * @since 0.1.0
  */
-import { Preprocessor, type Raster, StageError } from "@ocr2word/core"
+import { OptionDecoding, Preprocessor, type Raster, StageError } from "@ocr2word/core"
 import { Effect, Layer, Schema } from "effect"
 import * as ImageCodec from "./ImageCodec.ts"
-import type { ImageOptionsError } from "./ImageOptionsError.ts"
-import { decodeOptions } from "./internal/option-decoding.ts"
+import { ImageOptionsError } from "./ImageOptionsError.ts"
 import { analyzePage } from "./internal/page-geometry.ts"
 
 /** Options of the preprocessor. */
 export const Options = Schema.Struct({
   /** Detect sideways pages and turn them upright. */
-  orientation: Schema.optionalKey(Schema.Boolean),
+  orientation: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
   /** Detect and remove small skew. */
-  deskew: Schema.optionalKey(Schema.Boolean),
+  deskew: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
   /** Largest skew searched for, in degrees. */
-  maxSkew: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 1, maximum: 45 })))
+  maxSkew: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 1, maximum: 45 }))).annotateKey({
+    expected: "a number between 1 and 45"
+  })
 })
 export type Options = typeof Options.Type
-
-const expected = {
-  orientation: "a boolean",
-  deskew: "a boolean",
-  maxSkew: "a number between 1 and 45"
-} as const
 
 export const defaultOptions: Required<Options> = { orientation: true, deskew: true, maxSkew: 15 }
 
@@ -78,7 +73,10 @@ const makeWith = (options: Required<Options>): Preprocessor.Preprocessor["Servic
 
 /** Decode `options` (sharp-style errors) and build the service. */
 export const make = (options?: Options): Effect.Effect<Preprocessor.Preprocessor["Service"], ImageOptionsError> =>
-  Effect.map(decodeOptions(Options, expected, options), (decoded) => makeWith({ ...defaultOptions, ...decoded }))
+  Effect.map(
+    OptionDecoding.decode(Options, options, (invalid) => new ImageOptionsError(invalid)),
+    (decoded) => makeWith({ ...defaultOptions, ...decoded })
+  )
 
 /** The preprocessor with orientation and deskew on, skew up to 15 degrees. */
 export const layer: Layer.Layer<Preprocessor.Preprocessor> = Layer.succeed(

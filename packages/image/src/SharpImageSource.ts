@@ -11,25 +11,26 @@
  * @since 0.1.0
  */
 import * as fs from "node:fs/promises"
-import { ImageSource, type Raster, StageError } from "@ocr2word/core"
+import { ImageSource, OptionDecoding, type Raster, StageError } from "@ocr2word/core"
 import { Effect, Layer, Schema } from "effect"
 import sharp from "sharp"
 import * as BmpDecoder from "./BmpDecoder.ts"
-import type { ImageOptionsError } from "./ImageOptionsError.ts"
+import { ImageOptionsError } from "./ImageOptionsError.ts"
 import { describeStart, type SniffedFormat, sniff } from "./internal/format-sniffing.ts"
 import { byteLimitMessage, pixelLimitMessage } from "./internal/limit-messages.ts"
-import { decodeOptions } from "./internal/option-decoding.ts"
 
 /** Options of the image source. */
 export const Options = Schema.Struct({
   /** Largest input accepted, in bytes. */
-  maxBytes: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))),
+  maxBytes: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))).annotateKey({
+    expected: "a positive integer"
+  }),
   /** Largest page accepted, in pixels (width x height). */
-  maxPixels: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0)))
+  maxPixels: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))).annotateKey({
+    expected: "a positive integer"
+  })
 })
 export type Options = typeof Options.Type
-
-const expected = { maxBytes: "a positive integer", maxPixels: "a positive integer" } as const
 
 export const defaultOptions: Required<Options> = { maxBytes: 50 * 1024 * 1024, maxPixels: 100_000_000 }
 
@@ -207,7 +208,10 @@ const fileError = (path: string, error: unknown): StageError.ImageSourceError =>
 
 /** Decode `options` (sharp-style errors) and build the service. */
 export const make = (options?: Options): Effect.Effect<ImageSource.ImageSource["Service"], ImageOptionsError> =>
-  Effect.map(decodeOptions(Options, expected, options), (decoded) => makeWith({ ...defaultOptions, ...decoded }))
+  Effect.map(
+    OptionDecoding.decode(Options, options, (invalid) => new ImageOptionsError(invalid)),
+    (decoded) => makeWith({ ...defaultOptions, ...decoded })
+  )
 
 /** The image source with the default limits (50 MB, 100 MP). */
 export const layer: Layer.Layer<ImageSource.ImageSource> = Layer.succeed(

@@ -274,16 +274,12 @@ describe("SharpImageSource errors", () => {
     Effect.gen(function* () {
       const message = (options: unknown) =>
         Effect.flip(SharpImageSource.make(options as SharpImageSource.Options)).pipe(Effect.map((e) => e.message))
-      expect(yield* message({ maxPixels: -5 })).toBe(
-        "Expected a positive integer for maxPixels but received -5 of type number"
+      expect(yield* message({ maxPixels: -5 })).toBe("Expected a positive integer for maxPixels but received -5")
+      expect(yield* message({ maxBytes: "50MB" })).toBe('Expected a positive integer for maxBytes but received "50MB"')
+      expect(yield* message({ maxPixel: 10 })).toMatch(
+        /^Expected one of maxBytes, maxPixels(, \w+)* for options but received "maxPixel"$/
       )
-      expect(yield* message({ maxBytes: "50MB" })).toBe(
-        "Expected a positive integer for maxBytes but received 50MB of type string"
-      )
-      expect(yield* message({ maxPixel: 10 })).toBe(
-        "Expected one of maxBytes, maxPixels for options but received maxPixel of type string"
-      )
-      expect(yield* message(42)).toBe("Expected an object for options but received 42 of type number")
+      expect(yield* message(42)).toBe("Expected an object for options but received 42")
     })
   )
 

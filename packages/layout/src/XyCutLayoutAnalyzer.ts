@@ -28,61 +28,58 @@
  *
  * @since 0.1.0
  */
-import { type Document, LayoutAnalyzer } from "@ocr2word/core"
+import { type Document, LayoutAnalyzer, OptionDecoding } from "@ocr2word/core"
 import { ImageCodec } from "@ocr2word/image"
 import { Effect, Layer, Schema } from "effect"
 import * as Figures from "./Figures.ts"
-import { decodeOptions } from "./internal/option-decoding.ts"
 import { defaultPageLayoutOptions, layoutPage, type PageLayoutOptions } from "./internal/page-layout.ts"
 import { lineWeights, markRoles, pageRegions } from "./internal/page-regions.ts"
-import type { LayoutOptionsError } from "./LayoutOptionsError.ts"
+import { LayoutOptionsError } from "./LayoutOptionsError.ts"
 
 const positive = Schema.Number.check(Schema.isGreaterThan(0))
 
 /** Options of the analyser; lengths are in line heights unless said otherwise. */
 export const Options = Schema.Struct({
   /** Narrowest whitespace channel between two columns, in body text heights. */
-  minColumnGap: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))),
+  minColumnGap: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))).annotateKey({
+    expected: "a number of at least 0"
+  }),
   /** Narrowest column, in body text heights. */
-  minColumnWidth: Schema.optionalKey(positive),
+  minColumnWidth: Schema.optionalKey(positive).annotateKey({ expected: "a number greater than 0" }),
   /**
    * Side-by-side groups whose lines next to the gap between them are
    * shorter than this (median, in body text heights) and sit in aligned
    * rows are read as a table or form, row by row, not as columns.
    */
-  minColumnLineWidth: Schema.optionalKey(positive),
+  minColumnLineWidth: Schema.optionalKey(positive).annotateKey({ expected: "a number greater than 0" }),
   /** Largest gap between two pieces of one visual line, in line heights. */
-  mergeGap: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))),
+  mergeGap: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))).annotateKey({
+    expected: "a number of at least 0"
+  }),
   /** A block at least this many times the body text height is a heading. */
-  headingRatio: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))),
+  headingRatio: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))).annotateKey({
+    expected: "a number greater than 1"
+  }),
   /** Blocks with more lines are never headings. */
-  maxHeadingLines: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))),
+  maxHeadingLines: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))).annotateKey({
+    expected: "an integer of at least 1"
+  }),
   /** A line pitch this many times the column's usual pitch starts a new paragraph. */
-  paragraphSpacing: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))),
+  paragraphSpacing: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))).annotateKey({
+    expected: "a number greater than 1"
+  }),
   /** Smallest first-line indent, in line heights. */
-  indent: Schema.optionalKey(positive),
+  indent: Schema.optionalKey(positive).annotateKey({ expected: "a number greater than 0" }),
   /** Lines whose heights differ by more than this ratio are never in one paragraph. */
-  sizeChange: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))),
+  sizeChange: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))).annotateKey({
+    expected: "a number greater than 1"
+  }),
   /** Find tables, figures, running heads, lists and captions (default true). */
-  regions: Schema.optionalKey(Schema.Boolean),
+  regions: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
   /** Keep the page image as PNG on the page (default false). */
-  keepPageImage: Schema.optionalKey(Schema.Boolean)
+  keepPageImage: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" })
 })
 export type Options = typeof Options.Type
-
-const expected = {
-  minColumnGap: "a number of at least 0",
-  minColumnWidth: "a number greater than 0",
-  minColumnLineWidth: "a number greater than 0",
-  mergeGap: "a number of at least 0",
-  headingRatio: "a number greater than 1",
-  maxHeadingLines: "an integer of at least 1",
-  paragraphSpacing: "a number greater than 1",
-  indent: "a number greater than 0",
-  sizeChange: "a number greater than 1",
-  regions: "a boolean",
-  keepPageImage: "a boolean"
-} as const
 
 interface AnalyzerOptions extends PageLayoutOptions {
   readonly regions: boolean
@@ -129,7 +126,10 @@ const makeWith = (options: AnalyzerOptions): LayoutAnalyzer.LayoutAnalyzer["Serv
 
 /** Decode `options` (sharp-style errors) and build the service. */
 export const make = (options?: Options): Effect.Effect<LayoutAnalyzer.LayoutAnalyzer["Service"], LayoutOptionsError> =>
-  Effect.map(decodeOptions(Options, expected, options), (decoded) => makeWith({ ...defaultOptions, ...decoded }))
+  Effect.map(
+    OptionDecoding.decode(Options, options, (invalid) => new LayoutOptionsError(invalid)),
+    (decoded) => makeWith({ ...defaultOptions, ...decoded })
+  )
 
 /** The analyser with default options. */
 export const layer: Layer.Layer<LayoutAnalyzer.LayoutAnalyzer> = Layer.succeed(

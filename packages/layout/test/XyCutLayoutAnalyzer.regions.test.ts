@@ -80,7 +80,7 @@ describe("XyCutLayoutAnalyzer with regions", () => {
   it.effect("rejects a wrong keepPageImage", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(XyCutLayoutAnalyzer.make({ keepPageImage: "yes" as unknown as boolean }))
-      expect(error.message).toBe("Expected a boolean for keepPageImage but received yes of type string")
+      expect(error.message).toBe('Expected a boolean for keepPageImage but received "yes"')
     })
   )
 

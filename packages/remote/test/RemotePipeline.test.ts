@@ -186,7 +186,7 @@ describe("RemotePipeline", () => {
   it.effect("rejects bad options when the layer is built", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(Layer.build(RemotePipeline.layer({ baseUrl: "not a url", appkey: KEY })))
-      expect(error.message).toBe("Expected an http or https URL for baseUrl but received 'not a url'")
+      expect(error.message).toBe('Expected an http or https URL for baseUrl but received "not a url"')
     }).pipe(Effect.scoped)
   )
 })

@@ -11,12 +11,11 @@
  *
  * @since 0.1.0
  */
-import { Geometry, Raster, StageError, TextDetector } from "@ocr2word/core"
+import { Geometry, OptionDecoding, Raster, StageError, TextDetector } from "@ocr2word/core"
 import { ImageCodec } from "@ocr2word/image"
 import { Effect, Layer, Schema } from "effect"
 import type Tesseract from "tesseract.js"
-import { decodeOptions } from "./internal/options.ts"
-import type { TesseractOptionsError } from "./TesseractOptionsError.ts"
+import { TesseractOptionsError } from "./TesseractOptionsError.ts"
 import { TesseractWorkers } from "./TesseractWorkers.ts"
 
 /** Options of the detector. */
@@ -26,19 +25,17 @@ export const Options = Schema.Struct({
    * column of text of varying sizes), 6 (one uniform block) or 11 (sparse
    * text, any order).
    */
-  pageSegMode: Schema.optionalKey(Schema.Literals([3, 4, 6, 11])),
+  pageSegMode: Schema.optionalKey(Schema.Literals([3, 4, 6, 11])).annotateKey({ expected: "3, 4, 6 or 11" }),
   /** Margin put around the page, as a fraction of its shorter side (clamped to 8..32 px). */
-  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 2 }))).annotateKey({
+    expected: "a number between 0 and 2"
+  }),
   /** Lines lower than this many pixels are dropped as specks. */
-  minLineHeight: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 })))
+  minLineHeight: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 }))).annotateKey({
+    expected: "an integer between 1 and 1000"
+  })
 })
 export type Options = typeof Options.Type
-
-const expected = {
-  pageSegMode: "3, 4, 6 or 11",
-  margin: "a number between 0 and 2",
-  minLineHeight: "an integer between 1 and 1000"
-} as const
 
 export const defaultOptions: Required<Options> = { pageSegMode: 3, margin: 0.2, minLineHeight: 4 }
 
@@ -111,4 +108,10 @@ export const layer: Layer.Layer<TextDetector.TextDetector, never, TesseractWorke
 export const layerWith = (
   options: Options
 ): Layer.Layer<TextDetector.TextDetector, TesseractOptionsError, TesseractWorkers> =>
-  Layer.effect(TextDetector.TextDetector, Effect.flatMap(decodeOptions(Options, expected, options), make))
+  Layer.effect(
+    TextDetector.TextDetector,
+    Effect.flatMap(
+      OptionDecoding.decode(Options, options, (invalid) => new TesseractOptionsError(invalid)),
+      make
+    )
+  )

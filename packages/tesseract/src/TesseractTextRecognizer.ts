@@ -12,30 +12,27 @@
  *
  * @since 0.1.0
  */
-import { Raster, StageError, TextRecognizer } from "@ocr2word/core"
+import { OptionDecoding, Raster, StageError, TextRecognizer } from "@ocr2word/core"
 import { ImageCodec } from "@ocr2word/image"
 import { Effect, Layer, Schema } from "effect"
 import type Tesseract from "tesseract.js"
-import { decodeOptions } from "./internal/options.ts"
-import type { TesseractOptionsError } from "./TesseractOptionsError.ts"
+import { TesseractOptionsError } from "./TesseractOptionsError.ts"
 import { TesseractWorkers } from "./TesseractWorkers.ts"
 
 /** Options of the recogniser. */
 export const Options = Schema.Struct({
   /** Crops shorter than this many pixels are enlarged to it. */
-  minHeight: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 8, maximum: 256 }))),
+  minHeight: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 8, maximum: 256 }))).annotateKey({
+    expected: "an integer between 8 and 256"
+  }),
   /** Margin put around each crop, as a fraction of its height. */
-  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 2 }))),
+  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 2 }))).annotateKey({
+    expected: "a number between 0 and 2"
+  }),
   /** Tesseract page segmentation mode: 7 (a single line) or 13 (a raw line, no Tesseract heuristics). */
-  pageSegMode: Schema.optionalKey(Schema.Literals([7, 13]))
+  pageSegMode: Schema.optionalKey(Schema.Literals([7, 13])).annotateKey({ expected: "7 or 13" })
 })
 export type Options = typeof Options.Type
-
-const expected = {
-  minHeight: "an integer between 8 and 256",
-  margin: "a number between 0 and 2",
-  pageSegMode: "7 or 13"
-} as const
 
 export const defaultOptions: Required<Options> = { minHeight: 40, margin: 0.3, pageSegMode: 7 }
 
@@ -131,4 +128,10 @@ export const layer: Layer.Layer<TextRecognizer.TextRecognizer, never, TesseractW
 export const layerWith = (
   options: Options
 ): Layer.Layer<TextRecognizer.TextRecognizer, TesseractOptionsError, TesseractWorkers> =>
-  Layer.effect(TextRecognizer.TextRecognizer, Effect.flatMap(decodeOptions(Options, expected, options), make))
+  Layer.effect(
+    TextRecognizer.TextRecognizer,
+    Effect.flatMap(
+      OptionDecoding.decode(Options, options, (invalid) => new TesseractOptionsError(invalid)),
+      make
+    )
+  )

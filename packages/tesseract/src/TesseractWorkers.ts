@@ -21,11 +21,10 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as zlib from "node:zlib"
-import { StageError } from "@ocr2word/core"
+import { OptionDecoding, StageError } from "@ocr2word/core"
 import { Context, Effect, Layer, Schema } from "effect"
 import type Tesseract from "tesseract.js"
-import { decodeOptions } from "./internal/options.ts"
-import type { TesseractOptionsError } from "./TesseractOptionsError.ts"
+import { TesseractOptionsError } from "./TesseractOptionsError.ts"
 
 /** Languages the default data packages provide. */
 export const bundledLanguages: ReadonlyArray<string> = ["chi_sim", "eng"]
@@ -36,27 +35,25 @@ export const DATA_VERSION = "4.0.0_best_int"
 /** How many workers, which languages, and where their data lives. */
 export const Options = Schema.Struct({
   /** Workers in the pool: pages and lines are recognised this many at a time. */
-  workers: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 32 }))),
+  workers: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 32 }))).annotateKey({
+    expected: "an integer between 1 and 32"
+  }),
   /** Tesseract language codes, the main language first. */
   languages: Schema.optionalKey(
     Schema.Array(Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_]+$/))).check(Schema.isMinLength(1))
-  ),
+  ).annotateKey({ expected: "a non-empty array of Tesseract language codes such as ['chi_sim', 'eng']" }),
   /** A folder holding `<language>.traineddata` or `<language>.traineddata.gz` for every language. */
-  langPath: Schema.optionalKey(Schema.NonEmptyString),
+  langPath: Schema.optionalKey(Schema.NonEmptyString).annotateKey({
+    expected: "a path to a folder of .traineddata files"
+  }),
   /** A folder of ours for the linked language data. */
-  cachePath: Schema.optionalKey(Schema.NonEmptyString),
+  cachePath: Schema.optionalKey(Schema.NonEmptyString).annotateKey({ expected: "a path to a writable folder" }),
   /** Milliseconds a worker may take to start before the layer fails. */
-  startTimeout: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1000, maximum: 600_000 })))
+  startTimeout: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1000, maximum: 600_000 }))).annotateKey(
+    { expected: "an integer number of milliseconds between 1000 and 600000" }
+  )
 })
 export type Options = typeof Options.Type
-
-const expected = {
-  workers: "an integer between 1 and 32",
-  languages: "a non-empty array of Tesseract language codes such as ['chi_sim', 'eng']",
-  langPath: "a path to a folder of .traineddata files",
-  cachePath: "a path to a writable folder",
-  startTimeout: "an integer number of milliseconds between 1000 and 600000"
-} as const
 
 /** Defaults: one worker (about 200 MB), Simplified Chinese then English. */
 export const defaultOptions = {
@@ -356,4 +353,10 @@ export const layer: Layer.Layer<TesseractWorkers, StageError.ModelLoadError> = L
 export const layerWith = (
   options: Options
 ): Layer.Layer<TesseractWorkers, StageError.ModelLoadError | TesseractOptionsError> =>
-  Layer.effect(TesseractWorkers, Effect.flatMap(decodeOptions(Options, expected, options), make))
+  Layer.effect(
+    TesseractWorkers,
+    Effect.flatMap(
+      OptionDecoding.decode(Options, options, (invalid) => new TesseractOptionsError(invalid)),
+      make
+    )
+  )

@@ -31,10 +31,10 @@ describe("TesseractWorkers", () => {
         "Expected a non-empty array of Tesseract language codes such as ['chi_sim', 'eng'] for languages but received []"
       )
       expect((yield* buildError({ langPath: "" })).message).toBe(
-        "Expected a path to a folder of .traineddata files for langPath but received ''"
+        'Expected a path to a folder of .traineddata files for langPath but received ""'
       )
       expect((yield* buildError({ worker: 2 })).message).toBe(
-        "Expected only the options workers, languages, langPath, cachePath, startTimeout for options but received 'worker'"
+        'Expected one of workers, languages, langPath, cachePath, startTimeout for options but received "worker"'
       )
     })
   )
