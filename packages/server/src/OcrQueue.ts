@@ -158,6 +158,9 @@ const busyMs = (timings: Record<string, number>) =>
     .filter(([name]) => name === "Pipeline.run" || /DocumentWriter\.write$/.test(name))
     .reduce((total, [, ms]) => total + ms, 0)
 
+/** Whether this module runs from its TypeScript source (the workspace) or from dist/ (installed). */
+const fromSource = import.meta.url.endsWith(".ts")
+
 /** A worker thread running the pipeline; respawned if it dies. */
 const workerExecutor = (
   options: WorkerOptions,
@@ -170,7 +173,9 @@ const workerExecutor = (
   let stopping = false
   const spawn = () => {
     onReady(false)
-    worker = new Worker(new URL("./internal/ocr-worker.ts", import.meta.url), {
+    worker = new Worker(new URL(`./internal/ocr-worker.${fromSource ? "ts" : "js"}`, import.meta.url), {
+      // Run from the sources (the workspace), the worker resolves @ocr2word/* to the sources too.
+      ...(fromSource ? { execArgv: [...process.execArgv, "--conditions=source"] } : {}),
       workerData: {
         engine: options.engine,
         docxMode: options.docxMode ?? "flow",
