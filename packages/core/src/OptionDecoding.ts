@@ -8,15 +8,15 @@
  * - Received values are written one way: strings as JSON (`"eighty"`),
  *   numbers, booleans and null plain (`42`), arrays and objects as JSON, a
  *   missing value as `nothing`; values of secret keys (Redacted, or
- *   annotated `secret: true`) are never shown.
+ *   annotated `secret: true`) and URL passwords are never shown.
  * - An unknown key is `Expected one of <known keys> for options but received
  *   "<key>"`; a value that is not an object is `Expected an object for options
  *   but received <value>`.
  * - A check over several keys names one of them: its filter returns
  *   `{ path: [key], issue: <what> }`.
  *
- * `fromStrings` is the one way from text (environment variables, CLI flags,
- * form fields) to options: each key's text becomes a value of the key's type
+ * `read` and `fromStrings` are the one way from text (environment variables,
+ * CLI flags, form fields) to options: each key's text becomes a value of the key's type
  * (numbers, booleans, comma-separated lists, Redacted secrets) and is decoded
  * on its own, the message naming the key as the source spells it
  * (`OCR2WORD_PORT`, `--port`). Each package passes its own error constructor,
@@ -47,8 +47,11 @@ const article = (word: string) => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${w
 export const show = (value: unknown): string => {
   if (value === undefined) return "nothing"
   if (Redacted.isRedacted(value)) return "a redacted value"
-  if (typeof value === "string")
-    return value.length > 100 ? `${JSON.stringify(value.slice(0, 100))}...` : JSON.stringify(value)
+  if (typeof value === "string") {
+    // A URL's password is never echoed.
+    const text = value.replace(/\/\/([^:/@]*):[^@/]*@/, "//$1:***@")
+    return text.length > 100 ? `${JSON.stringify(text.slice(0, 100))}...` : JSON.stringify(text)
+  }
   if (typeof value === "bigint") return `${value}n`
   if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value)
   if (typeof value === "function" || typeof value === "symbol") return article(typeof value)
@@ -271,9 +274,28 @@ export const fields = (given: Readonly<Record<string, string | undefined>>): Sou
 })
 
 /**
+ * The options a text source sets, as values of the keys' types but not yet
+ * decoded (empty texts count as unset): merge them over the other sources and
+ * `decode` the whole, so a wrong text is refused like any wrong value.
+ */
+export const read = <S extends Schema.Struct<Schema.Struct.Fields>>(
+  schema: S,
+  source: Source
+): Readonly<Record<string, unknown>> => {
+  const out: Record<string, unknown> = {}
+  for (const property of schema.ast.propertySignatures) {
+    const key = String(property.name)
+    const text = source.read(key)
+    if (text !== undefined && text !== "") out[key] = fromText(property.type, text, key)
+  }
+  return out
+}
+
+/**
  * The options a text source sets, each key decoded on its own with its type's
- * schema (empty texts count as unset). Merge the result over the other
- * sources and `decode` the whole, where checks over several keys run.
+ * schema, the message naming the key as the source spells it. Merge the
+ * result over the other sources and `decode` the whole, where checks over
+ * several keys run.
  */
 export const fromStrings = <S extends Schema.Struct<Schema.Struct.Fields>, E>(
   schema: S,
@@ -282,13 +304,12 @@ export const fromStrings = <S extends Schema.Struct<Schema.Struct.Fields>, E>(
 ): Effect.Effect<Partial<S["Type"]>, E> =>
   Effect.gen(function* () {
     const out: Record<string, unknown> = {}
-    for (const property of schema.ast.propertySignatures) {
-      const key = String(property.name)
-      const text = source.read(key)
-      if (text === undefined || text === "") continue
-      const field = schema.fields[key]!
-      const one = Schema.Struct({ [key]: field }) as unknown as Schema.Codec<Record<string, unknown>, unknown>
-      const decoded = yield* decode(one, { [key]: fromText(property.type, text, key) }, onError, (path) =>
+    for (const [key, value] of Object.entries(read(schema, source))) {
+      const one = Schema.Struct({ [key]: schema.fields[key]! }) as unknown as Schema.Codec<
+        Record<string, unknown>,
+        unknown
+      >
+      const decoded = yield* decode(one, { [key]: value }, onError, (path) =>
         path.length === 0 ? source.name(key) : optionName([source.name(key), ...path.slice(1)])
       )
       out[key] = decoded[key]

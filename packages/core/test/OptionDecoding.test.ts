@@ -60,6 +60,9 @@ describe("OptionDecoding", () => {
         "Expected a width in pixels for region.width but received true"
       )
       expect(yield* message({ port: 1 })).toBe("Expected a name for name but received nothing")
+      expect(yield* message({ name: "x", hosts: "redis://cache:hunter2@10.0.0.5" })).toBe(
+        'Expected a list of host names for hosts but received "redis://cache:***@10.0.0.5"'
+      )
       expect(yield* message({ name: "x".repeat(120), port: -1 })).toBe(
         "Expected an integer between 0 and 65535 for port but received -1"
       )

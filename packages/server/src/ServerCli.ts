@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import { OptionDecoding } from "@ocr2word/core"
 import { Console, Effect, Layer, Option } from "effect"
 import { Argument, CliError, Command, Flag } from "effect/cli"
 import * as ConversionWorker from "./ConversionWorker.ts"
@@ -61,36 +62,31 @@ export const sharedStateFlags = {
     "Synchronous conversions go to the shared Redis queue served by `ocr2word worker` processes (env OCR2WORD_CONVERT_VIA_QUEUE)"
   ),
   jobQueueSize: described(
-    Flag.Int("job-queue-size"),
+    Flag.String("job-queue-size"),
     "Images of batch jobs that may wait before POST /jobs answers 429 (env OCR2WORD_JOB_QUEUE_SIZE, default 1000)"
   )
 }
 
-/** The shared-state part of a configuration from those flags. */
-export const sharedStateInput = (
-  flags: {
-    readonly [K in keyof typeof sharedStateFlags]: Option.Option<
-      (typeof sharedStateFlags)[K] extends Flag.Flag<Option.Option<infer A>> ? A : never
-    >
+/**
+ * The configuration a command's flags set: every flag named after a
+ * configuration key (`--data-dir` is `dataDir`), its text read with that
+ * key's type, so a wrong value is refused by `ServerConfig.decode` in the
+ * house format like a wrong environment variable.
+ */
+const configFlags = (flags: Readonly<Record<string, unknown>>) => {
+  const texts: Record<string, string> = {}
+  for (const [key, value] of Object.entries(flags)) {
+    if (Option.isOption(value) && Option.isSome(value) && ["string", "boolean"].includes(typeof value.value))
+      texts[key] = String(value.value)
   }
-) => ({
-  ...opt("redisUrl", flags.redisUrl),
-  ...opt("databaseUrl", flags.databaseUrl),
-  ...opt("s3Bucket", flags.s3Bucket),
-  ...opt("s3Endpoint", flags.s3Endpoint),
-  ...opt("s3Region", flags.s3Region),
-  ...opt("s3Prefix", flags.s3Prefix),
-  ...opt("s3ForcePathStyle", flags.s3ForcePathStyle),
-  ...opt("s3PresignSeconds", flags.s3PresignSeconds),
-  ...opt("convertViaQueue", flags.convertViaQueue),
-  ...opt("jobQueueSize", flags.jobQueueSize)
-})
+  return OptionDecoding.read(ServerConfig.ServerConfig, OptionDecoding.flags(texts))
+}
 
 /** `ocr2word serve`. */
 export const serve = Command.make(
   "serve",
   {
-    port: described(Flag.Int("port"), "Port to listen on (env OCR2WORD_PORT, default 8080; 0 picks a free one)"),
+    port: described(Flag.String("port"), "Port to listen on (env OCR2WORD_PORT, default 8080; 0 picks a free one)"),
     host: described(Flag.String("host"), "Address to bind (env OCR2WORD_HOST, default 0.0.0.0)"),
     dataDir: described(
       Flag.String("data-dir"),
@@ -101,25 +97,22 @@ export const serve = Command.make(
       "Base of ResultWordFileUrl, e.g. https://ocr.example.org (default: from the request's Host)"
     ),
     rateLimit: described(
-      Flag.Int("rate-limit"),
+      Flag.String("rate-limit"),
       "Requests per second per client IP (env OCR2WORD_RATE_LIMIT, default 5)"
     ),
     trustedProxies: described(
       Flag.String("trusted-proxies"),
       "Comma-separated proxy addresses whose X-Forwarded-For is believed"
     ),
-    workers: described(Flag.Int("workers"), "OCR worker threads (env OCR2WORD_WORKERS, default 2)"),
+    workers: described(Flag.String("workers"), "OCR worker threads (env OCR2WORD_WORKERS, default 2)"),
     queueSize: described(
-      Flag.Int("queue-size"),
+      Flag.String("queue-size"),
       "Conversions that may wait before 429 (env OCR2WORD_QUEUE_SIZE, default 8)"
     ),
-    timeoutMs: described(Flag.Int("timeout-ms"), "Time limit of one conversion (default 120000)"),
+    timeoutMs: described(Flag.String("timeout-ms"), "Time limit of one conversion (default 120000)"),
     tlsCert: described(Flag.String("tls-cert"), "PEM certificate: serve HTTPS"),
     tlsKey: described(Flag.String("tls-key"), "PEM private key of --tls-cert"),
-    tlsMinVersion: described(
-      Flag.Literals("tls-min-version", ServerConfig.TlsVersion.literals),
-      "Oldest TLS version (default TLSv1.2)"
-    ),
+    tlsMinVersion: described(Flag.String("tls-min-version"), "Oldest TLS version (default TLSv1.2)"),
     engine: described(Flag.String("engine"), "OCR engine (default paddle; remote forwards to --remote-url)"),
     remoteUrl: described(
       Flag.String("remote-url"),
@@ -127,7 +120,7 @@ export const serve = Command.make(
     ),
     appkey: described(Flag.Redacted("appkey"), "With --engine remote: that service's key (env OCR2WORD_REMOTE_APPKEY)"),
     docxMode: described(
-      Flag.Literals("docx-mode", ServerConfig.DocxMode.literals),
+      Flag.String("docx-mode"),
       "Word layout: flow (editable, reading order) or exact (lines at their page positions) (env OCR2WORD_DOCX_MODE, default flow)"
     ),
     docxBackground: described(
@@ -139,32 +132,8 @@ export const serve = Command.make(
   Effect.fn("Cli.serve")(function* (flags) {
     const input = {
       ...ServerConfig.fromEnv(process.env),
-      ...opt("port", flags.port),
-      ...opt("host", flags.host),
-      ...opt("dataDir", flags.dataDir),
-      ...opt("publicUrl", flags.publicUrl),
-      ...opt("rateLimit", flags.rateLimit),
-      ...opt(
-        "trustedProxies",
-        Option.map(flags.trustedProxies, (s) =>
-          s
-            .split(",")
-            .map((x) => x.trim())
-            .filter(Boolean)
-        )
-      ),
-      ...opt("workers", flags.workers),
-      ...opt("queueSize", flags.queueSize),
-      ...opt("timeoutMs", flags.timeoutMs),
-      ...opt("tlsCert", flags.tlsCert),
-      ...opt("tlsKey", flags.tlsKey),
-      ...opt("tlsMinVersion", flags.tlsMinVersion),
-      ...opt("engine", flags.engine),
-      ...opt("remoteUrl", flags.remoteUrl),
-      ...opt("remoteAppkey", flags.appkey),
-      ...opt("docxMode", flags.docxMode),
-      ...opt("docxBackground", flags.docxBackground),
-      ...sharedStateInput(flags)
+      ...configFlags(flags),
+      ...opt("remoteAppkey", flags.appkey)
     }
     const config = yield* ServerConfig.decode(input)
     yield* Server.main(config).pipe(startupError("serve cannot start"))
@@ -186,11 +155,8 @@ export const worker = Command.make(
       "Folder of the Word files when no S3 bucket is set (env OCR2WORD_DATA_DIR, default ./data)"
     ),
     engine: described(Flag.String("engine"), "OCR engine (default paddle)"),
-    timeoutMs: described(Flag.Int("timeout-ms"), "Time limit of one conversion (default 120000)"),
-    docxMode: described(
-      Flag.Literals("docx-mode", ServerConfig.DocxMode.literals),
-      "Word layout: flow or exact (env OCR2WORD_DOCX_MODE, default flow)"
-    ),
+    timeoutMs: described(Flag.String("timeout-ms"), "Time limit of one conversion (default 120000)"),
+    docxMode: described(Flag.String("docx-mode"), "Word layout: flow or exact (env OCR2WORD_DOCX_MODE, default flow)"),
     docxBackground: described(
       Flag.Boolean("docx-background"),
       "With --docx-mode exact, the page image behind the text"
@@ -198,22 +164,13 @@ export const worker = Command.make(
     ...sharedStateFlags
   },
   Effect.fn("Cli.worker")(function* (flags) {
-    const config = yield* ServerConfig.decode({
-      ...ServerConfig.fromEnv(process.env),
-      ...opt("host", flags.host),
-      ...opt("dataDir", flags.dataDir),
-      ...opt("engine", flags.engine),
-      ...opt("timeoutMs", flags.timeoutMs),
-      ...opt("docxMode", flags.docxMode),
-      ...opt("docxBackground", flags.docxBackground),
-      ...sharedStateInput(flags)
-    })
+    const config = yield* ServerConfig.decode({ ...ServerConfig.fromEnv(process.env), ...configFlags(flags) })
     if (config.redisUrl === undefined) {
       return yield* Effect.fail(
         new ServerConfig.ConfigError({
           reason: "Invalid",
           message:
-            "Expected redisUrl (--redis-url or OCR2WORD_REDIS_URL) for ocr2word worker but received none; workers take their images from the Redis queue"
+            "Expected the Redis the job queue lives in (--redis-url or OCR2WORD_REDIS_URL) with ocr2word worker for redisUrl but received nothing"
         })
       )
     }

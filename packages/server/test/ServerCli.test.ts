@@ -1,4 +1,4 @@
-/** `ocr2word keys ...` through the real executable: create, list, usage, suspend, resume, revoke. */
+/** `ocr2word keys ...` through the real executable: create, list, usage, suspend, resume, revoke; `serve` refusing a wrong flag. */
 import { execFile } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -46,6 +46,20 @@ describe("ocr2word keys", () => {
         assert.match(yield* ocr2word("keys", "usage", "nope"), /No key with id "nope"/)
       }),
     240_000
+  )
+})
+
+describe("ocr2word serve", () => {
+  it.effect(
+    "refuses a wrong flag value in the house format before starting",
+    () =>
+      Effect.gen(function* () {
+        const out = yield* ocr2word("serve", "--port", "eighty")
+        assert.include(out, 'Expected an integer between 0 and 65535 for port but received "eighty"')
+        const mode = yield* ocr2word("serve", "--docx-mode", "pretty")
+        assert.include(mode, 'Expected one of "flow", "exact" for docxMode but received "pretty"')
+      }),
+    120_000
   )
 })
 

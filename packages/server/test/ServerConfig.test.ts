@@ -39,10 +39,13 @@ describe("ServerConfig", () => {
         yield* message({ redisUrl: "10.0.0.5:6379" }),
         'Expected a redis:// or rediss:// URL for redisUrl but received "10.0.0.5:6379"'
       )
-      assert.match(yield* message({ s3Endpoint: "http://127.0.0.1:9000" }), /^Expected s3Bucket \(--s3-bucket/)
+      assert.strictEqual(
+        yield* message({ s3Endpoint: "http://127.0.0.1:9000" }),
+        "Expected the bucket to store the Word files in (--s3-bucket or OCR2WORD_S3_BUCKET) with the other S3 settings for s3Bucket but received nothing"
+      )
       assert.match(
         yield* message({ convertViaQueue: true }),
-        /^Expected redisUrl \(--redis-url or OCR2WORD_REDIS_URL\)/
+        /^Expected the Redis the shared queue lives in \(--redis-url or OCR2WORD_REDIS_URL\) with convertViaQueue for redisUrl but received nothing$/
       )
     })
   )
@@ -88,9 +91,9 @@ describe("ServerConfig", () => {
       )
       assert.strictEqual(
         yield* message({ tlsCert: "a.pem" }),
-        "Expected both tlsCert and tlsKey (or neither) but received only one"
+        "Expected the PEM key file of tlsCert for tlsKey but received nothing"
       )
-      assert.match(yield* message({ prot: 1 }), /^Unknown option prot; known: port, host/)
+      assert.match(yield* message({ prot: 1 }), /^Expected one of port, host, .* for options but received "prot"$/)
     })
   )
 
