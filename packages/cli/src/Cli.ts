@@ -1,6 +1,7 @@
 /**
  * The `ocr2word` command line: `ocr2word <inputs...> [-o out] [--format
- * docx|txt|json] [--engine paddle] ...` converts images to documents. Other
+ * docx|txt|json|md|hocr|alto|pdf] [--dpi 300] [--pdf-text auto|ocr|text]
+ * [--engine paddle] ...` converts images and PDFs to documents. Other
  * features come as subcommands (`ocr2word serve`, `ocr2word keys`), wired in
  * `bin.ts` (their types name the server's internals, which a declaration file
  * of this module cannot).
@@ -28,7 +29,7 @@ export const ocr2word = Command.make(
   "ocr2word",
   {
     inputs: Argument.String("inputs").pipe(
-      Argument.withDescription("Image files, directories (searched recursively for images) and globs"),
+      Argument.withDescription("Image and PDF files, directories (searched recursively for images and PDFs) and globs"),
       Argument.variadic()
     ),
     output: Flag.String("output").pipe(
@@ -56,6 +57,16 @@ export const ocr2word = Command.make(
     overwrite: Flag.Boolean("overwrite").pipe(
       Flag.withDescription("Replace existing output files (by default an existing file makes that input fail)"),
       Flag.withDefault(false)
+    ),
+    dpi: Flag.Int("dpi").pipe(
+      Flag.withDescription("Resolution PDF pages are rendered at before OCR, 36 to 1200 (default: 300)"),
+      Flag.optional
+    ),
+    pdfText: Flag.Literals("pdf-text", ["auto", "ocr", "text"] as const).pipe(
+      Flag.withDescription(
+        "Text of PDF pages: auto (a page's text layer when it has one, else OCR), ocr (always OCR), text (the text layer; a page without one fails)"
+      ),
+      Flag.withDefault("auto" as const)
     ),
     engine: nameFlag("engine", "engine", "paddle"),
     detector: nameFlag("detector", "detector", "the engine's"),
@@ -90,6 +101,8 @@ export const ocr2word = Command.make(
         overwrite: flags.overwrite,
         mode: flags.mode,
         background: flags.background,
+        pdfText: flags.pdfText,
+        ...(Option.isSome(flags.dpi) ? { pdfDpi: flags.dpi.value } : {}),
         ...(flags.async ? { async: true } : {}),
         ...some("output", flags.output),
         ...some("engine", flags.engine),
@@ -111,10 +124,14 @@ export const ocr2word = Command.make(
     )
   })
 ).pipe(
-  Command.withDescription("Turn images of Chinese, English and mixed text into editable Word documents."),
+  Command.withDescription("Turn images and PDFs of Chinese, English and mixed text into editable Word documents."),
   Command.withExamples([
     { command: "ocr2word scan.png -o scan.docx", description: "Convert one image" },
     { command: "ocr2word scans/ -o out/ --format txt", description: "Convert every image below scans/ to text" },
+    {
+      command: "ocr2word scan.pdf -o scan.docx --dpi 300",
+      description: "Convert a PDF: each page a Word section, its text layer used where it has one"
+    },
     { command: "ocr2word 'photos/*.jpg'", description: "Convert the matches of a glob, next to each image" },
     {
       command: "ocr2word scan.png --mode exact --background",

@@ -35,6 +35,10 @@ export const ConvertOptions = Schema.Struct({
   mode: Schema.optionalKey(Schema.Literals(["flow", "exact"])),
   /** In exact mode, the page image behind the text. */
   background: Schema.optionalKey(Schema.Boolean),
+  /** Resolution PDF pages are rendered at (dpi). */
+  pdfDpi: Schema.optionalKey(Schema.Number),
+  /** A PDF page's text: its text layer (`auto`, `text`) or OCR (`ocr`). */
+  pdfText: Schema.optionalKey(Schema.Literals(["auto", "ocr", "text"])),
   /** Submit the inputs to `remoteUrl`'s batch endpoint (POST /jobs) and wait, instead of converting here. */
   async: Schema.optionalKey(Schema.Boolean)
 })
@@ -89,6 +93,8 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
     ...(options.preprocess !== undefined ? { preprocess: options.preprocess } : {}),
     ...(options.remoteUrl !== undefined ? { remoteUrl: options.remoteUrl } : {}),
     ...(options.appkey !== undefined ? { appkey: options.appkey } : {}),
+    ...(options.pdfDpi !== undefined ? { pdfDpi: options.pdfDpi } : {}),
+    ...(options.pdfText !== undefined ? { pdfText: options.pdfText } : {}),
     // The page image only travels when a Word page will show it.
     ...(options.mode === "exact" && options.background === true ? { keepPageImage: true } : {})
   }).pipe(Effect.mapError((e) => couldNotStart(e.message)))

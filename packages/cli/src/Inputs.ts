@@ -1,7 +1,7 @@
 /**
  * Turning the command line's inputs (files, directories, globs) into a list
  * of conversion jobs, each with the output path it will write. Directories
- * are searched recursively for image files; a named file is taken whatever
+ * are searched recursively for image and PDF files; a named file is taken whatever
  * its extension (the decoder sniffs the content). Inputs that name nothing
  * usable become per-input failures, so the other inputs still convert.
  *
@@ -23,7 +23,8 @@ export const imageExtensions: ReadonlyArray<string> = [
   ".heic",
   ".heif",
   ".bmp",
-  ".jp2"
+  ".jp2",
+  ".pdf"
 ]
 
 /** One file to convert and where its output goes. */

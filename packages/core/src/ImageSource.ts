@@ -1,21 +1,40 @@
 /**
  * The first stage: turn bytes or a file into page rasters. The format is
- * sniffed from the content, never trusted from a name; multi-page formats give
- * one raster per page. `@ocr2word/image` provides the sharp-backed layer.
+ * sniffed from the content, never trusted from a name; multi-page formats
+ * (TIFF, PDF) give one raster per page. A page that carries its own text (a
+ * PDF's text layer) brings it as `textLayer`, which the pipeline uses instead
+ * of detecting and recognising the page. `@ocr2word/image` provides the
+ * sharp-backed layer.
  *
  * @since 0.1.0
  */
 import { Context, type Effect } from "effect"
+import type { Quad } from "./Geometry.ts"
 import type { Raster } from "./Raster.ts"
 import type { ImageSourceError } from "./StageError.ts"
+import type { RecognizedText } from "./TextRecognizer.ts"
 
 /** Formats the decoders tell apart by their bytes. */
-export type ImageFormat = "jpeg" | "png" | "webp" | "gif" | "tiff" | "avif" | "heif" | "bmp" | "svg" | "jp2"
+export type ImageFormat = "jpeg" | "png" | "webp" | "gif" | "tiff" | "avif" | "heif" | "bmp" | "svg" | "jp2" | "pdf"
+
+/** A line of text the input itself carries, placed on its page raster (page pixels). */
+export interface TextLayerLine {
+  /** The line's quad in reading order: top-left, top-right, bottom-right, bottom-left. */
+  readonly polygon: Quad
+  /** Its text, with character positions along the quad where known. */
+  readonly text: RecognizedText
+}
+
+/** A decoded page: its raster and, when the input has one, the page's own text. */
+export interface DecodedPage extends Raster {
+  /** The page's text layer in reading order; when present, the page is not OCRed. */
+  readonly textLayer?: ReadonlyArray<TextLayerLine>
+}
 
 /** A decoded input: its format and one upright (EXIF-applied) RGB raster per page. */
 export interface DecodedImage {
   readonly format: ImageFormat
-  readonly pages: ReadonlyArray<Raster>
+  readonly pages: ReadonlyArray<DecodedPage>
 }
 
 export class ImageSource extends Context.Service<

@@ -1,6 +1,8 @@
 /**
  * The orchestrator: decode -> preprocess -> detect -> crop -> classify ->
- * recognise -> layout, page by page. It holds no backend of its own; provide a
+ * recognise -> layout, page by page. A page that brings its own text (a PDF
+ * page's text layer) skips preprocessing, detection and recognition: its lines
+ * go straight to layout. It holds no backend of its own; provide a
  * layer for each stage service and it composes them, so any detector can be
  * paired with any recogniser. Every stage call is a span (`Effect.fn`), which
  * is where the benchmark's per-stage timings come from.
@@ -10,7 +12,7 @@
 import { Context, Effect, Layer, Schema } from "effect"
 import { type Document, type Page, pageLines } from "./Document.ts"
 import { type Quad, rotatePoint } from "./Geometry.ts"
-import { ImageSource } from "./ImageSource.ts"
+import { type DecodedPage, ImageSource } from "./ImageSource.ts"
 import { assembleLine } from "./internal/line-assembly.ts"
 import { disagreesWithPage, pageUpsideDown } from "./internal/line-orientation.ts"
 import { LayoutAnalyzer } from "./LayoutAnalyzer.ts"
@@ -88,6 +90,26 @@ export const make = (options?: PipelineOptions) =>
     const layout = yield* LayoutAnalyzer
     const engine = detector.name === recognizer.name ? detector.name : `${detector.name}+${recognizer.name}`
 
+    const characters = (ls: ReadonlyArray<{ readonly text: string }>) =>
+      ls.reduce((n, l) => n + [...l.text.replace(/\s+/gu, "")].length, 0)
+    const counted = (
+      page: Page,
+      detected: number,
+      recognised: number,
+      kept: ReadonlyArray<{ readonly text: string }>
+    ) => {
+      const written = pageLines(page)
+      const lineCounts = {
+        detected,
+        recognised,
+        kept: kept.length,
+        written: written.length,
+        keptCharacters: characters(kept),
+        writtenCharacters: characters(written)
+      }
+      return Effect.as(Effect.annotateCurrentSpan(lineCounts), { ...page, lineCounts } satisfies Page)
+    }
+
     const runPage = Effect.fn("Pipeline.runPage")(function* (input: Raster.Raster, index: number) {
       const pre = yield* preprocessor.process(input)
       let image = pre.image
@@ -118,24 +140,27 @@ export const make = (options?: PipelineOptions) =>
         .filter((line) => line.text.trim().length > 0)
       const lines = read.filter((line) => line.confidence >= opts.minConfidence)
       const page = yield* layout.analyze({ index, image, rotation, skew: pre.skew, lines })
-      const written = pageLines(page)
-      const characters = (ls: ReadonlyArray<{ readonly text: string }>) =>
-        ls.reduce((n, l) => n + [...l.text.replace(/\s+/gu, "")].length, 0)
-      const lineCounts = {
-        detected: quads.length,
-        recognised: read.length,
-        kept: lines.length,
-        written: written.length,
-        keptCharacters: characters(lines),
-        writtenCharacters: characters(written)
+      return yield* counted(page, quads.length, read.length, lines)
+    })
+
+    // The page's own text is taken as written: no normalisation, no confidence filter.
+    const runTextPage = Effect.fn("Pipeline.runTextPage")(function* (input: DecodedPage, index: number) {
+      const lines = (input.textLayer ?? []).map((line) => assembleLine(line.polygon, line.text))
+      const image: Raster.Raster = {
+        width: input.width,
+        height: input.height,
+        channels: input.channels,
+        data: input.data
       }
-      yield* Effect.annotateCurrentSpan(lineCounts)
-      return { ...page, lineCounts } satisfies Page
+      const page = yield* layout.analyze({ index, image, rotation: 0, skew: 0, lines })
+      return yield* counted(page, lines.length, lines.length, lines)
     })
 
     const run = Effect.fn("Pipeline.run")(function* (bytes: Uint8Array, runOptions?: RunOptions) {
       const decoded = yield* source.decode(bytes, runOptions?.source)
-      const pages = yield* Effect.forEach(decoded.pages, (page, index) => runPage(page, index))
+      const pages = yield* Effect.forEach(decoded.pages, (page, index) =>
+        page.textLayer !== undefined ? runTextPage(page, index) : runPage(page, index)
+      )
       return {
         pages,
         metadata: {

@@ -13,6 +13,8 @@ export class ImageSourceError extends Schema.TaggedError<ImageSourceError>()("Im
     "Unreadable",
     "TooLarge",
     "TooManyPixels",
+    "TooManyPages",
+    "Encrypted",
     "UnsupportedFormat",
     "Corrupt",
     "Empty"

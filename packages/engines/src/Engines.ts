@@ -161,7 +161,11 @@ export const PipelineSelection = Schema.Struct({
     expected: "a string"
   }),
   /** Keep each page's image (PNG) in the document, for Word pages with the image behind the text. */
-  keepPageImage: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" })
+  keepPageImage: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
+  /** Resolution PDF pages are rendered at (dpi). Default 300. */
+  pdfDpi: SharpImageSource.Options.fields.pdfDpi,
+  /** A PDF page's text: `auto` (its text layer when it has one, the default), `ocr` or `text`. */
+  pdfText: SharpImageSource.Options.fields.pdfText
 })
 export type PipelineSelection = typeof PipelineSelection.Type
 
@@ -178,6 +182,8 @@ export interface Resolved {
   readonly remoteUrl?: string
   readonly appkey?: Redacted.Redacted<string>
   readonly keepPageImage?: boolean
+  readonly pdfDpi?: number
+  readonly pdfText?: "auto" | "ocr" | "text"
 }
 
 const plural = (kind: string) => (kind === "preprocess" ? "preprocessors" : `${kind}s`)
@@ -222,7 +228,9 @@ export const resolve = Effect.fn("Engines.resolve")(function* (options: unknown 
     preprocess: yield* known("preprocess", selection.preprocess ?? "auto"),
     ...(selection.minConfidence !== undefined ? { minConfidence: selection.minConfidence } : {}),
     ...(selection.flipConfidence !== undefined ? { flipConfidence: selection.flipConfidence } : {}),
-    ...(selection.keepPageImage !== undefined ? { keepPageImage: selection.keepPageImage } : {})
+    ...(selection.keepPageImage !== undefined ? { keepPageImage: selection.keepPageImage } : {}),
+    ...(selection.pdfDpi !== undefined ? { pdfDpi: selection.pdfDpi } : {}),
+    ...(selection.pdfText !== undefined ? { pdfText: selection.pdfText } : {})
   } satisfies Resolved
 })
 
@@ -281,7 +289,15 @@ export const stagesLayer = (
   LoadError
 > =>
   Layer.mergeAll(
-    SharpImageSource.layer,
+    resolved.pdfDpi !== undefined || resolved.pdfText !== undefined
+      ? // Decoded by resolve: the layer cannot fail.
+        Layer.orDie(
+          SharpImageSource.layerWith({
+            ...(resolved.pdfDpi !== undefined ? { pdfDpi: resolved.pdfDpi } : {}),
+            ...(resolved.pdfText !== undefined ? { pdfText: resolved.pdfText } : {})
+          })
+        )
+      : SharpImageSource.layer,
     preprocessors[resolved.preprocess]!,
     backends[resolved.detector]!.detector!,
     backends[resolved.classifier]?.classifier ?? extraClassifiers[resolved.classifier]!,

@@ -2,11 +2,14 @@
  * The `ImageSource` stage on sharp (libvips): bytes or a file in, one upright
  * RGB raster per page out. The format is sniffed from the bytes, never from a
  * name. JPEG, PNG, WebP, GIF (first frame), TIFF (every page), AVIF/HEIF go
- * through sharp; BMP, which sharp cannot read, through `BmpDecoder`. EXIF
- * orientation is applied and alpha is flattened on white.
+ * through sharp; BMP, which sharp cannot read, through `BmpDecoder`; PDF
+ * through `PdfDecoder` (every page rendered at `pdfDpi`, its text layer kept
+ * as the page's text unless `pdfText` is `ocr`). EXIF orientation is applied
+ * and alpha is flattened on white.
  *
- * A byte limit and a per-page pixel limit guard against huge or malicious
- * inputs; both are checked on the headers before any pixel is decoded.
+ * A byte limit, a per-page pixel limit and a PDF page limit guard against huge
+ * or malicious inputs; all are checked on the headers before any pixel is
+ * decoded.
  *
  * @since 0.1.0
  */
@@ -18,6 +21,7 @@ import * as BmpDecoder from "./BmpDecoder.ts"
 import { ImageOptionsError } from "./ImageOptionsError.ts"
 import { describeStart, type SniffedFormat, sniff } from "./internal/format-sniffing.ts"
 import { byteLimitMessage, pixelLimitMessage } from "./internal/limit-messages.ts"
+import * as PdfDecoder from "./PdfDecoder.ts"
 
 /** Options of the image source. */
 export const Options = Schema.Struct({
@@ -28,14 +32,30 @@ export const Options = Schema.Struct({
   /** Largest page accepted, in pixels (width x height). */
   maxPixels: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))).annotateKey({
     expected: "a positive integer"
-  })
+  }),
+  /** Most pages of a PDF accepted. */
+  maxPages: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))).annotateKey({
+    expected: "a positive integer"
+  }),
+  /** Resolution PDF pages are rendered at, in dots per inch. */
+  pdfDpi: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 36, maximum: 1200 }))).annotateKey({
+    expected: "an integer from 36 to 1200"
+  }),
+  /** A PDF page's text: `auto` (its text layer when it has one), `ocr` (always OCR), `text` (text layer required). */
+  pdfText: Schema.optionalKey(PdfDecoder.TextMode).annotateKey({ expected: 'one of "auto", "ocr", "text"' })
 })
 export type Options = typeof Options.Type
 
-export const defaultOptions: Required<Options> = { maxBytes: 50 * 1024 * 1024, maxPixels: 100_000_000 }
+export const defaultOptions: Required<Options> = {
+  maxBytes: 50 * 1024 * 1024,
+  maxPixels: 100_000_000,
+  maxPages: PdfDecoder.defaultMaxPages,
+  pdfDpi: PdfDecoder.defaultDpi,
+  pdfText: "auto"
+}
 
 /** The formats decoded, in the words used in error messages. */
-export const acceptedFormats = "JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIF and BMP"
+export const acceptedFormats = "JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIF, BMP and PDF"
 
 const FORMAT_NAMES: Record<string, string> = {
   jpeg: "JPEG",
@@ -45,12 +65,12 @@ const FORMAT_NAMES: Record<string, string> = {
   tiff: "TIFF",
   avif: "AVIF",
   heif: "HEIF",
-  bmp: "BMP"
+  bmp: "BMP",
+  pdf: "PDF"
 }
 
 /** Formats recognised but not accepted, with what to do instead. */
 const REJECTED: Partial<Record<SniffedFormat, string>> = {
-  pdf: "The input is a PDF, not an image: convert its pages to images first (e.g. `pdftoppm -png -r 300 in.pdf page`)",
   svg: "The input is an SVG drawing: render it to PNG first (its text is already editable, so OCR may not be needed)",
   jp2: "The input is JPEG 2000, which this build of sharp cannot decode: convert it to PNG or JPEG",
   jxl: "The input is JPEG XL, which this build of sharp cannot decode: convert it to PNG or JPEG",
@@ -96,7 +116,7 @@ const withName = (name: string | undefined) => (error: StageError.ImageSourceErr
 
 /** Build the service with decoded options. */
 const makeWith = (options: Required<Options>): ImageSource.ImageSource["Service"] => {
-  const { maxBytes, maxPixels } = options
+  const { maxBytes, maxPixels, maxPages, pdfDpi, pdfText } = options
 
   const decodeWithSharp = Effect.fnUntraced(function* (bytes: Uint8Array, format: SniffedFormat) {
     const open = (page: number) => sharp(bytes, { page, pages: 1, limitInputPixels: maxPixels, failOn: "error" })
@@ -164,7 +184,11 @@ const makeWith = (options: Required<Options>): ImageSource.ImageSource["Service"
       if (rejected !== undefined)
         return yield* fail("UnsupportedFormat", `${rejected}; accepted formats are ${acceptedFormats}`)
       const pages =
-        format === "bmp" ? [yield* BmpDecoder.decode(bytes, { maxPixels })] : yield* decodeWithSharp(bytes, format)
+        format === "bmp"
+          ? [yield* BmpDecoder.decode(bytes, { maxPixels })]
+          : format === "pdf"
+            ? yield* PdfDecoder.decode(bytes, { dpi: pdfDpi, maxPages, maxPixels, text: pdfText })
+            : yield* decodeWithSharp(bytes, format)
       return { format: format as ImageSource.ImageFormat, pages } satisfies ImageSource.DecodedImage
     })
     return yield* Effect.mapError(run, withName(name))
