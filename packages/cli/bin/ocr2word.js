@@ -7,14 +7,24 @@
  * the other `@ocr2word/*` packages to their sources too, through the `source` export condition:
  * the workspace's `.npmrc` sets `--conditions=source` for npm scripts and npx; when the bin is
  * started some other way the condition is added here, for this process and the ones it starts.
+ * An older Node gets one line saying so instead of a syntax error from deep inside.
  */
 import { existsSync } from "node:fs"
-import { registerHooks } from "node:module"
+import * as Module from "node:module"
+
+const major = Number(process.versions.node.split(".")[0])
+if (major < 24) {
+  process.stderr.write(
+    `ocr2word needs Node 24 or later, but this is Node ${process.versions.node} (${process.execPath}): ` +
+      "install Node 24, or run it with `npx ocr2word` in a project that has the `node@24` package.\n"
+  )
+  process.exit(1)
+}
 
 const source = new URL("../src/bin.ts", import.meta.url)
 if (existsSync(source)) {
   if (!import.meta.resolve("@ocr2word/cli").endsWith(".ts")) {
-    registerHooks({
+    Module.registerHooks({
       resolve: (specifier, context, next) =>
         next(specifier, { ...context, conditions: [...context.conditions, "source"] })
     })
