@@ -8,6 +8,7 @@
  *
  * @since 0.1.0
  */
+import { OptionDecoding } from "@ocr2word/core"
 import { Engines } from "@ocr2word/engines"
 import { Config, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -39,16 +40,17 @@ export const ocr2word = Command.make(
       ),
       Flag.optional
     ),
-    format: Flag.Literals("format", Engines.formats).pipe(
+    // Text flags, decoded with the conversion's options schema: a wrong value gets the house message.
+    format: Flag.String("format").pipe(
       Flag.withAlias("f"),
-      Flag.withDescription("Output format"),
-      Flag.withDefault("docx" as const)
+      Flag.withDescription(`Output format: ${Engines.formats.join(", ")}`),
+      Flag.withDefault("docx")
     ),
-    mode: Flag.Literals("mode", ["flow", "exact"] as const).pipe(
+    mode: Flag.String("mode").pipe(
       Flag.withDescription(
         "Word layout: flow (editable paragraphs, headings, lists, tables and pictures in reading order) or exact (each line where it was on the page)"
       ),
-      Flag.withDefault("flow" as const)
+      Flag.withDefault("flow")
     ),
     background: Flag.Boolean("background").pipe(
       Flag.withDescription("With --mode exact, put the page image behind the text"),
@@ -94,7 +96,15 @@ export const ocr2word = Command.make(
     )
   },
   Effect.fn("Cli.convert")(function* (flags) {
-    yield* Convert.run(
+    const reporting: Convert.Reporting = {
+      // The bar is redrawn in place, so it writes to stderr directly.
+      write: (text) => process.stderr.write(text),
+      isTerminal: process.stderr.isTTY === true,
+      // A pseudo-terminal without a size reports 0 columns.
+      columns: process.stderr.columns || 80
+    }
+    const options = yield* OptionDecoding.decode(
+      Convert.ConvertOptions,
       {
         inputs: flags.inputs,
         format: flags.format,
@@ -114,14 +124,16 @@ export const ocr2word = Command.make(
         ...some("remoteUrl", flags.remoteUrl),
         ...(Option.isSome(flags.appkey) ? { appkey: flags.appkey.value } : {})
       },
-      {
-        // The bar is redrawn in place, so it writes to stderr directly.
-        write: (text) => process.stderr.write(text),
-        isTerminal: process.stderr.isTTY === true,
-        // A pseudo-terminal without a size reports 0 columns.
-        columns: process.stderr.columns || 80
-      }
-    )
+      ({ message }) =>
+        new Convert.ConversionFailed({
+          reason: "CouldNotStart",
+          failed: flags.inputs.length,
+          total: flags.inputs.length,
+          message
+        }),
+      (path) => (path.length === 0 ? "options" : OptionDecoding.flagName(String(path[0])))
+    ).pipe(Effect.tapError((e) => Effect.sync(() => reporting.write(`error: ${e.message}\n`))))
+    yield* Convert.run(options, reporting)
   })
 ).pipe(
   Command.withDescription("Turn images and PDFs of Chinese, English and mixed text into editable Word documents."),

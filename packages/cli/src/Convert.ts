@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { DocumentWriter, Pipeline } from "@ocr2word/core"
+import { DocumentWriter, OptionDecoding, Pipeline } from "@ocr2word/core"
 import { Engines } from "@ocr2word/engines"
 import { Cause, Effect, Exit, FileSystem, Path, Schema } from "effect"
 import * as AsyncConvert from "./AsyncConvert.ts"
@@ -18,29 +18,31 @@ import * as Progress from "./Progress.ts"
 
 /** What the command line gives the conversion. */
 export const ConvertOptions = Schema.Struct({
-  inputs: Schema.Array(Schema.String),
-  output: Schema.optionalKey(Schema.String),
-  format: Engines.Format,
-  overwrite: Schema.Boolean,
-  engine: Schema.optionalKey(Schema.String),
-  detector: Schema.optionalKey(Schema.String),
-  classifier: Schema.optionalKey(Schema.String),
-  recognizer: Schema.optionalKey(Schema.String),
-  layout: Schema.optionalKey(Schema.String),
-  preprocess: Schema.optionalKey(Schema.String),
+  inputs: Schema.Array(Schema.String).annotateKey({ expected: "image files, folders or globs" }),
+  output: Schema.optionalKey(Schema.String).annotateKey({ expected: "an output file or folder" }),
+  format: Engines.Format.annotateKey({ expected: OptionDecoding.oneOf(Engines.formats) }),
+  overwrite: Schema.Boolean.annotateKey({ expected: "a boolean" }),
+  engine: Schema.optionalKey(Schema.String).annotateKey({ expected: "an engine name" }),
+  detector: Schema.optionalKey(Schema.String).annotateKey({ expected: "a detector name" }),
+  classifier: Schema.optionalKey(Schema.String).annotateKey({ expected: "a classifier name" }),
+  recognizer: Schema.optionalKey(Schema.String).annotateKey({ expected: "a recognizer name" }),
+  layout: Schema.optionalKey(Schema.String).annotateKey({ expected: "a layout name" }),
+  preprocess: Schema.optionalKey(Schema.String).annotateKey({ expected: "a preprocessor name" }),
   /** Service address and key for `engine: "remote"`. */
-  remoteUrl: Schema.optionalKey(Schema.String),
-  appkey: Schema.optionalKey(Schema.Redacted(Schema.String)),
+  remoteUrl: Schema.optionalKey(Schema.String).annotateKey({ expected: "an http or https URL" }),
+  appkey: Schema.optionalKey(Schema.Redacted(Schema.String)).annotateKey({ expected: "a key" }),
   /** Word layout: `flow` (editable text in reading order) or `exact` (every line where it was on the page). */
-  mode: Schema.optionalKey(Schema.Literals(["flow", "exact"])),
+  mode: Schema.optionalKey(DocumentWriter.DocxMode).annotateKey({
+    expected: OptionDecoding.oneOf(DocumentWriter.DocxMode.literals)
+  }),
   /** In exact mode, the page image behind the text. */
-  background: Schema.optionalKey(Schema.Boolean),
+  background: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
   /** Resolution PDF pages are rendered at (dpi). */
   pdfDpi: Schema.optionalKey(Schema.Number),
   /** A PDF page's text: its text layer (`auto`, `text`) or OCR (`ocr`). */
   pdfText: Schema.optionalKey(Schema.Literals(["auto", "ocr", "text"])),
   /** Submit the inputs to `remoteUrl`'s batch endpoint (POST /jobs) and wait, instead of converting here. */
-  async: Schema.optionalKey(Schema.Boolean)
+  async: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" })
 })
 export type ConvertOptions = typeof ConvertOptions.Type
 

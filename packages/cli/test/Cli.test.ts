@@ -56,7 +56,7 @@ describe("ocr2word", () => {
       expect(docxText(out)).toContain("brown dog jumped over the lazy fox")
       const bad = await runCli([image("tjs_testocr"), "-o", join(dir, "bad.docx"), "--mode", "pretty"])
       expect(bad.code).not.toBe(0)
-      expect(bad.stderr).toContain("pretty")
+      expect(bad.stderr).toContain('error: Expected one of "flow", "exact" for --mode but received "pretty"')
     },
     TIMEOUT
   )

@@ -64,6 +64,13 @@ export const show = (value: unknown): string => {
   }
 }
 
+/** What a key of literals takes, in words: `one of "flow", "exact"`. */
+export const oneOf = (literals: ReadonlyArray<string | number | boolean>): string =>
+  `one of ${literals.map((literal) => JSON.stringify(literal)).join(", ")}`
+
+/** A key named as a command-line flag: `dataDir` is `--data-dir`. */
+export const flagName = (key: string): string => `--${kebab(key)}`
+
 /** A value never echoed: only its type. */
 const hidden = (value: unknown): string =>
   value === undefined
@@ -264,7 +271,7 @@ export const env = (variables: Readonly<Record<string, string | undefined>>, pre
 /** CLI flags by option name: key `dataDir` is `--data-dir`. */
 export const flags = (given: Readonly<Record<string, string | undefined>>): Source => ({
   read: (key) => given[key],
-  name: (key) => `--${kebab(key)}`
+  name: flagName
 })
 
 /** Form fields (HTTP), named as sent. */
