@@ -1,14 +1,16 @@
 /**
  * The conversion the `ocr2word` command runs: expand the inputs, check every
- * output can be written, load the models once, then recognise and write each
- * input in turn. A failing input is reported and skipped; the others are still
- * converted, and the run fails at the end with the number of failures.
+ * output can be written, load the models once, then convert each input in
+ * turn through the `Conversion` service (the one the server and the
+ * benchmark use) and write it to its output. A failing input is reported
+ * and skipped; the others are still converted, and the run fails at the end
+ * with the number of failures.
  *
  * Use `run` to convert from code with the same behaviour as the command.
  *
  * @since 0.1.0
  */
-import { DocumentWriter, OptionDecoding, Pipeline } from "@ocr2word/core"
+import { Conversion, DocumentWriter, OptionDecoding } from "@ocr2word/core"
 import { Engines } from "@ocr2word/engines"
 import { Cause, Effect, Exit, FileSystem, Path, Schema } from "effect"
 import * as AsyncConvert from "./AsyncConvert.ts"
@@ -96,9 +98,7 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
     ...(options.remoteUrl !== undefined ? { remoteUrl: options.remoteUrl } : {}),
     ...(options.appkey !== undefined ? { appkey: options.appkey } : {}),
     ...(options.pdfDpi !== undefined ? { pdfDpi: options.pdfDpi } : {}),
-    ...(options.pdfText !== undefined ? { pdfText: options.pdfText } : {}),
-    // The page image only travels when a Word page will show it.
-    ...(options.mode === "exact" && options.background === true ? { keepPageImage: true } : {})
+    ...(options.pdfText !== undefined ? { pdfText: options.pdfText } : {})
   }).pipe(Effect.mapError((e) => couldNotStart(e.message)))
   if (options.inputs.length === 0) {
     return yield* couldNotStart("No inputs given. Usage: ocr2word <file|directory|glob>... [-o output]")
@@ -110,15 +110,15 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
         : `Expected --format docx with --async but received ${options.format}; the server's jobs give Word files`
     )
   }
+  const docx = {
+    ...(options.mode !== undefined ? { mode: options.mode } : {}),
+    ...(options.background !== undefined ? { backgroundImage: options.background } : {})
+  }
+  // The writer alone, before any model loads: a bad format or option fails now, and its extension names the outputs.
   const writer = yield* Effect.gen(function* () {
     return yield* DocumentWriter.DocumentWriter
   }).pipe(
-    Effect.provide(
-      Engines.writerLayer(options.format, {
-        ...(options.mode !== undefined ? { mode: options.mode } : {}),
-        ...(options.background !== undefined ? { backgroundImage: options.background } : {})
-      })
-    ),
+    Effect.provide(Engines.writerLayer(options.format, docx)),
     Effect.mapError((e) => couldNotStart(e.message))
   )
 
@@ -158,7 +158,7 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
     )
   } else if (jobs.length > 0) {
     const convertAll = Effect.gen(function* () {
-      const pipeline = yield* Pipeline.Pipeline
+      const conversion = yield* Conversion.Conversion
       for (const job of jobs) {
         yield* progress.started(job.input)
         const started = Date.now()
@@ -167,9 +167,8 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
             const bytes = yield* fs
               .readFile(job.input)
               .pipe(Effect.mapError((e) => new Error(`Could not read ${job.input}: ${e.message}`)))
-            const document = yield* pipeline.run(bytes, { source: path.basename(job.input) })
-            const encoded = yield* writer.write(document)
-            yield* OutputFile.write(job.output, encoded, { overwrite: options.overwrite })
+            const converted = yield* conversion.convert(bytes, { source: path.basename(job.input) })
+            yield* OutputFile.write(job.output, converted.bytes, { overwrite: options.overwrite })
           }).pipe(Effect.withSpan("Convert.file", { attributes: { input: job.input } }))
         )
         if (Exit.isSuccess(exit)) yield* progress.converted(job.input, job.output, Date.now() - started)
@@ -182,7 +181,7 @@ export const run = Effect.fn("Convert.run")(function* (options: ConvertOptions, 
       }
     })
     yield* convertAll.pipe(
-      Effect.provide(Engines.pipelineLayer(selection)),
+      Effect.provide(Engines.conversionLayer({ pipeline: selection, format: options.format, docx })),
       Effect.catch((e) => {
         // The models did not load: nothing can be converted.
         failed += jobs.length

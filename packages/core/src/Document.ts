@@ -144,6 +144,13 @@ export const Page = Schema.Struct({
 })
 export type Page = typeof Page.Type
 
+/** A file carried with a document: its media type and bytes. */
+export const Attachment = Schema.Struct({
+  mediaType: Schema.String,
+  bytes: Schema.Uint8Array
+})
+export type Attachment = typeof Attachment.Type
+
 /** A whole recognised document. */
 export const Document = Schema.Struct({
   pages: Schema.Array(Page),
@@ -153,7 +160,14 @@ export const Document = Schema.Struct({
     /** Names of the backends that produced the document, e.g. "paddle". */
     engine: Schema.String,
     createdAt: Schema.String
-  })
+  }),
+  /**
+   * The file the document was read from, byte for byte, when that file is
+   * itself an answer (the .docx a remote OCR service wrote): a writer of the
+   * same media type hands it out unchanged. Plain data, so it travels with
+   * the document across worker threads.
+   */
+  original: Schema.optionalKey(Attachment)
 })
 export type Document = typeof Document.Type
 

@@ -1,6 +1,9 @@
 /**
  * Tagged errors, one per stage. Each has a `reason` a program can match on and
  * a `message` a person can act on: it says what was wrong and what to do.
+ * They are Schema classes, and `StageError` is their union: a worker thread
+ * encodes the error it failed with, and the thread that posted the job decodes
+ * it back into the same class, so matching on it stays typed across threads.
  *
  * @since 0.1.0
  */
@@ -92,3 +95,17 @@ export type PipelineError =
   | RecognitionError
   | LayoutError
   | RemoteError
+
+/** Every stage error (a pipeline's, the writer's, a model load's), as one schema. */
+export const StageError = Schema.Union([
+  ImageSourceError,
+  PreprocessError,
+  ModelLoadError,
+  DetectionError,
+  ClassificationError,
+  RecognitionError,
+  LayoutError,
+  WriteError,
+  RemoteError
+])
+export type StageError = typeof StageError.Type

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+export * as Conversion from "./Conversion.ts"
 export * as Document from "./Document.ts"
 export * as DocumentWriter from "./DocumentWriter.ts"
 export * as Geometry from "./Geometry.ts"

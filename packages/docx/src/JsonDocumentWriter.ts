@@ -18,7 +18,9 @@ export const make = (): DocumentWriter.DocumentWriter["Service"] =>
     extension: "json",
     mediaType: "application/json",
     write: Effect.fn("JsonDocumentWriter.write")(function* (document: Document.Document) {
-      const encoded = yield* encodeDocument(document).pipe(
+      // The recognised tree only: a remote service's own .docx (`original`) is no part of the JSON answer.
+      const { original: _, ...tree } = document
+      const encoded = yield* encodeDocument(tree).pipe(
         Effect.mapError(
           (cause) =>
             new StageError.WriteError({

@@ -14,6 +14,7 @@
  * @since 0.1.0
  */
 import {
+  Conversion,
   type DocumentWriter,
   type ImageSource,
   type LayoutAnalyzer,
@@ -359,3 +360,30 @@ export const writerLayer = (
       return RemoteDocx.passThrough(Layer.orDie(DocxDocumentWriter.layerWith(docxOptions)))
     })
   )
+
+/** What `conversionLayer` takes: the backends by name, the output format and the Word writer's options. */
+export interface ConversionSelection {
+  readonly pipeline?: PipelineSelection
+  /** `docx` (the default), `txt` or `json`. */
+  readonly format?: string
+  readonly docx?: DocxDocumentWriter.Options
+}
+
+/**
+ * A `Conversion` layer from names: the pipeline, the writer and, chosen here
+ * once from the writer's options, whether the layout stage keeps each page's
+ * image (only a Word page in exact mode with the image behind the text draws it).
+ */
+export const conversionLayer = (
+  options: ConversionSelection = {}
+): Layer.Layer<Conversion.Conversion, EngineError | LoadError> => {
+  const keepPageImage = options.docx?.mode === "exact" && options.docx.backgroundImage === true
+  return Conversion.layer.pipe(
+    Layer.provide(
+      Layer.mergeAll(
+        pipelineLayer({ ...options.pipeline, ...(keepPageImage ? { keepPageImage: true } : {}) }),
+        writerLayer(options.format ?? "docx", options.docx)
+      )
+    )
+  )
+}

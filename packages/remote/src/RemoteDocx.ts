@@ -6,10 +6,13 @@
  * layout and fonts included, and re-writing it from a document without
  * geometry would lose both. So:
  *
- * - `passThrough(docxWriter)` wraps a `docx` `DocumentWriter`: documents the
- *   remote backend returned are written as the service's file, byte for byte;
- *   any other document goes to the wrapped writer. Programs that pick their
- *   writer by format (the CLI, the server, the benchmark) need no other change.
+ * - the remote pipeline attaches the service's file to each document it
+ *   returns (`Document.original`, plain data, so it crosses worker threads
+ *   with the document);
+ * - `passThrough(docxWriter)` wraps a `docx` `DocumentWriter`: a document
+ *   with a Word original is written as that file, byte for byte; any other
+ *   document goes to the wrapped writer. Programs that pick their writer by
+ *   format (the CLI, the server, the benchmark) need no other change.
  * - `original(document)` gives that file for a document, if there is one.
  * - the `RemoteDocx` service (provided by `RemotePipeline.layer`) converts and
  *   returns the document, the file and its URL together, for programs that
@@ -20,7 +23,6 @@
 import type { Document, Pipeline, StageError } from "@ocr2word/core"
 import { DocumentWriter } from "@ocr2word/core"
 import { Context, Effect, Layer, Option } from "effect"
-import { lookup } from "./internal/originals.ts"
 
 /** One remote conversion: the Word file as the service returned it, and what it says. */
 export interface RemoteConversion {
@@ -45,10 +47,10 @@ export const DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wo
 
 /**
  * The .docx the remote service wrote for `document`; none when the document
- * did not come from the remote backend, or is a copy of one that did.
+ * did not come from the remote backend, or was rebuilt without its original.
  */
 export const original = (document: Document.Document): Option.Option<Uint8Array> =>
-  Option.fromNullishOr(lookup(document))
+  document.original?.mediaType === DOCX_MEDIA_TYPE ? Option.some(document.original.bytes) : Option.none()
 
 /**
  * A writer that passes remote Word files through untouched and hands every

@@ -4,8 +4,9 @@
  * sends the image, downloads the returned .docx, and reads its paragraphs,
  * headings, lists, tables and page breaks back into a core `Document`, so the
  * benchmark scores remote output exactly like a local pipeline's, and the
- * txt/json writers work unchanged. The .docx itself is kept for Word output:
- * wrap the docx writer in `RemoteDocx.passThrough`.
+ * txt/json writers work unchanged. The .docx itself is kept for Word output
+ * as the document's `original` attachment: wrap the docx writer in
+ * `RemoteDocx.passThrough`.
  *
  * `RemotePipeline.layer({ baseUrl, appkey })` provides `Pipeline` and
  * `RemoteDocx`; it is interchangeable with the local pipelines wherever a
@@ -25,8 +26,7 @@ import { ImageCodec } from "@ocr2word/image"
 import { Context, Effect, Layer, Schema } from "effect"
 import sharp from "sharp"
 import * as DocxReader from "./DocxReader.ts"
-import { remember } from "./internal/originals.ts"
-import { RemoteDocx } from "./RemoteDocx.ts"
+import { DOCX_MEDIA_TYPE, RemoteDocx } from "./RemoteDocx.ts"
 
 /** How the image is sent: `base64` (a documented field of the commercial API, the default) or `file` (multipart). */
 export const Upload = Schema.Literals(["base64", "file"])
@@ -102,12 +102,15 @@ export const make = (upload: Upload = "base64") =>
             message: `The remote OCR service's Word file at ${conversion.wordUrl} cannot be read: ${error.message}`
           })
       )
-      const document = DocxReader.toDocument(pages, {
-        engine: ENGINE,
-        ...(options?.source !== undefined ? { source: options.source } : {}),
-        ...size
-      })
-      remember(document, docx)
+      const document: Document.Document = {
+        ...DocxReader.toDocument(pages, {
+          engine: ENGINE,
+          ...(options?.source !== undefined ? { source: options.source } : {}),
+          ...size
+        }),
+        // The service's own file, for Word output: it travels in the document, so it survives a worker's postMessage.
+        original: { mediaType: DOCX_MEDIA_TYPE, bytes: docx }
+      }
       return { document, docx, wordUrl: conversion.wordUrl }
     })
 

@@ -70,7 +70,9 @@ export const main = (config: ServerConfig, options: WorkerOptions) =>
           queueSize: options.concurrency,
           engine: config.engine,
           ...docxOptions(config),
-          docxBackground: config.docxBackground
+          docxBackground: config.docxBackground,
+          ...(config.remoteUrl !== undefined ? { remoteUrl: config.remoteUrl } : {}),
+          ...(config.remoteAppkey !== undefined ? { remoteAppkey: config.remoteAppkey } : {})
         }),
         Metrics.layer
       )
@@ -119,7 +121,10 @@ export const main = (config: ServerConfig, options: WorkerOptions) =>
           file: stored.name,
           size: stored.size,
           timings: result.timings,
-          ...(data.kind === "sync" ? { document: result.document } : {}),
+          // The preview's lines only: a remote service's .docx (`original`) is already stored.
+          ...(data.kind === "sync"
+            ? { document: { pages: result.document.pages, metadata: result.document.metadata } }
+            : {}),
           worker: name
         } satisfies ImageJobResult
       })

@@ -1,22 +1,32 @@
 /**
  * The bounded OCR work queue between the HTTP handlers and the pipeline.
- * `layerWorkers` runs the pipeline and the .docx writer in worker threads
- * (one conversion per thread at a time; by default two threads, one per
- * core), so probes, downloads and other requests answer while pages are
+ * `layerWorkers` runs the engines' `Conversion` (pipeline and .docx writer)
+ * in worker threads (one conversion per thread at a time; by default two
+ * threads, one per core), so probes, downloads and other requests answer while pages are
  * being converted. At most `queueSize` conversions wait; beyond that
  * `submit` fails at once with `QueueFull` and a Retry-After estimate, and a
  * conversion that exceeds its time limit fails with `Timeout`.
  *
- * `layerInline` runs the `Pipeline` and `DocumentWriter` from context on the
- * main thread with the same bounds (for embedding and tests with custom stages).
+ * `layerInline` runs the `Conversion` from context on the main thread with
+ * the same bounds (for embedding and tests with custom stages). Either way a
+ * failed conversion arrives as its stage's error class (decoded from the
+ * worker's message), and `fromFailure` maps it to `OcrError` by type.
  *
  * @since 0.1.0
  */
 import { Worker } from "node:worker_threads"
-import { type Document, DocumentWriter, Pipeline } from "@ocr2word/core"
-import { Context, Effect, Layer, Schema } from "effect"
+import { Conversion, type Document } from "@ocr2word/core"
+import { Context, Effect, Exit, Layer, Redacted, Schema } from "effect"
 import * as Dependency from "./Dependency.ts"
 import { type Executor, PoolFull, WorkPool } from "./internal/work-pool.ts"
+import {
+  decodeFailure,
+  failureOf,
+  JobFailure,
+  type Message,
+  type WorkerData,
+  WorkerError
+} from "./internal/worker-protocol.ts"
 
 /** A finished conversion. */
 export interface OcrResult {
@@ -68,19 +78,26 @@ interface Output {
   readonly bytes: Uint8Array
   readonly timings: Record<string, number>
 }
-interface WorkerFailure {
-  readonly tag: string
-  readonly reason: string
-  readonly message: string
+/** The HTTP-facing error of a failed conversion: a typed match on the class of the stage's (or worker's) error. */
+export const fromFailure = (failure: JobFailure): OcrError => {
+  switch (failure._tag) {
+    case "ImageSourceError":
+      return new OcrError({
+        reason: "BadImage",
+        message: `the image could not be read (${failure.reason}): ${failure.message}`
+      })
+    case "RemoteError":
+      return new OcrError({ reason: "Upstream", message: `the remote OCR backend failed: ${failure.message}` })
+    case "WorkerError":
+      if (failure.reason === "NotReady") return new OcrError({ reason: "NotReady", message: failure.message })
+  }
+  return new OcrError({
+    reason: "Failed",
+    message: `conversion failed in ${failure._tag} (${failure.reason}): ${failure.message}`
+  })
 }
 
-class JobFailed extends Error {
-  readonly failure: WorkerFailure
-  constructor(failure: WorkerFailure) {
-    super(failure.message)
-    this.failure = failure
-  }
-}
+const isJobFailure = Schema.is(JobFailure)
 
 const toOcrError = (error: unknown, pool: WorkPool<Input, Output>): OcrError => {
   if (error instanceof OcrError) return error
@@ -91,16 +108,7 @@ const toOcrError = (error: unknown, pool: WorkPool<Input, Output>): OcrError => 
       retryAfterSeconds: pool.retryAfterSeconds()
     })
   }
-  if (error instanceof JobFailed) {
-    const f = error.failure
-    if (f.tag === "ImageSourceError") {
-      return new OcrError({ reason: "BadImage", message: `the image could not be read (${f.reason}): ${f.message}` })
-    }
-    if (f.tag === "NotReady") return new OcrError({ reason: "NotReady", message: f.message })
-    if (f.tag === "RemoteError")
-      return new OcrError({ reason: "Upstream", message: `the remote OCR backend failed: ${f.message}` })
-    return new OcrError({ reason: "Failed", message: `conversion failed in ${f.tag} (${f.reason}): ${f.message}` })
-  }
+  if (isJobFailure(error)) return fromFailure(error)
   return new OcrError({ reason: "Failed", message: "conversion failed" })
 }
 
@@ -169,7 +177,7 @@ const workerExecutor = (
   let nextId = 1
   const pending = new Map<number, { resolve: (o: Output) => void; reject: (e: unknown) => void }>()
   let worker: Worker
-  let failure: WorkerFailure | undefined
+  let failure: JobFailure | undefined
   let stopping = false
   const spawn = () => {
     onReady(false)
@@ -179,34 +187,31 @@ const workerExecutor = (
       workerData: {
         engine: options.engine,
         docxMode: options.docxMode ?? "flow",
-        docxBackground: options.docxBackground ?? false
+        docxBackground: options.docxBackground ?? false,
+        ...(options.remoteUrl !== undefined ? { remoteUrl: options.remoteUrl } : {}),
+        ...(options.remoteAppkey !== undefined ? { remoteAppkey: Redacted.value(options.remoteAppkey) } : {})
       } satisfies WorkerData
     })
-    worker.on(
-      "message",
-      (message: { type?: string; id?: number; ok?: boolean; error?: WorkerFailure } & Partial<Output>) => {
-        if (message.type === "ready") return onReady(true)
-        if (message.type === "failed") {
-          failure = message.error
-          return
-        }
-        const job = pending.get(message.id!)
-        if (job === undefined) return
-        pending.delete(message.id!)
-        if (message.ok)
-          job.resolve({ document: message.document!, bytes: message.bytes!, timings: message.timings ?? {} })
-        else job.reject(new JobFailed(message.error!))
+    worker.on("message", (message: Message) => {
+      if (message.type === "ready") return onReady(true)
+      if (message.type === "failed") {
+        failure = decodeFailure(message.error)
+        return
       }
-    )
+      const job = pending.get(message.id)
+      if (job === undefined) return
+      pending.delete(message.id)
+      if (message.type === "done")
+        job.resolve({ document: message.document, bytes: message.bytes, timings: message.timings })
+      else job.reject(decodeFailure(message.error))
+    })
     worker.on("error", (error) => {
-      failure = { tag: "WorkerError", reason: "Crashed", message: String(error) }
+      failure = new WorkerError({ reason: "Crashed", message: String(error) })
     })
     worker.on("exit", () => {
       onReady(false)
       for (const job of pending.values())
-        job.reject(
-          new JobFailed(failure ?? { tag: "WorkerExit", reason: "Crashed", message: "the OCR worker stopped" })
-        )
+        job.reject(failure ?? new WorkerError({ reason: "Exited", message: "the OCR worker stopped" }))
       pending.clear()
       if (!stopping && failure === undefined) spawn()
     })
@@ -217,11 +222,7 @@ const workerExecutor = (
       new Promise<Output>((resolve, reject) => {
         if (failure !== undefined) {
           return reject(
-            new JobFailed({
-              tag: "NotReady",
-              reason: failure.reason,
-              message: `the OCR engine failed to start: ${failure.message}`
-            })
+            new WorkerError({ reason: "NotReady", message: `the OCR engine failed to start: ${failure.message}` })
           )
         }
         const id = nextId++
@@ -255,13 +256,9 @@ export interface WorkerOptions {
   readonly docxMode?: "flow" | "exact"
   /** With `docxMode: "exact"`, the page image behind the text; default false. */
   readonly docxBackground?: boolean
-}
-
-/** What each worker thread is started with (see internal/ocr-worker.ts). */
-interface WorkerData {
-  readonly engine: string
-  readonly docxMode: "flow" | "exact"
-  readonly docxBackground: boolean
+  /** For engine `remote`: the service's base URL and key. */
+  readonly remoteUrl?: string
+  readonly remoteAppkey?: Redacted.Redacted<string>
 }
 
 /** Conversions in `workers` worker threads, at most `queueSize` waiting. */
@@ -279,30 +276,24 @@ export const layerWorkers = (options: WorkerOptions): Layer.Layer<OcrQueue> =>
     })
   )
 
-/** Conversions on the main thread with the `Pipeline` and `DocumentWriter` in context. */
+/** Conversions on the main thread through the `Conversion` in context (for the remote engine, embedding and tests with custom stages). */
 export const layerInline = (options: { readonly concurrency: number; readonly queueSize: number }) =>
   Layer.effect(
     OcrQueue,
     Effect.gen(function* () {
-      const pipeline = yield* Pipeline.Pipeline
-      const writer = yield* DocumentWriter.DocumentWriter
+      const conversion = yield* Conversion.Conversion
       const executor: Executor<Input, Output> = {
         run: (input) =>
-          Effect.runPromise(
-            Effect.gen(function* () {
-              const t0 = performance.now()
-              const document = yield* pipeline.run(
-                input.bytes,
-                input.source !== undefined ? { source: input.source } : undefined
-              )
-              const t1 = performance.now()
-              const bytes = yield* writer.write(document)
-              return {
-                document,
-                bytes,
-                timings: { "Pipeline.run": t1 - t0, "DocumentWriter.write": performance.now() - t1 }
-              }
-            }).pipe(Effect.mapError((e) => new JobFailed({ tag: e._tag, reason: e.reason, message: e.message })))
+          Effect.runPromiseExit(
+            conversion.convert(input.bytes, input.source !== undefined ? { source: input.source } : undefined)
+          ).then((exit) =>
+            Exit.isSuccess(exit)
+              ? {
+                  document: exit.value.document,
+                  bytes: exit.value.bytes,
+                  timings: Conversion.msByName(exit.value.spans)
+                }
+              : Promise.reject(failureOf(exit.cause))
           )
       }
       const pool = new WorkPool<Input, Output>(

@@ -235,14 +235,15 @@ export const services = (config: ServerConfig, options: { readonly queue?: Layer
 const remoteQueue = (config: ServerConfig): Layer.Layer<OcrQueue.OcrQueue> =>
   OcrQueue.layerInline({ concurrency: config.workers, queueSize: config.queueSize }).pipe(
     Layer.provide(
-      Layer.mergeAll(
-        Engines.pipelineLayer({
+      Engines.conversionLayer({
+        pipeline: {
           engine: "remote",
           ...(config.remoteUrl !== undefined ? { remoteUrl: config.remoteUrl } : {}),
           ...(config.remoteAppkey !== undefined ? { appkey: config.remoteAppkey } : {})
-        }),
-        Engines.writerLayer("docx", docxOptions(config))
-      )
+        },
+        format: "docx",
+        docx: docxOptions(config)
+      })
     ),
     // ServerConfig.decode checked the URL and key, so building cannot fail on them.
     Layer.orDie
