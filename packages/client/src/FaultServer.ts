@@ -11,6 +11,7 @@
  */
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import { DocumentWriter } from "@ocr2word/core"
 import { Effect, type Scope } from "effect"
 
 /** One scripted answer. */
@@ -75,7 +76,7 @@ export const success = (wordUrl: string, sourceImageUrl?: string): Reply =>
     })
   )
 
-const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+const DOCX_TYPE = DocumentWriter.DocxMediaType
 
 /**
  * Start a fault server on 127.0.0.1; it stops when the scope closes. When the

@@ -35,8 +35,8 @@ export const defaultOptions: BuildOptions = {
 }
 
 /** How the document is laid out in Word. */
-export const Mode = Schema.Literals(["flow", "exact"])
-export type Mode = typeof Mode.Type
+export const Mode = DocumentWriter.DocxMode
+export type Mode = DocumentWriter.DocxMode
 
 const FontName = Schema.NonEmptyString
 const Positive = Schema.Number.check(Schema.isGreaterThan(0))
@@ -74,7 +74,7 @@ const makeWith = (options: BuildOptions): DocumentWriter.DocumentWriter["Service
   DocumentWriter.DocumentWriter.of({
     format: "docx",
     extension: "docx",
-    mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    mediaType: DocumentWriter.DocxMediaType,
     write: Effect.fn("DocxDocumentWriter.write")(function* (document: Document.Document) {
       const file = yield* Effect.try({
         try: () => buildDocx(document, options),

@@ -7,6 +7,7 @@
  *
  * @since 0.1.0
  */
+import { DocumentWriter } from "@ocr2word/core"
 import { Schema } from "effect"
 import { Multipart } from "effect/http"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
@@ -25,7 +26,7 @@ import { Ocr2WordResponse } from "./Envelope.ts"
 import { JobJson, JobResponse, JobsPath } from "./Jobs.ts"
 
 /** MIME type of the Word files. */
-export const DocxMediaType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+export const DocxMediaType = DocumentWriter.DocxMediaType
 
 /** Path of the contract endpoint. */
 export const ConvertPath = "/imagerecognition/ocr2word"

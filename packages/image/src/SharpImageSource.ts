@@ -14,12 +14,11 @@
  * @since 0.1.0
  */
 import * as fs from "node:fs/promises"
-import { ImageSource, OptionDecoding, type Raster, StageError } from "@ocr2word/core"
+import { ImageFormat, ImageSource, OptionDecoding, type Raster, StageError } from "@ocr2word/core"
 import { Effect, Layer, Schema } from "effect"
 import sharp from "sharp"
 import * as BmpDecoder from "./BmpDecoder.ts"
 import { ImageOptionsError } from "./ImageOptionsError.ts"
-import { describeStart, type SniffedFormat, sniff } from "./internal/format-sniffing.ts"
 import { byteLimitMessage, pixelLimitMessage } from "./internal/limit-messages.ts"
 import * as PdfDecoder from "./PdfDecoder.ts"
 
@@ -70,7 +69,7 @@ const FORMAT_NAMES: Record<string, string> = {
 }
 
 /** Formats recognised but not accepted, with what to do instead. */
-const REJECTED: Partial<Record<SniffedFormat, string>> = {
+const REJECTED: Partial<Record<ImageFormat.SniffedFormat, string>> = {
   svg: "The input is an SVG drawing: render it to PNG first (its text is already editable, so OCR may not be needed)",
   jp2: "The input is JPEG 2000, which this build of sharp cannot decode: convert it to PNG or JPEG",
   jxl: "The input is JPEG XL, which this build of sharp cannot decode: convert it to PNG or JPEG",
@@ -87,7 +86,7 @@ const sharpMessage = (error: unknown): string =>
   (error instanceof Error ? error.message : String(error)).split("\n")[0]!.trim()
 
 /** Map a sharp failure on a sniffed format to an error a person can act on. */
-const sharpFailure = (format: SniffedFormat, error: unknown): StageError.ImageSourceError => {
+const sharpFailure = (format: ImageFormat.SniffedFormat, error: unknown): StageError.ImageSourceError => {
   const detail = sharpMessage(error)
   const name = FORMAT_NAMES[format] ?? format
   if (/pixel limit/i.test(detail)) {
@@ -118,7 +117,7 @@ const withName = (name: string | undefined) => (error: StageError.ImageSourceErr
 const makeWith = (options: Required<Options>): ImageSource.ImageSource["Service"] => {
   const { maxBytes, maxPixels, maxPages, pdfDpi, pdfText } = options
 
-  const decodeWithSharp = Effect.fnUntraced(function* (bytes: Uint8Array, format: SniffedFormat) {
+  const decodeWithSharp = Effect.fnUntraced(function* (bytes: Uint8Array, format: ImageFormat.SniffedFormat) {
     const open = (page: number) => sharp(bytes, { page, pages: 1, limitInputPixels: maxPixels, failOn: "error" })
     const first = yield* Effect.tryPromise({
       try: () => sharp(bytes, { limitInputPixels: false }).metadata(),
@@ -173,11 +172,11 @@ const makeWith = (options: Required<Options>): ImageSource.ImageSource["Service"
         return yield* fail("Empty", "The input is empty (0 bytes): pass the contents of an image file")
       }
       if (bytes.length > maxBytes) return yield* fail("TooLarge", byteLimitMessage(bytes.length, maxBytes))
-      const format = sniff(bytes)
+      const format = ImageFormat.sniff(bytes)
       if (format === undefined) {
         return yield* fail(
           "UnsupportedFormat",
-          `The input is not an image in an accepted format (it starts with ${describeStart(bytes)}): accepted formats are ${acceptedFormats}`
+          `The input is not an image in an accepted format (it starts with ${ImageFormat.describeStart(bytes)}): accepted formats are ${acceptedFormats}`
         )
       }
       const rejected = REJECTED[format]

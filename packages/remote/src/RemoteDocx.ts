@@ -43,7 +43,7 @@ export class RemoteDocx extends Context.Service<
 >()("@ocr2word/remote/RemoteDocx") {}
 
 /** The media type of Word files. */
-export const DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+export const DOCX_MEDIA_TYPE = DocumentWriter.DocxMediaType
 
 /**
  * The .docx the remote service wrote for `document`; none when the document

@@ -16,6 +16,7 @@
 import { createHash, randomBytes } from "node:crypto"
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
+import { DocumentWriter } from "@ocr2word/core"
 import { Context, Effect, Layer, Schema } from "effect"
 import * as Dependency from "./Dependency.ts"
 import { checkWritable } from "./internal/data-dir.ts"
@@ -75,7 +76,7 @@ export const downloadHeaders = (info: StoredFile) => ({
 })
 
 export const mediaTypes: Readonly<Record<string, string>> = {
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  docx: DocumentWriter.DocxMediaType,
   txt: "text/plain; charset=utf-8",
   json: "application/json"
 }

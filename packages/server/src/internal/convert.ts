@@ -4,6 +4,7 @@
  * sniff -> queue -> store. Every failure becomes an `ApiError` with the
  * contract's status and custom code and a description a client can act on.
  */
+import { DocumentWriter, ImageFormat } from "@ocr2word/core"
 import { ApiError, Envelope } from "@ocr2word/http-api"
 import { Effect, Option } from "effect"
 import type { HttpServerRequest } from "effect/http"
@@ -14,7 +15,7 @@ import { Metrics } from "../Metrics.ts"
 import { OcrQueue, type OcrResult } from "../OcrQueue.ts"
 import { clientIp, RateLimiter } from "../RateLimiter.ts"
 import { Settings } from "../ServerConfig.ts"
-import { decodeBase64, type Fields, readFields, sniff } from "./image-input.ts"
+import { decodeBase64, type Fields, readFields } from "./image-input.ts"
 import { retryAfter } from "./retry-after.ts"
 
 export type Mode = "api" | "demo" | "preview"
@@ -27,7 +28,9 @@ export interface Converted {
   readonly key?: KeyInfo
 }
 
-const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+const docxType = DocumentWriter.DocxMediaType
+
+const unaccepted: ReadonlySet<ImageFormat.SniffedFormat> = new Set(["pdf", "ico", "psd", "jxl"])
 
 /** `ResponseDateTime` for now. */
 export const now: Effect.Effect<string, never, Settings> = Effect.gen(function* () {
@@ -187,7 +190,9 @@ export const checkImage = (bytes: Uint8Array, maxImage: number, what = "the imag
         `${what} is ${bytes.byteLength} bytes; the limit is ${maxImage} bytes. Send a smaller image.`
       )
     }
-    if (sniff(bytes) === undefined) {
+    const format = ImageFormat.sniff(bytes)
+    // PDFs and the formats the decoder names but cannot read are refused here, before queueing.
+    if (format === undefined || unaccepted.has(format)) {
       return yield* fail(
         ApiError.InvalidParameter,
         `${what === "the image" ? "the data" : what} is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF/HEIF); check that you sent the image's bytes, not a web page or text.`

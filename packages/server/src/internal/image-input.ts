@@ -1,6 +1,7 @@
 /**
  * Reading the image parameters out of a request body (form-urlencoded,
- * multipart or JSON), decoding lenient base64 and sniffing image formats.
+ * multipart or JSON) and decoding lenient base64 (formats are sniffed by
+ * core's `ImageFormat`, the image decoder's own sniffer).
  */
 import { Effect, Schema, Stream } from "effect"
 import type { HttpServerRequest } from "effect/http"
@@ -188,23 +189,6 @@ export const decodeBase64 = (input: string): Effect.Effect<Uint8Array, InputErro
       })
     )
   return Effect.succeed(new Uint8Array(Buffer.from(s, "base64")))
-}
-
-/** The image format of some bytes by their signature, or undefined. */
-export const sniff = (b: Uint8Array): string | undefined => {
-  const at = (i: number, ...bytes: Array<number>) => bytes.every((x, j) => b[i + j] === x)
-  const ascii = (i: number, s: string) => [...s].every((c, j) => b[i + j] === c.charCodeAt(0))
-  if (at(0, 0xff, 0xd8, 0xff)) return "jpeg"
-  if (at(0, 0x89, 0x50, 0x4e, 0x47)) return "png"
-  if (ascii(0, "GIF8")) return "gif"
-  if (ascii(0, "RIFF") && ascii(8, "WEBP")) return "webp"
-  if (at(0, 0x49, 0x49, 0x2a, 0x00) || at(0, 0x4d, 0x4d, 0x00, 0x2a)) return "tiff"
-  if (ascii(0, "BM")) return "bmp"
-  if (ascii(4, "ftyp")) return "heif/avif"
-  if (at(0, 0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20) || at(0, 0xff, 0x4f, 0xff, 0x51)) return "jp2"
-  const head = Buffer.from(b.subarray(0, 256)).toString("utf8").trimStart()
-  if (head.startsWith("<svg") || (head.startsWith("<?xml") && head.includes("<svg"))) return "svg"
-  return undefined
 }
 
 /** The body of POST /jobs: image files, image URLs, an optional webhook. */

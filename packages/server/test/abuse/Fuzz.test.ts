@@ -6,15 +6,19 @@
  * its own tagged error: never throw, never die, never hang.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { ImageFormat } from "@ocr2word/core"
 import { DocxReader } from "@ocr2word/remote"
 import { Cause, Effect, Exit } from "effect"
 import { HttpServerRequest } from "effect/http"
 import fc from "fast-check"
 import { zipSync } from "fflate"
-import { decodeBase64, readFields, sniff } from "../../src/internal/image-input.ts"
+import { decodeBase64, readFields } from "../../src/internal/image-input.ts"
 
 const runs = { numRuns: 300 }
-const formats = new Set(["jpeg", "png", "gif", "webp", "tiff", "bmp", "heif/avif", "jp2", "svg", undefined])
+const formats = new Set([
+  ...["jpeg", "png", "gif", "webp", "tiff", "bmp", "avif", "heif", "jp2", "svg"],
+  ...["pdf", "ico", "psd", "jxl", undefined]
+])
 
 /** Either a success or a failure with the expected tag; a defect or another error fails the property. */
 const expectOnly = <A, E extends { readonly _tag: string }>(exit: Exit.Exit<A, E>, tag: string) => {
@@ -42,21 +46,21 @@ describe("fuzzing", () => {
   it("sniff never throws and knows every signature whatever follows it", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
-        expect(formats.has(sniff(bytes))).toBe(true)
+        expect(formats.has(ImageFormat.sniff(bytes))).toBe(true)
       }),
       runs
     )
     const signatures: Array<[string, Array<number>]> = [
       ["jpeg", [0xff, 0xd8, 0xff]],
-      ["png", [0x89, 0x50, 0x4e, 0x47]],
-      ["gif", [...Buffer.from("GIF8")]],
+      ["png", [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]],
+      ["gif", [...Buffer.from("GIF89a")]],
       ["tiff", [0x49, 0x49, 0x2a, 0x00]],
       ["tiff", [0x4d, 0x4d, 0x00, 0x2a]],
-      ["bmp", [...Buffer.from("BM")]]
+      ["bmp", [...Buffer.from("BM"), ...new Array<number>(16).fill(0)]]
     ]
     fc.assert(
       fc.property(fc.constantFrom(...signatures), fc.uint8Array({ maxLength: 200 }), ([format, head], tail) => {
-        expect(sniff(new Uint8Array([...head, ...tail]))).toBe(format)
+        expect(ImageFormat.sniff(new Uint8Array([...head, ...tail]))).toBe(format)
       }),
       runs
     )

@@ -1,10 +1,12 @@
 /**
- * Tells image formats apart by their first bytes (magic numbers), so a file's
- * name or a request's content type is never trusted.
+ * Telling image formats apart by their first bytes (magic numbers), so a
+ * file's name or a request's content type is never trusted: the one sniffer
+ * of the image decoder (`SharpImageSource`) and of the server's checks of an
+ * upload before it is queued.
+ *
+ * @since 0.1.0
  */
-import type { ImageSource } from "@ocr2word/core"
-
-type ImageFormat = ImageSource.ImageFormat
+import type { ImageFormat } from "./ImageSource.ts"
 
 /** What the first bytes say, including non-image formats worth a specific message. */
 export type SniffedFormat = ImageFormat | "pdf" | "ico" | "psd" | "jxl"
