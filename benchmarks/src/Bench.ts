@@ -1,8 +1,9 @@
 /**
  * The benchmark run: every pipeline over every dataset, models loaded once, a
- * warm-up untimed, then each item timed and scored. Per-stage times come from
- * the Effect spans (`SpanRecorder`); the lines each stage passed on from the
- * `lineCounts` of the document's pages, summed over the pages.
+ * warm-up untimed, then each item timed and scored. Our pipelines run through
+ * core's `Conversion` (as the CLI and the server do), whose per-item span
+ * times are summed into the per-stage times; the lines each stage passed on
+ * come from the `lineCounts` of the document's pages, summed over the pages.
  *
  * Pipelines are named as on the CLI: an engine ("paddle", "tesseract"), a
  * detector+recognizer pair ("paddle+tesseract"), or "remote" (a
@@ -14,14 +15,13 @@
  */
 import * as Fs from "node:fs"
 import * as Os from "node:os"
-import type { Document } from "@ocr2word/core"
-import { DocumentWriter, Pipeline } from "@ocr2word/core"
-import { Effect, Exit, Layer, ManagedRuntime, type Redacted } from "effect"
+import { Conversion, type Document } from "@ocr2word/core"
+import { Effect, Exit, ManagedRuntime, type Redacted } from "effect"
 import * as Baselines from "./Baselines.ts"
 import * as Manifest from "./Manifest.ts"
 import * as Metrics from "./Metrics.ts"
 import * as Score from "./Score.ts"
-import { SpanRecorder, type SpanTotal } from "./SpanRecorder.ts"
+import type { SpanTotal } from "./Stages.ts"
 
 /** Something that turns image bytes into text (and a document where it can). */
 export interface Runner {
@@ -29,7 +29,11 @@ export interface Runner {
   readonly description: string
   /** Threads the runner is set to use, where it says. */
   readonly threads: number | string
-  readonly run: (bytes: Uint8Array, path: string) => Promise<Score.Output>
+  /** The output, and the conversion's span times where the runner is one of ours. */
+  readonly run: (
+    bytes: Uint8Array,
+    path: string
+  ) => Promise<Score.Output & { readonly spans?: ReadonlyArray<Conversion.SpanTotal> }>
   readonly close: () => Promise<void>
 }
 
@@ -77,8 +81,8 @@ const threadsNow = (): number => {
   }
 }
 
-/** A runner from an Engines selection: the pipeline and a docx writer in one runtime, built once. */
-export const pipelineRunner = async (name: string, recorder: SpanRecorder, remote?: RemoteService): Promise<Runner> => {
+/** A runner from an Engines selection: the engines' `Conversion` to docx, built once, which also gives each item's span times. */
+export const pipelineRunner = async (name: string, remote?: RemoteService): Promise<Runner> => {
   // Imported here so the outside baseline still runs when a backend package fails to load.
   const { Engines } = await import("@ocr2word/engines")
   const [detector, recognizer] = name.split("+")
@@ -87,7 +91,7 @@ export const pipelineRunner = async (name: string, recorder: SpanRecorder, remot
       ? { remoteUrl: remote.url, ...(remote.appkey !== undefined ? { appkey: remote.appkey } : {}) }
       : {}
   const selection = recognizer !== undefined ? { detector: detector!, recognizer } : { engine: name, ...remoteOptions }
-  const runtime = ManagedRuntime.make(Layer.mergeAll(Engines.pipelineLayer(selection), Engines.writerLayer("docx")))
+  const runtime = ManagedRuntime.make(Engines.conversionLayer({ pipeline: selection, format: "docx" }))
   const exit = await runtime.runPromiseExit(Effect.void)
   if (Exit.isFailure(exit)) {
     await runtime.dispose()
@@ -98,15 +102,9 @@ export const pipelineRunner = async (name: string, recorder: SpanRecorder, remot
     description: `ocr2word ${JSON.stringify(selection)} -> docx`,
     threads: Os.availableParallelism(),
     run: (bytes, path) =>
-      runtime.runPromise(
-        Effect.gen(function* () {
-          const pipeline = yield* Pipeline.Pipeline
-          const writer = yield* DocumentWriter.DocumentWriter
-          const document: Document.Document = yield* pipeline.run(bytes, { source: path })
-          yield* writer.write(document)
-          return { text: Score.documentText(document), document }
-        }).pipe(Effect.withTracer(recorder.tracer))
-      ),
+      runtime
+        .runPromise(Effect.flatMap(Conversion.Conversion, (conversion) => conversion.convert(bytes, { source: path })))
+        .then(({ document, spans }) => ({ text: Score.documentText(document), document, spans })),
     close: () => runtime.dispose()
   }
 }
@@ -193,13 +191,12 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
     }))
   )
   for (const name of options.pipelines) {
-    const recorder = new SpanRecorder()
     const started = performance.now()
     let runner: Runner
     try {
       runner = Baselines.isBaseline(name)
         ? await Baselines.baselines[name]!()
-        : await pipelineRunner(name, recorder, options.remote)
+        : await pipelineRunner(name, options.remote)
     } catch (e) {
       const message = (e as Error).message
       options.onNote?.(`pipeline ${name} skipped: ${message}`)
@@ -224,8 +221,8 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
         const path = Manifest.imagePath(first.dataset, first.item)
         await runner.run(Fs.readFileSync(path), path).catch(() => undefined)
       }
-      recorder.reset()
       const items: Array<ItemResult> = []
+      const spans: Array<ReadonlyArray<Conversion.SpanTotal>> = []
       let peakRss = process.memoryUsage.rss()
       let maxThreads = threadsNow()
       for (let i = 0; i < work.length; i++) {
@@ -236,6 +233,7 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
         const t0 = performance.now()
         try {
           const output = await runner.run(bytes, path)
+          if (output.spans !== undefined) spans.push(output.spans)
           items.push(itemResult(name, dataset, item, output, performance.now() - t0))
         } catch (e) {
           // Scored as an empty output: a pipeline that fails on the hard pages must not look better for it.
@@ -255,7 +253,7 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
         peakRssMb: peakRss / 1024 / 1024,
         maxThreads,
         items,
-        spans: recorder.snapshot()
+        spans: Conversion.sumSpans(spans)
       })
     } finally {
       await runner.close()

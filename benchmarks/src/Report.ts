@@ -21,7 +21,7 @@ import * as Path from "node:path"
 import { type ItemResult, type PipelineRun, type Summary, summarize } from "./Bench.ts"
 import * as Charts from "./Charts.ts"
 import * as Metrics from "./Metrics.ts"
-import { STAGES, stageOf } from "./SpanRecorder.ts"
+import { STAGES, stageOf } from "./Stages.ts"
 
 /** Facts about where a run happened. */
 export const machine = () => ({

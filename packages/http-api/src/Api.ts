@@ -17,7 +17,7 @@ import {
   InvalidAppKey,
   InvalidParameter,
   NotFound,
-  RateLimited,
+  RateLimitedResponse,
   Unavailable,
   UnsupportedMediaType,
   UpstreamError
@@ -72,7 +72,7 @@ const keyedErrors = [
   InvalidAppKey,
   AccessDenied,
   UnsupportedMediaType,
-  RateLimited,
+  RateLimitedResponse,
   InternalError,
   UpstreamError,
   Unavailable
@@ -97,7 +97,7 @@ export class Ocr2WordGroup extends HttpApiGroup.make("ocr2word", { topLevel: tru
   HttpApiEndpoint.post("demo", DemoPath, {
     payload,
     success: Ocr2WordResponse,
-    error: [InvalidParameter, UnsupportedMediaType, RateLimited, InternalError, UpstreamError, Unavailable]
+    error: [InvalidParameter, UnsupportedMediaType, RateLimitedResponse, InternalError, UpstreamError, Unavailable]
   }).annotateMerge(
     OpenApi.annotations({
       summary: "Try the API without a key (small images, tighter limits)",
@@ -106,7 +106,7 @@ export class Ocr2WordGroup extends HttpApiGroup.make("ocr2word", { topLevel: tru
   ),
   HttpApiEndpoint.get("demoSample", DemoPath, {
     success: Ocr2WordResponse,
-    error: [RateLimited, InternalError, Unavailable]
+    error: [RateLimitedResponse, InternalError, Unavailable]
   }).annotateMerge(OpenApi.annotations({ summary: "Convert the bundled sample image without a key" }))
 ) {}
 
@@ -142,7 +142,7 @@ export class PreviewGroup extends HttpApiGroup.make("preview").add(
   HttpApiEndpoint.post("recognize", `${PreviewPath}/recognize`, {
     payload,
     success: PreviewResult,
-    error: [InvalidParameter, UnsupportedMediaType, RateLimited, InternalError, UpstreamError, Unavailable]
+    error: [InvalidParameter, UnsupportedMediaType, RateLimitedResponse, InternalError, UpstreamError, Unavailable]
   })
 ) {}
 

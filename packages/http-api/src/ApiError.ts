@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { HttpApiSchema } from "effect/http-api"
 import { DataStatus, failure, StatusCode } from "./Envelope.ts"
 
 const fields = { DataStatus, Data: Schema.Null }
@@ -42,12 +43,43 @@ export class UnsupportedMediaType extends Schema.Error<UnsupportedMediaType>("Un
   description: "StatusCode 101: send application/x-www-form-urlencoded, multipart/form-data or application/json."
 }) {}
 
-/** 429 / 102: too many requests from one IP, or the OCR queue is full; `Retry-After` says when to retry. */
-export class RateLimited extends Schema.Error<RateLimited>("RateLimited")(fields, {
-  httpApiStatus: 429,
-  description:
-    "StatusCode 102: too many requests from this IP or the conversion queue is full; retry after Retry-After seconds."
-}) {}
+const rateLimitedDescription =
+  "StatusCode 102: too many requests from this IP or the conversion queue is full; retry after Retry-After seconds."
+
+/**
+ * 429 / 102: too many requests from one IP, or the OCR queue is full. It
+ * carries when to retry (`retryAfterSeconds`), which `RateLimitedResponse`
+ * sends as the `Retry-After` header, never in the body.
+ */
+export class RateLimited extends Schema.Error<RateLimited>("RateLimited")(
+  { ...fields, retryAfterSeconds: Schema.optionalKey(Schema.Int) },
+  { httpApiStatus: 429, description: rateLimitedDescription }
+) {}
+
+/**
+ * How an endpoint answers `RateLimited`: the contract's envelope as the body
+ * and `retryAfterSeconds` as `Retry-After` (and back, for the typed client).
+ * Use it in the endpoints' error lists in place of the class.
+ */
+export const RateLimitedResponse = RateLimited.pipe(
+  HttpApiSchema.encodeToWithHeaders(
+    {
+      body: Schema.Struct(fields).annotate({ httpApiStatus: 429, description: rateLimitedDescription }),
+      headers: { "retry-after": Schema.optionalKey(Schema.Int) }
+    },
+    {
+      decode: ({ body, headers }) =>
+        new RateLimited({
+          ...body,
+          ...(headers["retry-after"] !== undefined ? { retryAfterSeconds: headers["retry-after"] } : {})
+        }),
+      encode: (error) => ({
+        body: { DataStatus: error.DataStatus, Data: null },
+        headers: error.retryAfterSeconds !== undefined ? { "retry-after": error.retryAfterSeconds } : {}
+      })
+    }
+  )
+)
 
 /** 500 / 110: internal error. */
 export class InternalError extends Schema.Error<InternalError>("InternalError")(fields, {
@@ -99,6 +131,13 @@ export const make = <E extends ApiError>(kind: Ctor<E>, description: string, dat
   const envelope = failure(codes.get(kind) ?? StatusCode.ServiceError, description, dateTime)
   return new kind(envelope)
 }
+
+/** A `RateLimited` that tells the client to retry after `seconds` (the `Retry-After` header). */
+export const rateLimited = (description: string, dateTime: string, seconds: number): RateLimited =>
+  new RateLimited({
+    ...failure(StatusCode.RateLimited, description, dateTime),
+    retryAfterSeconds: Math.max(0, Math.ceil(seconds))
+  })
 
 /** The HTTP status of each failure class. */
 export const httpStatus = (error: ApiError): number =>

@@ -86,6 +86,35 @@ describe("ApiError", () => {
   )
 })
 
+describe("RateLimited", () => {
+  it.effect("answers with the envelope as the body and its seconds as Retry-After, documented in OpenAPI", () =>
+    Effect.gen(function* () {
+      const error = ApiError.rateLimited("slow down", "2026-11-24 14:03:22", 7)
+      assert.strictEqual(ApiError.httpStatus(error), 429)
+      const encoded = yield* Schema.encodeEffect(ApiError.RateLimitedResponse)(error)
+      assert.deepStrictEqual(encoded, {
+        body: {
+          DataStatus: {
+            StatusCode: 102,
+            StatusDescription: "请求频率受限: slow down",
+            ResponseDateTime: "2026-11-24 14:03:22",
+            DataTotalCount: 0
+          },
+          Data: null
+        },
+        headers: { "retry-after": 7 }
+      })
+      const decoded = yield* Schema.decodeEffect(ApiError.RateLimitedResponse)(encoded)
+      assert.instanceOf(decoded, ApiError.RateLimited)
+      assert.strictEqual(decoded.retryAfterSeconds, 7)
+      const spec = OpenApi.fromApi(Api.Api)
+      const limited = spec.paths["/imagerecognition/ocr2word"]!.post!.responses["429"] as any
+      assert.containsAllKeys(limited.headers, ["retry-after"])
+      assert.deepStrictEqual(Object.keys(limited.content["application/json"].schema.properties), ["DataStatus", "Data"])
+    })
+  )
+})
+
 describe("Envelope", () => {
   it("formats ResponseDateTime as yyyy-MM-dd HH:mm:ss in the given time zone", () => {
     const date = new Date("2026-11-24T06:03:22Z")

@@ -28,7 +28,6 @@ import * as Handlers from "./Handlers.ts"
 import * as ImageFetcher from "./ImageFetcher.ts"
 import { badKeyBurst, badKeyRate } from "./internal/convert.ts"
 import { closeAfterAnswer } from "./internal/image-input.ts"
-import { retryAfter } from "./internal/retry-after.ts"
 import * as JobQueue from "./JobQueue.ts"
 import * as KeyStore from "./KeyStore.ts"
 import * as Metrics from "./Metrics.ts"
@@ -123,12 +122,9 @@ const ResponseMiddleware = () =>
             if (closeAfterAnswer.has(request.source)) {
               response = HttpServerResponse.setHeader(response, "connection", "close")
             }
+            // Handlers' 429s carry their own Retry-After (ApiError.RateLimited); any other 429 gets 1 s.
             if (response.status === 429 && response.headers["retry-after"] === undefined) {
-              response = HttpServerResponse.setHeader(
-                response,
-                "retry-after",
-                String(retryAfter.get(request.source) ?? 1)
-              )
+              response = HttpServerResponse.setHeader(response, "retry-after", "1")
             }
             const type = response.headers["content-type"] ?? (response.body as { contentType?: string }).contentType
             if (type?.startsWith("application/json") && !type.includes("charset")) {

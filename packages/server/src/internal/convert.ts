@@ -16,7 +16,6 @@ import { OcrQueue, type OcrResult } from "../OcrQueue.ts"
 import { clientIp, RateLimiter } from "../RateLimiter.ts"
 import { Settings } from "../ServerConfig.ts"
 import { decodeBase64, type Fields, readFields } from "./image-input.ts"
-import { retryAfter } from "./retry-after.ts"
 
 export type Mode = "api" | "demo" | "preview"
 
@@ -44,6 +43,13 @@ export const fail = <E extends ApiError.ApiError>(
   description: string
 ): Effect.Effect<never, E, Settings> =>
   Effect.flatMap(now, (time) => Effect.fail(ApiError.make(kind, description, time)))
+
+/** Fail with 429/102, the client told to retry after `seconds` (the error carries them to the Retry-After header). */
+export const failRateLimited = (
+  description: string,
+  seconds: number
+): Effect.Effect<never, ApiError.RateLimited, Settings> =>
+  Effect.flatMap(now, (time) => Effect.fail(ApiError.rateLimited(description, time, seconds)))
 
 const header = (request: HttpServerRequest.HttpServerRequest, name: string) => {
   const v = request.headers[name]
@@ -82,12 +88,11 @@ export const limit = (request: HttpServerRequest.HttpServerRequest, bucket: "api
       .take(bucket, ip)
       .pipe(Effect.catchTag("RateLimiterError", (e) => fail(ApiError.Unavailable, e.message)))
     if (!decision.allowed) {
-      retryAfter.set(request.source, decision.retryAfterSeconds)
       metrics.rejected("rate_limit")
       const rate = bucket === "api" ? settings.rateLimit : settings.demoRateLimit
-      return yield* fail(
-        ApiError.RateLimited,
-        `more than ${rate} requests per second from ${ip}; slow down and retry after ${decision.retryAfterSeconds} s (see Retry-After).`
+      return yield* failRateLimited(
+        `more than ${rate} requests per second from ${ip}; slow down and retry after ${decision.retryAfterSeconds} s (see Retry-After).`,
+        decision.retryAfterSeconds
       )
     }
   })
@@ -105,9 +110,9 @@ export const badKeyRate = 1 / 3
 const badKeyBlocked = new Map<string, number>()
 
 const badKeyRefusal = (ip: string, seconds: number) =>
-  fail(
-    ApiError.RateLimited,
-    `too many requests with an invalid appkey from ${ip} (more than ${badKeyBurst}, then one every ${Math.round(1 / badKeyRate)} s); check your appkey and retry after ${seconds} s (see Retry-After).`
+  failRateLimited(
+    `too many requests with an invalid appkey from ${ip} (more than ${badKeyBurst}, then one every ${Math.round(1 / badKeyRate)} s); check your appkey and retry after ${seconds} s (see Retry-After).`,
+    seconds
   )
 
 /** Check a key and count one call, with the contract's answers for a refused key and the failed-attempt limit. */
@@ -121,7 +126,6 @@ export const authorize = (given: string | undefined, request?: HttpServerRequest
       const until = badKeyBlocked.get(ip)
       if (until !== undefined && until > Date.now()) {
         const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000))
-        retryAfter.set(request.source, seconds)
         metrics.rejected("bad_key_limit")
         return yield* badKeyRefusal(ip, seconds)
       }
@@ -139,7 +143,6 @@ export const authorize = (given: string | undefined, request?: HttpServerRequest
               if (!decision.allowed) {
                 if (badKeyBlocked.size > 100_000) badKeyBlocked.clear()
                 badKeyBlocked.set(ip, Date.now() + decision.retryAfterSeconds * 1000)
-                retryAfter.set(request.source, decision.retryAfterSeconds)
                 metrics.rejected("bad_key_limit")
                 return yield* badKeyRefusal(ip, decision.retryAfterSeconds)
               }
@@ -231,11 +234,10 @@ const oneOfConcurrent = <A, E, R>(request: HttpServerRequest.HttpServerRequest, 
     const ip = clientOf(request, settings.trustedProxies)
     const current = inFlight.get(ip) ?? 0
     if (current >= maxConcurrentPerIp) {
-      retryAfter.set(request.source, 1)
       ;(yield* Metrics).rejected("concurrency")
-      return yield* fail(
-        ApiError.RateLimited,
-        `${ip} already has ${current} requests in progress (the limit is ${maxConcurrentPerIp}); wait for one to finish and retry after 1 s (see Retry-After).`
+      return yield* failRateLimited(
+        `${ip} already has ${current} requests in progress (the limit is ${maxConcurrentPerIp}); wait for one to finish and retry after 1 s (see Retry-After).`,
+        1
       )
     }
     inFlight.set(ip, current + 1)
@@ -337,9 +339,8 @@ const convertImage = (
         Effect.catchTag("OcrError", (e) => {
           switch (e.reason) {
             case "QueueFull":
-              retryAfter.set(request.source, e.retryAfterSeconds ?? 1)
               metrics.rejected("queue_full")
-              return fail(ApiError.RateLimited, e.message)
+              return failRateLimited(e.message, e.retryAfterSeconds ?? 1)
             case "BadImage":
               return fail(ApiError.InvalidParameter, e.message)
             case "NotReady":

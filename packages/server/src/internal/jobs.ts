@@ -10,18 +10,16 @@ import type { HttpServerRequest } from "effect/http"
 import { type JobError, type JobImageInput, JobQueue } from "../JobQueue.ts"
 import { Metrics } from "../Metrics.ts"
 import { Settings } from "../ServerConfig.ts"
-import { authorize, baseUrl, checkImage, fail, fetchImage, limit, refund } from "./convert.ts"
+import { authorize, baseUrl, checkImage, fail, failRateLimited, fetchImage, limit, refund } from "./convert.ts"
 import { type JobFields, readJobFields } from "./image-input.ts"
-import { retryAfter } from "./retry-after.ts"
 import * as Webhook from "./webhook.ts"
 
-const jobFailed = (request: HttpServerRequest.HttpServerRequest) => (e: JobError) => {
+const jobFailed = (e: JobError) => {
   switch (e.reason) {
     case "NotFound":
       return fail(ApiError.NotFound, e.message)
     case "QueueFull":
-      retryAfter.set(request.source, 5)
-      return fail(ApiError.RateLimited, e.message)
+      return failRateLimited(e.message, 5)
     default:
       return fail(ApiError.Unavailable, e.message)
   }
@@ -96,7 +94,7 @@ const accept = (
         baseUrl: baseUrl(request, settings),
         ...(fields.webhook !== undefined ? { webhook: fields.webhook } : {})
       })
-      .pipe(Effect.catchTag("JobError", jobFailed(request)))
+      .pipe(Effect.catchTag("JobError", jobFailed))
     metrics.jobSubmitted(images.length)
     return data
   })
@@ -106,5 +104,5 @@ export const status = (request: HttpServerRequest.HttpServerRequest, id: string)
   Effect.gen(function* () {
     const settings = yield* Settings
     const jobs = yield* JobQueue
-    return yield* jobs.get(id, baseUrl(request, settings)).pipe(Effect.catchTag("JobError", jobFailed(request)))
+    return yield* jobs.get(id, baseUrl(request, settings)).pipe(Effect.catchTag("JobError", jobFailed))
   })
