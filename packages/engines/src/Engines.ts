@@ -4,7 +4,9 @@
  * "tesseract" }` into a ready `Pipeline` layer: the stage layers of the named
  * backends, the image decoder, the preprocessor and the layout analyser, with
  * each backend's shared resources (ONNX sessions, workers) loaded once.
- * `writerLayer` does the same for output formats.
+ * `writerLayer` does the same for output formats, and `conversionLayer`
+ * puts the two together as core's `Conversion` (decode, recognise, write,
+ * stage timings), the one way the CLI, the server and the benchmark convert.
  *
  * Use it wherever a program takes backend names from outside (CLI flags, HTTP
  * fields, config). To add a backend, add one entry to `backends`; a backend

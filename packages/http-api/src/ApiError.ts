@@ -2,7 +2,8 @@
  * The failures of the ocr2word API, one class per HTTP status. Each encodes
  * to exactly the contract's envelope (`Data` null, `DataTotalCount` 0), so the
  * OpenAPI document shows the real bodies and the typed client decodes them
- * back into these classes by status.
+ * back into these classes by status. `RateLimited` also carries when to retry,
+ * answered as the `Retry-After` header (`RateLimitedResponse`).
  *
  * @since 0.1.0
  */
