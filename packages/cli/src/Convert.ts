@@ -21,30 +21,28 @@ import * as Progress from "./Progress.ts"
 /** What the command line gives the conversion. */
 export const ConvertOptions = Schema.Struct({
   inputs: Schema.Array(Schema.String).annotateKey({ expected: "image files, folders or globs" }),
-  output: Schema.optionalKey(Schema.String).annotateKey({ expected: "an output file or folder" }),
+  output: OptionDecoding.optional(Schema.String, "an output file or folder"),
   format: Engines.Format.annotateKey({ expected: OptionDecoding.oneOf(Engines.formats) }),
   overwrite: Schema.Boolean.annotateKey({ expected: "a boolean" }),
-  engine: Schema.optionalKey(Schema.String).annotateKey({ expected: "an engine name" }),
-  detector: Schema.optionalKey(Schema.String).annotateKey({ expected: "a detector name" }),
-  classifier: Schema.optionalKey(Schema.String).annotateKey({ expected: "a classifier name" }),
-  recognizer: Schema.optionalKey(Schema.String).annotateKey({ expected: "a recognizer name" }),
-  layout: Schema.optionalKey(Schema.String).annotateKey({ expected: "a layout name" }),
-  preprocess: Schema.optionalKey(Schema.String).annotateKey({ expected: "a preprocessor name" }),
+  engine: Engines.PipelineSelection.fields.engine,
+  detector: Engines.PipelineSelection.fields.detector,
+  classifier: Engines.PipelineSelection.fields.classifier,
+  recognizer: Engines.PipelineSelection.fields.recognizer,
+  layout: Engines.PipelineSelection.fields.layout,
+  preprocess: Engines.PipelineSelection.fields.preprocess,
   /** Service address and key for `engine: "remote"`. */
-  remoteUrl: Schema.optionalKey(Schema.String).annotateKey({ expected: "an http or https URL" }),
-  appkey: Schema.optionalKey(Schema.Redacted(Schema.String)).annotateKey({ expected: "a key" }),
+  remoteUrl: Engines.PipelineSelection.fields.remoteUrl,
+  appkey: OptionDecoding.optional(Schema.Redacted(Schema.String), "a key"),
   /** Word layout: `flow` (editable text in reading order) or `exact` (every line where it was on the page). */
-  mode: Schema.optionalKey(DocumentWriter.DocxMode).annotateKey({
-    expected: OptionDecoding.oneOf(DocumentWriter.DocxMode.literals)
-  }),
+  mode: OptionDecoding.optional(DocumentWriter.DocxMode, OptionDecoding.oneOf(DocumentWriter.DocxMode.literals)),
   /** In exact mode, the page image behind the text. */
-  background: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
+  background: OptionDecoding.optional(Schema.Boolean, "a boolean"),
   /** Resolution PDF pages are rendered at (dpi). */
   pdfDpi: Schema.optionalKey(Schema.Number),
   /** A PDF page's text: its text layer (`auto`, `text`) or OCR (`ocr`). */
   pdfText: Schema.optionalKey(Schema.Literals(["auto", "ocr", "text"])),
   /** Submit the inputs to `remoteUrl`'s batch endpoint (POST /jobs) and wait, instead of converting here. */
-  async: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" })
+  async: OptionDecoding.optional(Schema.Boolean, "a boolean")
 })
 export type ConvertOptions = typeof ConvertOptions.Type
 

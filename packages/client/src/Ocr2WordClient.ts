@@ -54,33 +54,29 @@ export const ClientOptions = Schema.Struct({
   /** Where the service runs, e.g. `https://api.gugudata.com` or `http://127.0.0.1:8080`. */
   baseUrl: HttpUrl.annotateKey({ expected: "an http or https URL" }),
   /** The key, sent as the `appkey` query parameter. Optional for servers that need none (the demo). */
-  appkey: Schema.optionalKey(
-    Schema.Union([Schema.String.check(Schema.isNonEmpty()), Schema.Redacted(Schema.String)])
-  ).annotateKey({ expected: "a non-empty string" }),
+  appkey: OptionDecoding.optional(
+    Schema.Union([Schema.String.check(Schema.isNonEmpty()), Schema.Redacted(Schema.String)]),
+    "a non-empty string"
+  ),
   /** Path of the conversion endpoint. Default `/imagerecognition/ocr2word`. */
-  path: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^\//))).annotateKey({
-    expected: "a path starting with '/'"
-  }),
+  path: OptionDecoding.optional(Schema.String.check(Schema.isPattern(/^\//)), "a path starting with '/'"),
   /** Time to open a connection. Default 10 000. */
-  connectTimeout: Schema.optionalKey(Millis).annotateKey({ expected: "a positive number of milliseconds" }),
+  connectTimeout: OptionDecoding.optional(Millis, "a positive number of milliseconds"),
   /** Time for one attempt, from sending to the last byte of the answer. Default 120 000 (OCR is slow). */
-  timeout: Schema.optionalKey(Millis).annotateKey({ expected: "a positive number of milliseconds" }),
+  timeout: OptionDecoding.optional(Millis, "a positive number of milliseconds"),
   /** Retries after the first attempt. Default 4. */
-  retries: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 20 }))).annotateKey({
-    expected: "an integer between 0 and 20"
-  }),
+  retries: OptionDecoding.integerBetween(0, 20),
   /** First backoff step; each retry doubles it. Default 500. */
-  baseDelay: Schema.optionalKey(Millis).annotateKey({ expected: "a positive number of milliseconds" }),
+  baseDelay: OptionDecoding.optional(Millis, "a positive number of milliseconds"),
   /** Largest backoff step. Default 20 000. */
-  maxDelay: Schema.optionalKey(Millis).annotateKey({ expected: "a positive number of milliseconds" }),
+  maxDelay: OptionDecoding.optional(Millis, "a positive number of milliseconds"),
   /** A `Retry-After` longer than this is not waited for: the call fails at once. Default 60 000. */
-  maxRetryAfter: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))).annotateKey({
-    expected: "a number of milliseconds >= 0"
-  }),
+  maxRetryAfter: OptionDecoding.optional(
+    Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)),
+    "a number of milliseconds >= 0"
+  ),
   /** Request starts per second allowed by the client-side limiter; 0 turns it off. Default 5, as documented. */
-  qps: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))).annotateKey({
-    expected: "a number >= 0"
-  })
+  qps: OptionDecoding.optional(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)), "a number >= 0")
 })
 export type ClientOptions = typeof ClientOptions.Encoded
 

@@ -1,7 +1,7 @@
 /**
  * The one options decoder of every package: an options object is one Schema
  * whose keys say what they take (`annotateKey({ expected: "a positive
- * integer" })`), and `decode` turns the first Schema issue into sharp's
+ * integer" })`, or `optional(schema, "a positive integer")`), and `decode` turns the first Schema issue into sharp's
  * message format, `Expected <what> for <name> but received <value>`, so every
  * layer option, CLI flag, HTTP field and environment variable reads the same.
  *
@@ -63,6 +63,18 @@ export const show = (value: unknown): string => {
     return article(typeof value)
   }
 }
+
+/** An optional key that says what it takes: `optional(Schema.Boolean, "a boolean")`. */
+export const optional = <S extends Schema.Top>(schema: S, expected: string): Schema.optionalKey<S> =>
+  Schema.optionalKey(schema).annotateKey({ expected })
+
+/** An optional number from `minimum` to `maximum`, said as such. */
+export const numberBetween = (minimum: number, maximum: number) =>
+  optional(Schema.Number.check(Schema.isBetween({ minimum, maximum })), `a number between ${minimum} and ${maximum}`)
+
+/** An optional integer from `minimum` to `maximum`, said as such. */
+export const integerBetween = (minimum: number, maximum: number) =>
+  optional(Schema.Int.check(Schema.isBetween({ minimum, maximum })), `an integer between ${minimum} and ${maximum}`)
 
 /** What a key of literals takes, in words: `one of "flow", "exact"`. */
 export const oneOf = (literals: ReadonlyArray<string | number | boolean>): string =>

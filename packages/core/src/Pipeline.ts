@@ -29,18 +29,14 @@ import { TextRecognizer } from "./TextRecognizer.ts"
 /** Options of a pipeline; every key optional (see `defaultOptions`). */
 export const PipelineOptions = Schema.Struct({
   /** Lines recognised with a lower confidence are dropped (PaddleOCR's `drop_score`). */
-  minConfidence: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))).annotateKey({
-    expected: "a number between 0 and 1"
-  }),
+  minConfidence: OptionDecoding.numberBetween(0, 1),
   /**
    * A line votes for turning its page, or is read turned as well as unturned
    * when it disagrees with its page, only when the classifier is at least this sure.
    */
-  flipConfidence: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))).annotateKey({
-    expected: "a number between 0 and 1"
-  }),
+  flipConfidence: OptionDecoding.numberBetween(0, 1),
   /** Tidy every recognised line with `TextNormalization` (spaces, punctuation width). */
-  normalize: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" })
+  normalize: OptionDecoding.optional(Schema.Boolean, "a boolean")
 })
 export type PipelineOptions = typeof PipelineOptions.Type
 

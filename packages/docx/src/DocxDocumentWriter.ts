@@ -43,16 +43,14 @@ const Positive = Schema.Number.check(Schema.isGreaterThan(0))
 
 /** Options of `layerWith`; every field optional. */
 export const Options = Schema.Struct({
-  mode: Schema.optionalKey(Mode).annotateKey({ expected: 'one of "flow", "exact"' }),
-  backgroundImage: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
-  latinFont: Schema.optionalKey(FontName).annotateKey({ expected: "a non-empty font name" }),
-  cjkFont: Schema.optionalKey(FontName).annotateKey({ expected: "a non-empty font name" }),
-  pageWidthMm: Schema.optionalKey(Positive).annotateKey({ expected: "a positive number" }),
-  marginMm: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))).annotateKey({
-    expected: "a number >= 0"
-  }),
-  minFontSize: Schema.optionalKey(Positive).annotateKey({ expected: "a positive number" }),
-  maxFontSize: Schema.optionalKey(Positive).annotateKey({ expected: "a positive number" })
+  mode: OptionDecoding.optional(Mode, 'one of "flow", "exact"'),
+  backgroundImage: OptionDecoding.optional(Schema.Boolean, "a boolean"),
+  latinFont: OptionDecoding.optional(FontName, "a non-empty font name"),
+  cjkFont: OptionDecoding.optional(FontName, "a non-empty font name"),
+  pageWidthMm: OptionDecoding.optional(Positive, "a positive number"),
+  marginMm: OptionDecoding.optional(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)), "a number >= 0"),
+  minFontSize: OptionDecoding.optional(Positive, "a positive number"),
+  maxFontSize: OptionDecoding.optional(Positive, "a positive number")
 }).check(
   Schema.makeFilter((options) => {
     const max = options.maxFontSize ?? defaultOptions.maxFontSize

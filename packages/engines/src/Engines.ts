@@ -146,25 +146,23 @@ export const names = {
 /** What `pipelineLayer` takes: backend names per stage and the pipeline's thresholds. */
 export const PipelineSelection = Schema.Struct({
   /** Backend for every OCR stage not named on its own. Default `paddle`. */
-  engine: Schema.optionalKey(Schema.String).annotateKey({ expected: "an engine name" }),
-  detector: Schema.optionalKey(Schema.String).annotateKey({ expected: "a detector name" }),
+  engine: OptionDecoding.optional(Schema.String, "an engine name"),
+  detector: OptionDecoding.optional(Schema.String, "a detector name"),
   /** Default: the engine's classifier, or `none` when it has none. */
-  classifier: Schema.optionalKey(Schema.String).annotateKey({ expected: "a classifier name" }),
-  recognizer: Schema.optionalKey(Schema.String).annotateKey({ expected: "a recognizer name" }),
+  classifier: OptionDecoding.optional(Schema.String, "a classifier name"),
+  recognizer: OptionDecoding.optional(Schema.String, "a recognizer name"),
   /** Default `xycut`. */
-  layout: Schema.optionalKey(Schema.String).annotateKey({ expected: "a layout name" }),
+  layout: OptionDecoding.optional(Schema.String, "a layout name"),
   /** Default `auto`. */
-  preprocess: Schema.optionalKey(Schema.String).annotateKey({ expected: "a preprocessor name" }),
+  preprocess: OptionDecoding.optional(Schema.String, "a preprocessor name"),
   minConfidence: Pipeline.PipelineOptions.fields.minConfidence,
   flipConfidence: Pipeline.PipelineOptions.fields.flipConfidence,
   /** Base URL of the service, for engine `remote`, e.g. `https://api.gugudata.com`. */
-  remoteUrl: Schema.optionalKey(Schema.String).annotateKey({ expected: "an http or https URL" }),
+  remoteUrl: OptionDecoding.optional(Schema.String, "an http or https URL"),
   /** The service's key, for engine `remote`. Kept `Redacted` once resolved. */
-  appkey: Schema.optionalKey(Schema.Union([Schema.String, Schema.Redacted(Schema.String)])).annotateKey({
-    expected: "a string"
-  }),
+  appkey: OptionDecoding.optional(Schema.Union([Schema.String, Schema.Redacted(Schema.String)]), "a string"),
   /** Keep each page's image (PNG) in the document, for Word pages with the image behind the text. */
-  keepPageImage: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
+  keepPageImage: OptionDecoding.optional(Schema.Boolean, "a boolean"),
   /** Resolution PDF pages are rendered at (dpi). Default 300. */
   pdfDpi: SharpImageSource.Options.fields.pdfDpi,
   /** A PDF page's text: `auto` (its text layer when it has one, the default), `ocr` or `text`. */

@@ -22,13 +22,11 @@ import { analyzePage } from "./internal/page-geometry.ts"
 /** Options of the preprocessor. */
 export const Options = Schema.Struct({
   /** Detect sideways pages and turn them upright. */
-  orientation: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
+  orientation: OptionDecoding.optional(Schema.Boolean, "a boolean"),
   /** Detect and remove small skew. */
-  deskew: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
+  deskew: OptionDecoding.optional(Schema.Boolean, "a boolean"),
   /** Largest skew searched for, in degrees. */
-  maxSkew: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 1, maximum: 45 }))).annotateKey({
-    expected: "a number between 1 and 45"
-  })
+  maxSkew: OptionDecoding.numberBetween(1, 45)
 })
 export type Options = typeof Options.Type
 

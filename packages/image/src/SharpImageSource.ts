@@ -25,23 +25,18 @@ import * as PdfDecoder from "./PdfDecoder.ts"
 /** Options of the image source. */
 export const Options = Schema.Struct({
   /** Largest input accepted, in bytes. */
-  maxBytes: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))).annotateKey({
-    expected: "a positive integer"
-  }),
+  maxBytes: OptionDecoding.optional(Schema.Int.check(Schema.isGreaterThan(0)), "a positive integer"),
   /** Largest page accepted, in pixels (width x height). */
-  maxPixels: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))).annotateKey({
-    expected: "a positive integer"
-  }),
+  maxPixels: OptionDecoding.optional(Schema.Int.check(Schema.isGreaterThan(0)), "a positive integer"),
   /** Most pages of a PDF accepted. */
-  maxPages: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))).annotateKey({
-    expected: "a positive integer"
-  }),
+  maxPages: OptionDecoding.optional(Schema.Int.check(Schema.isGreaterThan(0)), "a positive integer"),
   /** Resolution PDF pages are rendered at, in dots per inch. */
-  pdfDpi: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 36, maximum: 1200 }))).annotateKey({
-    expected: "an integer from 36 to 1200"
-  }),
+  pdfDpi: OptionDecoding.optional(
+    Schema.Int.check(Schema.isBetween({ minimum: 36, maximum: 1200 })),
+    "an integer from 36 to 1200"
+  ),
   /** A PDF page's text: `auto` (its text layer when it has one), `ocr` (always OCR), `text` (text layer required). */
-  pdfText: Schema.optionalKey(PdfDecoder.TextMode).annotateKey({ expected: 'one of "auto", "ocr", "text"' })
+  pdfText: OptionDecoding.optional(PdfDecoder.TextMode, 'one of "auto", "ocr", "text"')
 })
 export type Options = typeof Options.Type
 

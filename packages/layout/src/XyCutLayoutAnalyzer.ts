@@ -41,43 +41,37 @@ const positive = Schema.Number.check(Schema.isGreaterThan(0))
 /** Options of the analyser; lengths are in line heights unless said otherwise. */
 export const Options = Schema.Struct({
   /** Narrowest whitespace channel between two columns, in body text heights. */
-  minColumnGap: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))).annotateKey({
-    expected: "a number of at least 0"
-  }),
+  minColumnGap: OptionDecoding.optional(
+    Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)),
+    "a number of at least 0"
+  ),
   /** Narrowest column, in body text heights. */
-  minColumnWidth: Schema.optionalKey(positive).annotateKey({ expected: "a number greater than 0" }),
+  minColumnWidth: OptionDecoding.optional(positive, "a number greater than 0"),
   /**
    * Side-by-side groups whose lines next to the gap between them are
    * shorter than this (median, in body text heights) and sit in aligned
    * rows are read as a table or form, row by row, not as columns.
    */
-  minColumnLineWidth: Schema.optionalKey(positive).annotateKey({ expected: "a number greater than 0" }),
+  minColumnLineWidth: OptionDecoding.optional(positive, "a number greater than 0"),
   /** Largest gap between two pieces of one visual line, in line heights. */
-  mergeGap: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0))).annotateKey({
-    expected: "a number of at least 0"
-  }),
+  mergeGap: OptionDecoding.optional(Schema.Number.check(Schema.isGreaterThanOrEqualTo(0)), "a number of at least 0"),
   /** A block at least this many times the body text height is a heading. */
-  headingRatio: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))).annotateKey({
-    expected: "a number greater than 1"
-  }),
+  headingRatio: OptionDecoding.optional(Schema.Number.check(Schema.isGreaterThan(1)), "a number greater than 1"),
   /** Blocks with more lines are never headings. */
-  maxHeadingLines: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))).annotateKey({
-    expected: "an integer of at least 1"
-  }),
+  maxHeadingLines: OptionDecoding.optional(
+    Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
+    "an integer of at least 1"
+  ),
   /** A line pitch this many times the column's usual pitch starts a new paragraph. */
-  paragraphSpacing: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))).annotateKey({
-    expected: "a number greater than 1"
-  }),
+  paragraphSpacing: OptionDecoding.optional(Schema.Number.check(Schema.isGreaterThan(1)), "a number greater than 1"),
   /** Smallest first-line indent, in line heights. */
-  indent: Schema.optionalKey(positive).annotateKey({ expected: "a number greater than 0" }),
+  indent: OptionDecoding.optional(positive, "a number greater than 0"),
   /** Lines whose heights differ by more than this ratio are never in one paragraph. */
-  sizeChange: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(1))).annotateKey({
-    expected: "a number greater than 1"
-  }),
+  sizeChange: OptionDecoding.optional(Schema.Number.check(Schema.isGreaterThan(1)), "a number greater than 1"),
   /** Find tables, figures, running heads, lists and captions (default true). */
-  regions: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" }),
+  regions: OptionDecoding.optional(Schema.Boolean, "a boolean"),
   /** Keep the page image as PNG on the page (default false). */
-  keepPageImage: Schema.optionalKey(Schema.Boolean).annotateKey({ expected: "a boolean" })
+  keepPageImage: OptionDecoding.optional(Schema.Boolean, "a boolean")
 })
 export type Options = typeof Options.Type
 

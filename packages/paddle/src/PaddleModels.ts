@@ -23,21 +23,15 @@ import { PaddleOptionsError } from "./PaddleOptionsError.ts"
 /** Where the models come from and how many threads each inference may use. */
 export const Options = Schema.Struct({
   /** Path of a PP-OCR text detection model (.onnx). */
-  detModel: Schema.optionalKey(Schema.NonEmptyString).annotateKey({ expected: "a path to a detection model (.onnx)" }),
+  detModel: OptionDecoding.optional(Schema.NonEmptyString, "a path to a detection model (.onnx)"),
   /** Path of a PP-OCR text recognition model (.onnx). */
-  recModel: Schema.optionalKey(Schema.NonEmptyString).annotateKey({
-    expected: "a path to a recognition model (.onnx)"
-  }),
+  recModel: OptionDecoding.optional(Schema.NonEmptyString, "a path to a recognition model (.onnx)"),
   /** Path of a PP-OCR text-line orientation (0/180) model (.onnx). */
-  clsModel: Schema.optionalKey(Schema.NonEmptyString).annotateKey({
-    expected: "a path to a text-line orientation model (.onnx)"
-  }),
+  clsModel: OptionDecoding.optional(Schema.NonEmptyString, "a path to a text-line orientation model (.onnx)"),
   /** Path of the recogniser's dictionary: one character per line. */
-  dictionary: Schema.optionalKey(Schema.NonEmptyString).annotateKey({ expected: "a path to a dictionary text file" }),
+  dictionary: OptionDecoding.optional(Schema.NonEmptyString, "a path to a dictionary text file"),
   /** Threads one inference may use (ONNX Runtime's intra-op threads). */
-  threads: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 64 }))).annotateKey({
-    expected: "an integer between 1 and 64"
-  })
+  threads: OptionDecoding.integerBetween(1, 64)
 })
 export type Options = typeof Options.Type
 

@@ -52,41 +52,23 @@ const MAX_PIXELS = 4_000_000
 /** Options of the detector. */
 export const Options = Schema.Struct({
   /** The longest side of the first-pass detector input, in pixels (PaddleOCR's `det_limit_side_len`). */
-  maxSide: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 32, maximum: 8192 }))).annotateKey({
-    expected: "an integer between 32 and 8192"
-  }),
+  maxSide: OptionDecoding.integerBetween(32, 8192),
   /** The shortest side of the detector input: smaller pages are enlarged to it. */
-  minSide: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 8192 }))).annotateKey({
-    expected: "an integer between 0 and 8192"
-  }),
+  minSide: OptionDecoding.integerBetween(0, 8192),
   /** `adaptive`: a second pass at a scale chosen from the measured text height; `fixed`: one pass. */
-  scaling: Schema.optionalKey(Schema.Literals(["adaptive", "fixed"])).annotateKey({
-    expected: "one of adaptive, fixed"
-  }),
+  scaling: OptionDecoding.optional(Schema.Literals(["adaptive", "fixed"]), "one of adaptive, fixed"),
   /** With adaptive scaling, the text height (detector input pixels) small print is scaled up to. */
-  textHeight: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 4, maximum: 256 }))).annotateKey({
-    expected: "a number between 4 and 256"
-  }),
+  textHeight: OptionDecoding.numberBetween(4, 256),
   /** With adaptive scaling, the most pixels the second pass's input may have. */
-  maxPixels: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1024, maximum: 64_000_000 }))).annotateKey(
-    { expected: "an integer between 1024 and 64000000" }
-  ),
+  maxPixels: OptionDecoding.integerBetween(1024, 64_000_000),
   /** White margin added around the page, as a fraction of its shorter side (clamped to 8..64 px). */
-  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 2 }))).annotateKey({
-    expected: "a number between 0 and 2"
-  }),
+  margin: OptionDecoding.numberBetween(0, 2),
   /** Pixels with a text probability above this are text (`det_db_thresh`). */
-  threshold: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))).annotateKey({
-    expected: "a number between 0 and 1"
-  }),
+  threshold: OptionDecoding.numberBetween(0, 1),
   /** Boxes with a lower mean probability are dropped (`det_db_box_thresh`). */
-  boxThreshold: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))).annotateKey({
-    expected: "a number between 0 and 1"
-  }),
+  boxThreshold: OptionDecoding.numberBetween(0, 1),
   /** How far boxes are grown back from the text kernel (`det_db_unclip_ratio`). */
-  unclipRatio: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0.5, maximum: 5 }))).annotateKey({
-    expected: "a number between 0.5 and 5"
-  })
+  unclipRatio: OptionDecoding.numberBetween(0.5, 5)
 })
 export type Options = typeof Options.Type
 

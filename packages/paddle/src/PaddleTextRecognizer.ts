@@ -36,17 +36,11 @@ const SPACE_GAP = 0.2
 /** Options of the recogniser. */
 export const Options = Schema.Struct({
   /** Crops run together in one inference (`rec_batch_num`). */
-  batchSize: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 64 }))).annotateKey({
-    expected: "an integer between 1 and 64"
-  }),
+  batchSize: OptionDecoding.integerBetween(1, 64),
   /** Background margin put around each crop, as a fraction of its height (0 for none). */
-  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1 }))).annotateKey({
-    expected: "a number between 0 and 1"
-  }),
+  margin: OptionDecoding.numberBetween(0, 1),
   /** Crops wider than this many heights are read in pieces (0: never); see `internal/line-pieces.ts`. */
-  maxRatio: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 1000 }))).annotateKey({
-    expected: "a number between 0 and 1000"
-  })
+  maxRatio: OptionDecoding.numberBetween(0, 1000)
 })
 export type Options = typeof Options.Type
 

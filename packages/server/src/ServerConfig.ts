@@ -75,7 +75,7 @@ export const ServerConfig = Schema.Struct({
   /** Folder of the embedded storage: Word files and the key database. */
   dataDir: Schema.String.annotateKey({ expected: "a folder path" }),
   /** Base of ResultWordFileUrl (e.g. https://ocr.example.org); default: scheme + Host of each request. */
-  publicUrl: Schema.optionalKey(HttpUrl).annotateKey({ expected: "an absolute http(s) URL" }),
+  publicUrl: OptionDecoding.optional(HttpUrl, "an absolute http(s) URL"),
   /** IANA time zone of ResponseDateTime. */
   timeZone: Schema.String.check(Schema.makeFilter(isTimeZone)).annotateKey({
     expected: "an IANA time zone such as Asia/Shanghai"
@@ -102,33 +102,29 @@ export const ServerConfig = Schema.Struct({
   fetchAllow: Schema.Array(urlOf(/^https?:\/\/[^/]+$/)).annotateKey({
     expected: "a list of origins such as http://127.0.0.1:8081"
   }),
-  tlsCert: Schema.optionalKey(Schema.String).annotateKey({ expected: "a PEM certificate file" }),
-  tlsKey: Schema.optionalKey(Schema.String).annotateKey({ expected: "a PEM key file" }),
+  tlsCert: OptionDecoding.optional(Schema.String, "a PEM certificate file"),
+  tlsKey: OptionDecoding.optional(Schema.String, "a PEM key file"),
   tlsMinVersion: TlsVersion.annotateKey({ expected: "one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3" }),
   /** OCR engine name given to @ocr2word/engines. */
   engine: Schema.String.annotateKey({ expected: "an engine name" }),
   /** For engine `remote`: base URL of the contract-compatible service conversions are forwarded to. */
-  remoteUrl: Schema.optionalKey(HttpUrl).annotateKey({ expected: "an absolute http(s) URL" }),
+  remoteUrl: OptionDecoding.optional(HttpUrl, "an absolute http(s) URL"),
   /** For engine `remote`: that service's key (kept Redacted; a plain string is wrapped). */
-  remoteAppkey: Schema.optionalKey(Schema.Redacted(Schema.NonEmptyString)).annotateKey({
-    expected: "a non-empty key"
-  }),
+  remoteAppkey: OptionDecoding.optional(Schema.Redacted(Schema.NonEmptyString), "a non-empty key"),
   /** Word output mode given to the .docx writer (engine `remote` serves the service's own file as is). */
   docxMode: DocxMode.annotateKey({ expected: 'one of "flow", "exact"' }),
   /** With docxMode `exact`: the page image behind the text (ignored in `flow`). */
   docxBackground: Schema.Boolean.annotateKey({ expected: "a boolean (true or false)" }),
   /** Redis shared by every node: rate limits (and the job queue); default: in memory. */
-  redisUrl: Schema.optionalKey(urlOf(/^rediss?:\/\/[^/]+/)).annotateKey({ expected: "a redis:// or rediss:// URL" }),
+  redisUrl: OptionDecoding.optional(urlOf(/^rediss?:\/\/[^/]+/), "a redis:// or rediss:// URL"),
   /** PostgreSQL shared by every node: the keys; default: sqlite in dataDir. */
-  databaseUrl: Schema.optionalKey(urlOf(/^postgres(ql)?:\/\/[^/]+/)).annotateKey({
-    expected: "a postgres:// or postgresql:// URL"
-  }),
+  databaseUrl: OptionDecoding.optional(urlOf(/^postgres(ql)?:\/\/[^/]+/), "a postgres:// or postgresql:// URL"),
   /** S3-compatible bucket shared by every node: the Word files; default: dataDir/files. */
-  s3Bucket: Schema.optionalKey(Schema.String).annotateKey({ expected: "an S3 bucket name" }),
-  s3Endpoint: Schema.optionalKey(HttpUrl).annotateKey({ expected: "an absolute http(s) URL" }),
+  s3Bucket: OptionDecoding.optional(Schema.String, "an S3 bucket name"),
+  s3Endpoint: OptionDecoding.optional(HttpUrl, "an absolute http(s) URL"),
   s3Region: Schema.String.annotateKey({ expected: "an S3 region such as us-east-1" }),
-  s3AccessKeyId: Schema.optionalKey(Schema.String).annotateKey({ expected: "an access key id" }),
-  s3SecretAccessKey: Schema.optionalKey(Secret).annotateKey({ expected: "a secret access key" }),
+  s3AccessKeyId: OptionDecoding.optional(Schema.String, "an access key id"),
+  s3SecretAccessKey: OptionDecoding.optional(Secret, "a secret access key"),
   s3Prefix: Schema.String.annotateKey({ expected: "a key prefix such as ocr2word/" }),
   s3ForcePathStyle: Schema.Boolean.annotateKey({ expected: "a boolean (true or false)" }),
   /** Seconds a presigned download URL is valid; 0 serves files through /files/. */

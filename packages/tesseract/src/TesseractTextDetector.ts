@@ -25,15 +25,11 @@ export const Options = Schema.Struct({
    * column of text of varying sizes), 6 (one uniform block) or 11 (sparse
    * text, any order).
    */
-  pageSegMode: Schema.optionalKey(Schema.Literals([3, 4, 6, 11])).annotateKey({ expected: "3, 4, 6 or 11" }),
+  pageSegMode: OptionDecoding.optional(Schema.Literals([3, 4, 6, 11]), "3, 4, 6 or 11"),
   /** Margin put around the page, as a fraction of its shorter side (clamped to 8..32 px). */
-  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 2 }))).annotateKey({
-    expected: "a number between 0 and 2"
-  }),
+  margin: OptionDecoding.numberBetween(0, 2),
   /** Lines lower than this many pixels are dropped as specks. */
-  minLineHeight: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 }))).annotateKey({
-    expected: "an integer between 1 and 1000"
-  })
+  minLineHeight: OptionDecoding.integerBetween(1, 1000)
 })
 export type Options = typeof Options.Type
 

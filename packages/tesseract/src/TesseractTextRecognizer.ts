@@ -22,15 +22,11 @@ import { TesseractWorkers } from "./TesseractWorkers.ts"
 /** Options of the recogniser. */
 export const Options = Schema.Struct({
   /** Crops shorter than this many pixels are enlarged to it. */
-  minHeight: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 8, maximum: 256 }))).annotateKey({
-    expected: "an integer between 8 and 256"
-  }),
+  minHeight: OptionDecoding.integerBetween(8, 256),
   /** Margin put around each crop, as a fraction of its height. */
-  margin: Schema.optionalKey(Schema.Number.check(Schema.isBetween({ minimum: 0, maximum: 2 }))).annotateKey({
-    expected: "a number between 0 and 2"
-  }),
+  margin: OptionDecoding.numberBetween(0, 2),
   /** Tesseract page segmentation mode: 7 (a single line) or 13 (a raw line, no Tesseract heuristics). */
-  pageSegMode: Schema.optionalKey(Schema.Literals([7, 13])).annotateKey({ expected: "7 or 13" })
+  pageSegMode: OptionDecoding.optional(Schema.Literals([7, 13]), "7 or 13")
 })
 export type Options = typeof Options.Type
 

@@ -35,22 +35,20 @@ export const DATA_VERSION = "4.0.0_best_int"
 /** How many workers, which languages, and where their data lives. */
 export const Options = Schema.Struct({
   /** Workers in the pool: pages and lines are recognised this many at a time. */
-  workers: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 32 }))).annotateKey({
-    expected: "an integer between 1 and 32"
-  }),
+  workers: OptionDecoding.integerBetween(1, 32),
   /** Tesseract language codes, the main language first. */
-  languages: Schema.optionalKey(
-    Schema.Array(Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_]+$/))).check(Schema.isMinLength(1))
-  ).annotateKey({ expected: "a non-empty array of Tesseract language codes such as ['chi_sim', 'eng']" }),
+  languages: OptionDecoding.optional(
+    Schema.Array(Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_]+$/))).check(Schema.isMinLength(1)),
+    "a non-empty array of Tesseract language codes such as ['chi_sim', 'eng']"
+  ),
   /** A folder holding `<language>.traineddata` or `<language>.traineddata.gz` for every language. */
-  langPath: Schema.optionalKey(Schema.NonEmptyString).annotateKey({
-    expected: "a path to a folder of .traineddata files"
-  }),
+  langPath: OptionDecoding.optional(Schema.NonEmptyString, "a path to a folder of .traineddata files"),
   /** A folder of ours for the linked language data. */
-  cachePath: Schema.optionalKey(Schema.NonEmptyString).annotateKey({ expected: "a path to a writable folder" }),
+  cachePath: OptionDecoding.optional(Schema.NonEmptyString, "a path to a writable folder"),
   /** Milliseconds a worker may take to start before the layer fails. */
-  startTimeout: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1000, maximum: 600_000 }))).annotateKey(
-    { expected: "an integer number of milliseconds between 1000 and 600000" }
+  startTimeout: OptionDecoding.optional(
+    Schema.Int.check(Schema.isBetween({ minimum: 1000, maximum: 600_000 })),
+    "an integer number of milliseconds between 1000 and 600000"
   )
 })
 export type Options = typeof Options.Type
