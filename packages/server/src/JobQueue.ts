@@ -36,7 +36,7 @@ import {
 } from "./internal/job-protocol.ts"
 import { type BatchRecord, batchStatus, readBatch } from "./internal/job-status.ts"
 import * as redisConnection from "./internal/redis.ts"
-import { OcrError, OcrQueue, type OcrResult } from "./OcrQueue.ts"
+import { busyMs, OcrError, OcrQueue, type OcrResult } from "./OcrQueue.ts"
 
 /** `NotConfigured` and `Unavailable` are 503/110, `NotFound` 404, `QueueFull` 429/102. */
 export class JobError extends Schema.TaggedError<JobError>()("JobError", {
@@ -319,7 +319,7 @@ export const layerOcrQueue = (options: { readonly url: string; readonly queueSiz
           document: result.document ?? { pages: [] },
           bytes: new Uint8Array(0),
           timings: result.timings,
-          waitedMs: Math.max(0, Date.now() - queuedAt - (result.timings["Pipeline.run"] ?? 0)),
+          waitedMs: Math.max(0, Date.now() - queuedAt - busyMs(result.timings)),
           stored: { file: result.file, size: result.size }
         } as OcrResult
       })

@@ -160,8 +160,8 @@ const makeQueue = (pool: WorkPool<Input, Output>, readyWorkers: () => number, qu
     check: Dependency.embedded("conversions", "threads")
   })
 
-/** Time spent converting: the pipeline run and the writer (the top-level spans of a job). */
-const busyMs = (timings: Record<string, number>) =>
+/** Time spent converting: the pipeline run and the writer (the top-level spans of a conversion). */
+export const busyMs = (timings: Readonly<Record<string, number>>) =>
   Object.entries(timings)
     .filter(([name]) => name === "Pipeline.run" || /DocumentWriter\.write$/.test(name))
     .reduce((total, [, ms]) => total + ms, 0)
@@ -178,12 +178,19 @@ const workerExecutor = (
   const pending = new Map<number, { resolve: (o: Output) => void; reject: (e: unknown) => void }>()
   let worker: Worker
   let failure: JobFailure | undefined
+  /** Why the running thread died while converting: fails its jobs, then it is replaced. */
+  let died: JobFailure | undefined
   let stopping = false
+  const memoryMb = options.memoryMb ?? defaultWorkerMemoryMb
   const spawn = () => {
     onReady(false)
+    let started = false
+    died = undefined
     worker = new Worker(new URL(`./internal/ocr-worker.${fromSource ? "ts" : "js"}`, import.meta.url), {
       // Run from the sources (the workspace), the worker resolves @ocr2word/* to the sources too.
       ...(fromSource ? { execArgv: [...process.execArgv, "--conditions=source"] } : {}),
+      // The JS heap of the thread; past it V8 stops the thread (ERR_WORKER_OUT_OF_MEMORY) instead of growing the process.
+      resourceLimits: { maxOldGenerationSizeMb: memoryMb },
       workerData: {
         engine: options.engine,
         docxMode: options.docxMode ?? "flow",
@@ -193,7 +200,10 @@ const workerExecutor = (
       } satisfies WorkerData
     })
     worker.on("message", (message: Message) => {
-      if (message.type === "ready") return onReady(true)
+      if (message.type === "ready") {
+        started = true
+        return onReady(true)
+      }
       if (message.type === "failed") {
         failure = decodeFailure(message.error)
         return
@@ -206,12 +216,27 @@ const workerExecutor = (
       else job.reject(decodeFailure(message.error))
     })
     worker.on("error", (error) => {
-      failure = new WorkerError({ reason: "Crashed", message: String(error) })
+      const outOfMemory = (error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY"
+      // A thread that had started dies with its conversion and is replaced; one that cannot start stays failed.
+      if (started)
+        died = outOfMemory
+          ? new WorkerError({
+              reason: "OutOfMemory",
+              message: `the conversion needed more than the OCR worker's memory limit of ${memoryMb} MB and was stopped (the worker was replaced); send a smaller or simpler image, or raise --worker-memory-mb.`
+            })
+          : new WorkerError({ reason: "Crashed", message: `the OCR worker crashed and was replaced: ${String(error)}` })
+      else
+        failure = outOfMemory
+          ? new WorkerError({
+              reason: "OutOfMemory",
+              message: `the OCR worker ran out of its memory limit of ${memoryMb} MB while loading the models; raise --worker-memory-mb (OCR2WORD_WORKER_MEMORY_MB).`
+            })
+          : new WorkerError({ reason: "Crashed", message: String(error) })
     })
     worker.on("exit", () => {
       onReady(false)
       for (const job of pending.values())
-        job.reject(failure ?? new WorkerError({ reason: "Exited", message: "the OCR worker stopped" }))
+        job.reject(failure ?? died ?? new WorkerError({ reason: "Exited", message: "the OCR worker stopped" }))
       pending.clear()
       if (!stopping && failure === undefined) spawn()
     })
@@ -259,7 +284,19 @@ export interface WorkerOptions {
   /** For engine `remote`: the service's base URL and key. */
   readonly remoteUrl?: string
   readonly remoteAppkey?: Redacted.Redacted<string>
+  /** JS heap limit of each worker thread in MB; default `defaultWorkerMemoryMb`. */
+  readonly memoryMb?: number
 }
+
+/**
+ * Default JS heap limit of a worker thread, in MB. A thread needs about 45 MB
+ * once the models are loaded and peaks at 50-80 MB converting (measured on
+ * real-dev, synth-docs and a 3000x16000 page of 1000 lines), so this leaves
+ * room for any real page while a runaway conversion is stopped long before
+ * it takes the machine. The models' native memory (ONNX Runtime, sharp) is
+ * outside this limit.
+ */
+export const defaultWorkerMemoryMb = 512
 
 /** Conversions in `workers` worker threads, at most `queueSize` waiting. */
 export const layerWorkers = (options: WorkerOptions): Layer.Layer<OcrQueue> =>
