@@ -12,8 +12,11 @@ import { Cause, Schema } from "effect"
 
 /** The worker thread itself failed, rather than a stage of the conversion. */
 export class WorkerError extends Schema.TaggedError<WorkerError>()("WorkerError", {
-  /** `NotReady`: the engine did not start (503); `Crashed`/`Exited`: the thread died; `Defect`: a bug. */
-  reason: Schema.Literals(["NotReady", "Crashed", "Exited", "Defect"]),
+  /**
+   * `NotReady`: the engine did not start (503); `Crashed`/`Exited`: the thread died;
+   * `OutOfMemory`: it reached its memory limit; `Defect`: a bug.
+   */
+  reason: Schema.Literals(["NotReady", "Crashed", "Exited", "OutOfMemory", "Defect"]),
   message: Schema.String
 }) {}
 
