@@ -31,9 +31,7 @@ class Queues extends Context.Service<
 const queueOf = (options: OcrQueue.WorkerOptions) =>
   Effect.gen(function* () {
     const queue = Context.get(yield* Layer.build(OcrQueue.layerWorkers(options)), OcrQueue.OcrQueue)
-    // Real time (the layer's effects run on the test clock): the models take seconds to load.
-    for (let i = 0; i < 1200 && (yield* queue.stats).readyWorkers === 0; i++)
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 100)))
+    for (let i = 0; i < 1200 && (yield* queue.stats).readyWorkers === 0; i++) yield* Effect.sleep("100 millis")
     assert.strictEqual((yield* queue.stats).readyWorkers, 1, "the worker never became ready")
     return queue
   })
@@ -78,8 +76,9 @@ const failureOf = <A>(exit: Exit.Exit<A, OcrQueue.OcrError>) => {
   return error!
 }
 
-layer(Env, { timeout: 300_000 })("conversions in worker threads", (it) => {
-  it.live("times the stages from the conversion's spans", () =>
+// Live services: the time limits of `submit` must run on the real clock.
+layer(Env, { timeout: 300_000, excludeTestServices: true })("conversions in worker threads", (it) => {
+  it.effect("times the stages from the conversion's spans", () =>
     Effect.gen(function* () {
       const { local } = yield* Queues
       const result = yield* local.submit(image, { source: "tjs_testocr.png", timeoutMs: 120_000 })
@@ -98,7 +97,7 @@ layer(Env, { timeout: 300_000 })("conversions in worker threads", (it) => {
     })
   )
 
-  it.live("a stage's error crosses the thread as its class: a bad image is BadImage", () =>
+  it.effect("a stage's error crosses the thread as its class: a bad image is BadImage", () =>
     Effect.gen(function* () {
       const { local } = yield* Queues
       // A PNG signature and nothing after it: the decoder's ImageSourceError, raised in the worker.
@@ -109,7 +108,7 @@ layer(Env, { timeout: 300_000 })("conversions in worker threads", (it) => {
     })
   )
 
-  it.live("with engine remote the Word file is the service's own, carried in the document", () =>
+  it.effect("with engine remote the Word file is the service's own, carried in the document", () =>
     Effect.gen(function* () {
       const { remote, service } = yield* Queues
       const result = yield* remote.submit(image, { source: "tjs_testocr.png", timeoutMs: 120_000 })
@@ -125,7 +124,7 @@ layer(Env, { timeout: 300_000 })("conversions in worker threads", (it) => {
     })
   )
 
-  it.live("a failing remote service is Upstream, its RemoteError decoded on this side", () =>
+  it.effect("a failing remote service is Upstream, its RemoteError decoded on this side", () =>
     Effect.gen(function* () {
       const { failing } = yield* Queues
       const error = failureOf(yield* Effect.exit(failing.submit(image, { timeoutMs: 60_000 })))
