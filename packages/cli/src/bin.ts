@@ -13,11 +13,12 @@ import { Cause, Effect } from "effect"
 import { CliError, Command } from "effect/cli"
 import * as Cli from "./Cli.ts"
 import { ConversionFailed } from "./Convert.ts"
+import * as Versions from "./Versions.ts"
 
 // Conversion at the root, other features as subcommands.
 const command = Cli.ocr2word.pipe(Command.withSubcommands([ServerCli.serve, ServerCli.worker, ServerCli.keys]))
 
-Command.run(command, { version: "0.1.0" }).pipe(
+Command.run(command, { version: Versions.version }).pipe(
   // Failed inputs and bad command lines were already reported, one clear line
   // each; anything else is a bug and is printed in full.
   Effect.tapCause((cause) =>
@@ -27,6 +28,6 @@ Command.run(command, { version: "0.1.0" }).pipe(
       if (!reported && !Cause.hasInterruptsOnly(cause)) process.stderr.write(`${Cause.pretty(cause)}\n`)
     })
   ),
-  Effect.provide(NodeServices.layer),
+  Effect.provide([Versions.layerPresenter, NodeServices.layer]),
   NodeRuntime.runMain({ disableErrorReporting: true })
 )

@@ -8,9 +8,10 @@
  * @since 0.1.0
  */
 import { OptionDecoding } from "@ocr2word/core"
-import { Console, Effect, Layer, Option } from "effect"
+import { Console, Effect, Layer, Option, Predicate } from "effect"
 import { Argument, CliError, Command, Flag } from "effect/cli"
 import * as ConversionWorker from "./ConversionWorker.ts"
+import * as StartupErrors from "./internal/startup-errors.ts"
 import * as KeyStore from "./KeyStore.ts"
 import * as Server from "./Server.ts"
 import * as ServerConfig from "./ServerConfig.ts"
@@ -28,6 +29,29 @@ const startupError = (command: string) => {
     Effect.fail(new CliError.UserError({ cause: e, userMessage: `ocr2word ${command}: ${e.message}` }))
   return Effect.catchTags({ StoreError: report, KeyStoreError: report })
 }
+
+/**
+ * So are a port that is taken or not allowed, an address not on this
+ * machine, and a TLS certificate or key that cannot be read or used.
+ */
+const networkError =
+  (command: string, tls: StartupErrors.TlsFiles = {}) =>
+  <A, E, R>(self: Effect.Effect<A, E, R>) => {
+    const fail = (cause: unknown, message: string) =>
+      Effect.fail(new CliError.UserError({ cause, userMessage: `ocr2word ${command}: ${message}` }))
+    const listen = (e: unknown) =>
+      Predicate.isTagged(e, "ServeError") && "cause" in e ? StartupErrors.listenFailure(e.cause) : undefined
+    return self.pipe(
+      Effect.catchIf(
+        (e) => listen(e) !== undefined,
+        (e) => fail(e, listen(e)!)
+      ),
+      Effect.catchDefect((defect) => {
+        const message = StartupErrors.tlsFailure(defect, tls)
+        return message === undefined ? Effect.die(defect) : fail(defect, message)
+      })
+    )
+  }
 
 /** Flags of the shared state (several nodes); secrets only from the environment. */
 export const sharedStateFlags = {
@@ -136,7 +160,7 @@ export const serve = Command.make(
       ...opt("remoteAppkey", flags.appkey)
     }
     const config = yield* ServerConfig.decode(input)
-    yield* Server.main(config).pipe(startupError("serve cannot start"))
+    yield* Server.main(config).pipe(startupError("serve cannot start"), networkError("serve cannot start", config))
   })
 ).pipe(Command.withDescription("Run the contract-compatible HTTP service (POST /imagerecognition/ocr2word)."))
 
@@ -177,7 +201,7 @@ export const worker = Command.make(
     yield* ConversionWorker.main(config, {
       concurrency: flags.concurrency,
       ...(Option.isSome(flags.metricsPort) ? { metricsPort: flags.metricsPort.value } : {})
-    }).pipe(startupError("worker cannot start"))
+    }).pipe(startupError("worker cannot start"), networkError("worker cannot start"))
   })
 ).pipe(
   Command.withDescription(
