@@ -12,6 +12,7 @@
  */
 import * as Path from "node:path"
 import { parseArgs } from "node:util"
+import { OptionDecoding } from "@ocr2word/core"
 import { Effect, Redacted } from "effect"
 import * as Baselines from "./Baselines.ts"
 import * as Bench from "./Bench.ts"
@@ -38,7 +39,7 @@ const fail = (message: string): never => {
 
 const limit = values.limit === undefined ? undefined : Number(values.limit)
 if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
-  fail(`Expected a positive integer for --limit but received ${values.limit}`)
+  fail(`Expected a positive integer for --limit but received ${OptionDecoding.show(values.limit)}`)
 
 const pipelines = values.pipeline
   .split(",")

@@ -28,6 +28,7 @@
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { parseArgs } from "node:util"
+import { OptionDecoding } from "@ocr2word/core"
 import sharp from "sharp"
 import {
   type ArchetypeContext,
@@ -119,11 +120,13 @@ export const parseKinds = (text: string): Array<{ kind: Kind; count?: number }> 
     .map((s) => {
       const [name, n] = s.split(":")
       if (!(KINDS as ReadonlyArray<string>).includes(name!))
-        throw new Error(`Expected one of ${KINDS.join(", ")} for --kinds but received ${name}`)
+        throw new Error(`Expected one of ${KINDS.join(", ")} for --kinds but received ${OptionDecoding.show(name)}`)
       if (n === undefined) return { kind: name as Kind }
       const count = Number(n)
       if (!Number.isInteger(count) || count < 0)
-        throw new Error(`Expected a page count (an integer of 0 or more) for --kinds ${name} but received ${n}`)
+        throw new Error(
+          `Expected a page count (an integer of 0 or more) for --kinds ${name} but received ${OptionDecoding.show(n)}`
+        )
       return { kind: name as Kind, count }
     })
 
@@ -324,7 +327,9 @@ if (isMainModule(import.meta.url)) {
   const num = (name: string, v: string, min: number, max: number): number => {
     const x = Number(v)
     if (!Number.isFinite(x) || x < min || x > max) {
-      process.stderr.write(`Expected a number between ${min} and ${max} for --${name} but received ${v}\n`)
+      process.stderr.write(
+        `Expected a number between ${min} and ${max} for --${name} but received ${OptionDecoding.show(v)}\n`
+      )
       process.exit(2)
     }
     return x

@@ -12,6 +12,7 @@
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import { parseArgs } from "node:util"
+import { OptionDecoding } from "@ocr2word/core"
 import { augment, mapBox } from "./synth-augment.ts"
 import { type Corpus, loadCorpus, Rng, samplePassage } from "./synth-corpus.ts"
 import { languageOf } from "./synth-docs.ts"
@@ -132,11 +133,13 @@ if (isMainModule(import.meta.url)) {
   const count = Number(values.count)
   const seed = Number(values.seed)
   if (!Number.isInteger(count) || count < 1) {
-    process.stderr.write(`Expected a positive integer for --count but received ${values.count}\n`)
+    process.stderr.write(`Expected a positive integer for --count but received ${OptionDecoding.show(values.count)}\n`)
     process.exit(2)
   }
   if (!Number.isInteger(seed) || seed < 0) {
-    process.stderr.write(`Expected a non-negative integer for --seed but received ${values.seed}\n`)
+    process.stderr.write(
+      `Expected a non-negative integer for --seed but received ${OptionDecoding.show(values.seed)}\n`
+    )
     process.exit(2)
   }
   await generateLines({

@@ -43,7 +43,7 @@ const Positive = Schema.Number.check(Schema.isGreaterThan(0))
 
 /** Options of `layerWith`; every field optional. */
 export const Options = Schema.Struct({
-  mode: OptionDecoding.optional(Mode, 'one of "flow", "exact"'),
+  mode: OptionDecoding.optional(Mode, OptionDecoding.oneOf(Mode.literals)),
   backgroundImage: OptionDecoding.optional(Schema.Boolean, "a boolean"),
   latinFont: OptionDecoding.optional(FontName, "a non-empty font name"),
   cjkFont: OptionDecoding.optional(FontName, "a non-empty font name"),

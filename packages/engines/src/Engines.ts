@@ -339,7 +339,7 @@ export const pipelineLayer = (
 
 /**
  * A `DocumentWriter` layer for an output format: `docx`, `txt` or `json`.
- * `docx` takes `DocxDocumentWriter` options (`mode: "flow" | "exact"`,
+ * `docx` takes `DocxDocumentWriter` options (`mode`: core's `DocxMode`,
  * `backgroundImage`); the others none.
  */
 export const writerLayer = (

@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import { Worker } from "node:worker_threads"
-import { Conversion, type Document } from "@ocr2word/core"
+import { Conversion, type Document, type DocumentWriter } from "@ocr2word/core"
 import { Context, Effect, Exit, Layer, Redacted, Schema } from "effect"
 import * as Dependency from "./Dependency.ts"
 import { type Executor, PoolFull, WorkPool } from "./internal/work-pool.ts"
@@ -278,7 +278,7 @@ export interface WorkerOptions {
   /** Engine name for `@ocr2word/engines` (e.g. "paddle"). */
   readonly engine: string
   /** Word layout of the .docx writer; default `flow`. */
-  readonly docxMode?: "flow" | "exact"
+  readonly docxMode?: DocumentWriter.DocxMode
   /** With `docxMode: "exact"`, the page image behind the text; default false. */
   readonly docxBackground?: boolean
   /** For engine `remote`: the service's base URL and key. */

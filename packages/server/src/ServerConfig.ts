@@ -112,7 +112,7 @@ export const ServerConfig = Schema.Struct({
   /** For engine `remote`: that service's key (kept Redacted; a plain string is wrapped). */
   remoteAppkey: OptionDecoding.optional(Schema.Redacted(Schema.NonEmptyString), "a non-empty key"),
   /** Word output mode given to the .docx writer (engine `remote` serves the service's own file as is). */
-  docxMode: DocxMode.annotateKey({ expected: 'one of "flow", "exact"' }),
+  docxMode: DocxMode.annotateKey({ expected: OptionDecoding.oneOf(DocxMode.literals) }),
   /** With docxMode `exact`: the page image behind the text (ignored in `flow`). */
   docxBackground: Schema.Boolean.annotateKey({ expected: "a boolean (true or false)" }),
   /** Redis shared by every node: rate limits (and the job queue); default: in memory. */

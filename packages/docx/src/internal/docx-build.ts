@@ -4,7 +4,7 @@
  * lists, captions), Word tables for table blocks, inline pictures for
  * figures, font sizes from block heights. Exact mode: see `docx-exact.ts`.
  */
-import { type Document, TextScript } from "@ocr2word/core"
+import { type Document, type DocumentWriter, TextScript } from "@ocr2word/core"
 import { AlignmentType, Document as DocxFile, type FileChild, HeadingLevel, Paragraph, TextRun } from "docx"
 import { exactPageChildren, exactPageSize } from "./docx-exact.ts"
 import { ListNumbering, stripMarker } from "./docx-lists.ts"
@@ -26,7 +26,7 @@ export interface BuildOptions {
   /** Language of East Asian text (`w:lang w:eastAsia`). */
   readonly eastAsiaLanguage: string
   /** flow: editable text in reading order; exact: every line at its place on a page like the image. */
-  readonly mode: "flow" | "exact"
+  readonly mode: DocumentWriter.DocxMode
   /** In exact mode, put the page image (when the document carries it) behind the text. */
   readonly backgroundImage: boolean
 }

@@ -7,7 +7,7 @@
  * a stage error (a defect, a worker that could not start or that died) is a
  * `WorkerError`.
  */
-import { type Document, StageError } from "@ocr2word/core"
+import { type Document, type DocumentWriter, StageError } from "@ocr2word/core"
 import { Cause, Schema } from "effect"
 
 /** The worker thread itself failed, rather than a stage of the conversion. */
@@ -76,7 +76,7 @@ export type Message =
 /** What each worker thread is started with. */
 export interface WorkerData {
   readonly engine: string
-  readonly docxMode: "flow" | "exact"
+  readonly docxMode: DocumentWriter.DocxMode
   readonly docxBackground: boolean
   /** For engine `remote`: the service's address and key (a plain string: a Redacted does not cross threads). */
   readonly remoteUrl?: string
