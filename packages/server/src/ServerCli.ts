@@ -1,7 +1,10 @@
 /**
  * The `serve` and `keys` subcommands of the `ocr2word` command line:
  * `ocr2word serve --port 8080 --data-dir ./data` runs the service (flags win
- * over `OCR2WORD_*` environment variables, which win over the defaults), and
+ * over `OCR2WORD_*` environment variables, which win over the defaults; a
+ * flag is named after its configuration key and its text read with that
+ * key's type, so `--port eighty` and `OCR2WORD_PORT=eighty` are refused with
+ * the same `Expected <what> for port but received "eighty"`), and
  * `ocr2word keys create|list|revoke|suspend|resume|usage` manages the keys in
  * the data folder's key database.
  *
