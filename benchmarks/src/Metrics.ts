@@ -23,7 +23,7 @@
  * @since 0.1.0
  */
 
-import { Geometry } from "@ocr2word/core"
+import { Document, Geometry } from "@ocr2word/core"
 
 type Box = Geometry.Box
 
@@ -324,8 +324,7 @@ export interface ScoredTable {
 
 /** The text of a table, cells row by row. */
 const tableText = (table: ScoredTable): string =>
-  [...table.cells]
-    .sort((a, b) => a.row - b.row || a.column - b.column)
+  Document.byGridPosition(table.cells)
     .map((c) => c.text)
     .join("")
 

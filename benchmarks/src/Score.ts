@@ -58,17 +58,11 @@ const truthUnits = (item: Item): { unit: Array<number>; kind: Array<string> } =>
   const kind: Array<string> = []
   let next = 0
   for (const block of item.blocks ?? []) {
-    if (block.cells !== undefined && block.cells.length > 0) {
-      for (const cell of block.cells) {
-        const u = next++
-        for (const l of cell.lines) {
-          unit[l] = u
-          kind[l] = block.kind
-        }
-      }
-    } else {
+    // A table's cells are its units; a ground-truth table written without cells is one unit, like a paragraph.
+    const cells = block.cells ?? []
+    for (const lines of cells.length > 0 ? cells.map((c) => c.lines) : [block.lines]) {
       const u = next++
-      for (const l of block.lines) {
+      for (const l of lines) {
         unit[l] = u
         kind[l] = block.kind
       }
@@ -83,14 +77,12 @@ const predictedLines = (document: Document.Document) => {
   let next = 0
   for (const page of document.pages) {
     for (const block of page.blocks) {
-      if (block.cells !== undefined && block.cells.length > 0) {
-        for (const cell of [...block.cells].sort((a, b) => a.row - b.row || a.column - b.column)) {
-          const u = next++
-          for (const line of cell.lines) out.push({ line, unit: u, kind: block.kind })
-        }
-      } else {
+      // A table's units are its cells, row by row; a figure has no lines.
+      const units =
+        block.kind === "table" ? Document.byGridPosition(block.cells).map((c) => c.lines) : [Document.blockLines(block)]
+      for (const lines of units) {
         const u = next++
-        for (const line of block.lines) out.push({ line, unit: u, kind: block.kind })
+        for (const line of lines) out.push({ line, unit: u, kind: block.kind })
       }
     }
   }
@@ -194,7 +186,7 @@ const blockScores = (item: Item, document: Document.Document) => {
     .map((b) => ({ cells: (b.cells ?? []).map((c) => ({ row: c.row, column: c.column, text: lineText(c.lines) })) }))
   const predTables = predicted
     .filter((b) => b.kind === "table")
-    .map((b) => ({ cells: (b.cells ?? []).map((c) => ({ row: c.row, column: c.column, text: join(c.lines) })) }))
+    .map((b) => ({ cells: b.cells.map((c) => ({ row: c.row, column: c.column, text: join(c.lines) })) }))
   const matched = Metrics.matchTables(truthTables, predTables)
   const truthFigures = blocks.filter((b) => b.kind === "figure").map((b) => b.box)
   return {

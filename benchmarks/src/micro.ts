@@ -10,7 +10,7 @@
  */
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { type Document, DocumentWriter, Geometry, Raster, TextCrop } from "@ocr2word/core"
+import { type Document, DocumentWriter, Geometry, PageBuilder, Raster, TextCrop } from "@ocr2word/core"
 import { DocxDocumentWriter } from "@ocr2word/docx"
 import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { CtcDecode, DbPostprocess } from "@ocr2word/paddle"
@@ -58,9 +58,9 @@ const lines: Array<Document.Line> = item.lines.map((l: { text: string; box: Geom
 }))
 const layout = await Effect.runPromise(XyCutLayoutAnalyzer.make())
 const pageRaster = Raster.make(item.width, item.height, 3)
-const analyzed = await Effect.runPromise(layout.analyze({ index: 0, image: pageRaster, rotation: 0, skew: 0, lines }))
+const blocks = await Effect.runPromise(layout.analyze({ image: pageRaster, lines }))
 const document: Document.Document = {
-  pages: [analyzed],
+  pages: [PageBuilder.build({ index: 0, width: item.width, height: item.height, rotation: 0, skew: 0, blocks })],
   metadata: { engine: "micro", createdAt: new Date().toISOString() }
 }
 const writer = await Effect.runPromise(
@@ -79,7 +79,7 @@ bench
     TextCrop.cropLine(page, quad)
   })
   .add(`XyCutLayoutAnalyzer.analyze ${lines.length} lines`, async () => {
-    await Effect.runPromise(layout.analyze({ index: 0, image: pageRaster, rotation: 0, skew: 0, lines }))
+    await Effect.runPromise(layout.analyze({ image: pageRaster, lines }))
   })
   .add(`DocxDocumentWriter.write ${lines.length} lines`, async () => {
     await Effect.runPromise(writer.write(document))

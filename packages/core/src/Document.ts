@@ -2,8 +2,13 @@
  * The document model every pipeline produces and every writer consumes:
  * `Document > Page > Block > Line > Word`. Each node carries its geometry in
  * page pixels and a confidence in [0, 1]; a `Line` also knows its text
- * direction and its script mix. The schemas double as the JSON format of the
- * JSON writer and the benchmark.
+ * direction and its script mix. A `Block` is a union told apart by its
+ * `kind`: text blocks (paragraph, heading, list item, caption, running heads,
+ * page number) hold lines, a `Table` holds cells that hold lines (read with
+ * `tableRows`, `tableGrid`, `tableLines`), a `Figure` holds a picture.
+ * `blockLines` and `pageLines` give any block's or page's lines in reading
+ * order. The schemas double as the JSON format of the JSON writer and the
+ * benchmark: a block is an object with its `kind` and that kind's fields.
  *
  * @since 0.1.0
  */
@@ -38,20 +43,6 @@ export const Line = Schema.Struct({
 })
 export type Line = typeof Line.Type
 
-/** The role a block plays on the page. */
-export const BlockKind = Schema.Literals([
-  "heading",
-  "paragraph",
-  "list-item",
-  "caption",
-  "header",
-  "footer",
-  "page-number",
-  "table",
-  "figure"
-])
-export type BlockKind = typeof BlockKind.Type
-
 /** A table cell: its place in the grid, its spans and its lines. */
 export const TableCell = Schema.Struct({
   row: Schema.Number,
@@ -76,28 +67,118 @@ export const ListInfo = Schema.Struct({
 })
 export type ListInfo = typeof ListInfo.Type
 
-/** A group of lines in reading order: a paragraph, a heading, a table, a figure... */
-export const Block = Schema.Struct({
-  kind: BlockKind,
-  box: Box,
-  confidence: Schema.Number,
+/** Horizontal alignment of a block's lines (or picture) in its column. */
+export const Alignment = Schema.Literals(["left", "center", "right", "justified"])
+export type Alignment = typeof Alignment.Type
+
+/** What every block has: where it is and how sure its reading is. */
+const placed = { box: Box, confidence: Schema.Number }
+
+/** Index of the column the block sits in, counted from the left. */
+const column = { column: Schema.optionalKey(Schema.Number) }
+
+/** What every block of text lines has. */
+const text = {
+  ...placed,
+  /** The block's lines in reading order. */
   lines: Schema.Array(Line),
-  /** Heading level (1 is the largest) for `heading` blocks. */
-  level: Schema.optionalKey(Schema.Number),
   /** Estimated font size in page pixels (the body height of the text). */
   fontSize: Schema.optionalKey(Schema.Number),
-  /** Horizontal alignment of the lines in the block. */
-  alignment: Schema.optionalKey(Schema.Literals(["left", "center", "right", "justified"])),
-  /** Index of the column the block sits in, counted from the left. */
-  column: Schema.optionalKey(Schema.Number),
-  /** Cells of a `table` block. */
-  cells: Schema.optionalKey(Schema.Array(TableCell)),
-  /** PNG bytes of a `figure` block, cropped from the page. */
-  image: Schema.optionalKey(Schema.Uint8Array),
-  /** Marker, number and level of a `list-item` block. */
+  alignment: Schema.optionalKey(Alignment),
+  ...column
+}
+
+/** Body text. */
+export const Paragraph = Schema.Struct({ kind: Schema.tag("paragraph"), ...text })
+export type Paragraph = typeof Paragraph.Type
+
+/** A title or section heading. */
+export const Heading = Schema.Struct({
+  kind: Schema.tag("heading"),
+  ...text,
+  /** 1 for the largest headings of the page, up to 6. */
+  level: Schema.Number
+})
+export type Heading = typeof Heading.Type
+
+/** One item of a list; its first line starts with the marker. */
+export const ListItem = Schema.Struct({
+  kind: Schema.tag("list-item"),
+  ...text,
+  /** Marker, number and nesting level; absent where the source does not tell them (a Word file's numbering). */
   list: Schema.optionalKey(ListInfo)
 })
+export type ListItem = typeof ListItem.Type
+
+/** The caption of a figure or table ("Figure 2 ...", "表 1 ..."). */
+export const Caption = Schema.Struct({ kind: Schema.tag("caption"), ...text })
+export type Caption = typeof Caption.Type
+
+/** A running head in the top margin. */
+export const Header = Schema.Struct({ kind: Schema.tag("header"), ...text })
+export type Header = typeof Header.Type
+
+/** A running foot in the bottom margin. */
+export const Footer = Schema.Struct({ kind: Schema.tag("footer"), ...text })
+export type Footer = typeof Footer.Type
+
+/** A page number in a margin. */
+export const PageNumber = Schema.Struct({ kind: Schema.tag("page-number"), ...text })
+export type PageNumber = typeof PageNumber.Type
+
+/**
+ * A table: its cells hold its lines, so it has no lines of its own; read
+ * them with `tableLines` (row by row), `tableRows` or `tableGrid`.
+ */
+export const Table = Schema.Struct({
+  kind: Schema.tag("table"),
+  ...placed,
+  ...column,
+  /** The cells, each at its grid row and column; cells spanning several take their first row and column. */
+  cells: Schema.Array(TableCell)
+})
+export type Table = typeof Table.Type
+
+/** A picture cut from the page; labels printed on it stay page text. */
+export const Figure = Schema.Struct({
+  kind: Schema.tag("figure"),
+  ...placed,
+  alignment: Schema.optionalKey(Alignment),
+  ...column,
+  /** PNG bytes cropped from the page (absent when the source gives no picture). */
+  image: Schema.optionalKey(Schema.Uint8Array)
+})
+export type Figure = typeof Figure.Type
+
+/**
+ * A part of a page in reading order, told apart by its `kind`: the type says
+ * which fields each kind has (`level` only on headings, `list` only on list
+ * items, `cells` only on tables, `image` only on figures). `Block.match`
+ * switches on the kind; `Block.isAnyOf(["heading", "paragraph"])` narrows.
+ * In JSON a block is an object with its `kind` and that kind's fields.
+ */
+export const Block = Schema.Union([
+  Heading,
+  Paragraph,
+  ListItem,
+  Caption,
+  Header,
+  Footer,
+  PageNumber,
+  Table,
+  Figure
+]).pipe(Schema.toTaggedUnion("kind"))
 export type Block = typeof Block.Type
+
+/** The role a block plays on the page. */
+export const BlockKind = Schema.Literals(Block.discriminants)
+export type BlockKind = Block["kind"]
+
+/** Blocks made of text lines (all but tables and figures). */
+export type TextBlock = Exclude<Block, Table | Figure>
+
+/** Whether a block is made of text lines (every kind but tables and figures). */
+export const isTextBlock = (block: Block): block is TextBlock => block.kind !== "table" && block.kind !== "figure"
 
 /**
  * How many lines each stage of a page passed on: a line lost between two
@@ -135,8 +216,8 @@ export const Page = Schema.Struct({
   confidence: Schema.Number,
   blocks: Schema.Array(Block),
   /**
-   * PNG bytes of the upright page image, when the layout stage was asked to
-   * keep it (e.g. for a Word page with the original image behind the text).
+   * PNG bytes of the upright page image, when the pipeline was asked to keep
+   * it (e.g. for a Word page with the original image behind the text).
    */
   image: Schema.optionalKey(Schema.Uint8Array),
   /** Lines passed on by each stage, filled in by the pipeline. */
@@ -171,13 +252,53 @@ export const Document = Schema.Struct({
 })
 export type Document = typeof Document.Type
 
+/** Anything placed in a grid (table cells, scored cells) row by row, left to right in each row. */
+export const byGridPosition = <C extends { readonly row: number; readonly column: number }>(
+  cells: ReadonlyArray<C>
+): Array<C> => [...cells].sort((a, b) => a.row - b.row || a.column - b.column)
+
+/** Rows and columns of a table's grid (spans included). */
+export const tableSize = (table: Table): { readonly rows: number; readonly columns: number } => ({
+  rows: Math.max(0, ...table.cells.map((c) => c.row + c.rowSpan)),
+  columns: Math.max(0, ...table.cells.map((c) => c.column + c.columnSpan))
+})
+
+/**
+ * The cells of a table by grid row, left to right: row `r` holds the cells
+ * that start in it (a cell spanning rows is in its first row only), so a row
+ * covered only by cells from above is empty.
+ */
+export const tableRows = (table: Table): ReadonlyArray<ReadonlyArray<TableCell>> => {
+  const rows = Array.from({ length: tableSize(table).rows }, (): Array<TableCell> => [])
+  for (const cell of byGridPosition(table.cells)) rows[cell.row]!.push(cell)
+  return rows
+}
+
+/**
+ * The table as a full grid, `grid[row][column]`: every slot holds the cell
+ * covering it (a spanning cell fills each slot it spans), or `undefined`
+ * where no cell does.
+ */
+export const tableGrid = (table: Table): ReadonlyArray<ReadonlyArray<TableCell | undefined>> => {
+  const { rows, columns } = tableSize(table)
+  const grid = Array.from({ length: rows }, (): Array<TableCell | undefined> => Array(columns).fill(undefined))
+  for (const cell of table.cells) {
+    for (let r = cell.row; r < cell.row + cell.rowSpan; r++) {
+      for (let c = cell.column; c < cell.column + cell.columnSpan; c++) grid[r]![c] = cell
+    }
+  }
+  return grid
+}
+
+/** Lines of a table in reading order: cells row by row, left to right. */
+export const tableLines = (table: Table): ReadonlyArray<Line> => byGridPosition(table.cells).flatMap((c) => c.lines)
+
+/** Lines of a block in reading order: a table's cells row by row, none for a figure. */
+export const blockLines = (block: Block): ReadonlyArray<Line> =>
+  block.kind === "table" ? tableLines(block) : block.kind === "figure" ? [] : block.lines
+
 /** Lines of a page in reading order (block by block; table cells row by row). */
-export const pageLines = (page: Page): ReadonlyArray<Line> =>
-  page.blocks.flatMap((block) =>
-    block.cells !== undefined && block.cells.length > 0
-      ? [...block.cells].sort((a, b) => a.row - b.row || a.column - b.column).flatMap((cell) => cell.lines)
-      : block.lines
-  )
+export const pageLines = (page: Page): ReadonlyArray<Line> => page.blocks.flatMap(blockLines)
 
 /** Plain text of a document: lines joined by newlines, blocks by blank lines, pages by form feeds. */
 export const toPlainText = (document: Document): string =>
@@ -185,10 +306,7 @@ export const toPlainText = (document: Document): string =>
     .map((page) =>
       page.blocks
         .map((block) =>
-          (block.cells !== undefined && block.cells.length > 0
-            ? [...block.cells].sort((a, b) => a.row - b.row || a.column - b.column).flatMap((c) => c.lines)
-            : block.lines
-          )
+          blockLines(block)
             .map((line) => line.text)
             .join("\n")
         )

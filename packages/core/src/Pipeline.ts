@@ -10,13 +10,14 @@
  * @since 0.1.0
  */
 import { Context, Effect, Layer, Schema } from "effect"
-import { type Document, type Page, pageLines } from "./Document.ts"
+import type { Document, Line, Page } from "./Document.ts"
 import { type Quad, rotatePoint } from "./Geometry.ts"
 import { type DecodedPage, ImageSource } from "./ImageSource.ts"
 import { assembleLine } from "./internal/line-assembly.ts"
 import { disagreesWithPage, pageUpsideDown } from "./internal/line-orientation.ts"
 import { LayoutAnalyzer } from "./LayoutAnalyzer.ts"
 import * as OptionDecoding from "./OptionDecoding.ts"
+import * as PageBuilder from "./PageBuilder.ts"
 import { Preprocessor } from "./Preprocessor.ts"
 import * as Raster from "./Raster.ts"
 import type { PipelineError } from "./StageError.ts"
@@ -71,8 +72,18 @@ const turnQuad = (q: Quad, width: number, height: number): Quad => {
   return [r(2), r(3), r(0), r(1)]
 }
 
+/**
+ * How a pipeline keeps each page's upright image on its page (for a writer
+ * that draws it, e.g. a Word page with the scan behind the text): the PNG
+ * encoder to use (`ImageCodec.encodePng` of `@ocr2word/image`). Without it
+ * pages carry no image.
+ */
+export interface PageImage {
+  readonly encodePng: (image: Raster.Raster) => Effect.Effect<Uint8Array>
+}
+
 /** Build a pipeline from the stage services in context. */
-export const make = (options?: PipelineOptions) =>
+export const make = (options?: PipelineOptions, pageImage?: PageImage) =>
   Effect.gen(function* () {
     const opts = {
       ...defaultOptions,
@@ -86,25 +97,23 @@ export const make = (options?: PipelineOptions) =>
     const layout = yield* LayoutAnalyzer
     const engine = detector.name === recognizer.name ? detector.name : `${detector.name}+${recognizer.name}`
 
-    const characters = (ls: ReadonlyArray<{ readonly text: string }>) =>
-      ls.reduce((n, l) => n + [...l.text.replace(/\s+/gu, "")].length, 0)
-    const counted = (
-      page: Page,
-      detected: number,
-      recognised: number,
-      kept: ReadonlyArray<{ readonly text: string }>
-    ) => {
-      const written = pageLines(page)
-      const lineCounts = {
-        detected,
-        recognised,
-        kept: kept.length,
-        written: written.length,
-        keptCharacters: characters(kept),
-        writtenCharacters: characters(written)
-      }
-      return Effect.as(Effect.annotateCurrentSpan(lineCounts), { ...page, lineCounts } satisfies Page)
-    }
+    /** The page record around the layout's blocks, with its line counts and, when asked for, its image. */
+    const assemble = Effect.fnUntraced(function* (
+      page: Omit<PageBuilder.PageInput, "width" | "height" | "image" | "lineCounts">,
+      image: Raster.Raster,
+      counts: { readonly detected: number; readonly recognised: number; readonly kept: ReadonlyArray<Line> }
+    ) {
+      const lineCounts = PageBuilder.lineCounts({ ...counts, blocks: page.blocks })
+      yield* Effect.annotateCurrentSpan(lineCounts)
+      const png = pageImage?.encodePng !== undefined ? yield* pageImage.encodePng(image) : undefined
+      return PageBuilder.build({
+        ...page,
+        width: image.width,
+        height: image.height,
+        ...(png !== undefined ? { image: png } : {}),
+        lineCounts
+      })
+    })
 
     const runPage = Effect.fn("Pipeline.runPage")(function* (input: Raster.Raster, index: number) {
       const pre = yield* preprocessor.process(input)
@@ -135,8 +144,12 @@ export const make = (options?: PipelineOptions) =>
         .map((q, i) => assembleLine(q, opts.normalize ? normalizeRecognized(texts[i]!) : texts[i]!))
         .filter((line) => line.text.trim().length > 0)
       const lines = read.filter((line) => line.confidence >= opts.minConfidence)
-      const page = yield* layout.analyze({ index, image, rotation, skew: pre.skew, lines })
-      return yield* counted(page, quads.length, read.length, lines)
+      const blocks = yield* layout.analyze({ image, lines })
+      return yield* assemble({ index, rotation, skew: pre.skew, blocks }, image, {
+        detected: quads.length,
+        recognised: read.length,
+        kept: lines
+      })
     })
 
     // The page's own text is taken as written: no normalisation, no confidence filter.
@@ -148,8 +161,12 @@ export const make = (options?: PipelineOptions) =>
         channels: input.channels,
         data: input.data
       }
-      const page = yield* layout.analyze({ index, image, rotation: 0, skew: 0, lines })
-      return yield* counted(page, lines.length, lines.length, lines)
+      const blocks = yield* layout.analyze({ image, lines })
+      return yield* assemble({ index, rotation: 0, skew: 0, blocks }, image, {
+        detected: lines.length,
+        recognised: lines.length,
+        kept: lines
+      })
     })
 
     const run = Effect.fn("Pipeline.run")(function* (bytes: Uint8Array, runOptions?: RunOptions) {
@@ -172,9 +189,10 @@ export const make = (options?: PipelineOptions) =>
 
 /** The pipeline over whatever stage layers are provided; fails with `PipelineOptionsError` on a wrong option. */
 export const layer = (
-  options?: PipelineOptions
+  options?: PipelineOptions,
+  pageImage?: PageImage
 ): Layer.Layer<
   Pipeline,
   PipelineOptionsError,
   ImageSource | Preprocessor | TextDetector | TextClassifier | TextRecognizer | LayoutAnalyzer
-> => Layer.effect(Pipeline, make(options))
+> => Layer.effect(Pipeline, make(options, pageImage))

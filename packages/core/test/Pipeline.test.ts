@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import type { Page } from "../src/Document.ts"
+import * as Document from "../src/Document.ts"
 import { type Box, quadOfBox } from "../src/Geometry.ts"
 import { ImageSource } from "../src/ImageSource.ts"
 import { LayoutAnalyzer } from "../src/LayoutAnalyzer.ts"
@@ -27,6 +27,8 @@ interface Fakes {
   readonly sure?: ReadonlyArray<number>
   /** The recogniser's reading of a crop; by default `line <i>` with `confidences[i]`. */
   readonly read?: (crop: Raster.Raster, i: number) => RecognizedText
+  /** How pages keep their image; none by default. */
+  readonly pageImage?: Pipeline.PageImage
 }
 
 const twoLines: ReadonlyArray<Box> = [
@@ -80,22 +82,50 @@ const stages = (angles: ReadonlyArray<0 | 180>, confidences: ReadonlyArray<numbe
       LayoutAnalyzer,
       LayoutAnalyzer.of({
         analyze: (input) =>
-          Effect.succeed({
-            index: input.index,
-            width: input.image.width,
-            height: input.image.height,
-            rotation: input.rotation,
-            skew: input.skew,
-            confidence: 1,
-            blocks: input.lines.map((line) => ({ kind: "paragraph", box: line.box, confidence: 1, lines: [line] }))
-          } satisfies Page)
+          Effect.succeed(
+            input.lines.map(
+              (line): Document.Block => ({ kind: "paragraph", box: line.box, confidence: 1, lines: [line] })
+            )
+          )
       })
     )
   )
-  return { layer: Pipeline.layer().pipe(Layer.provide(layer)), seen }
+  return { layer: Pipeline.layer(undefined, fakes.pageImage).pipe(Layer.provide(layer)), seen }
 }
 
 describe("Pipeline", () => {
+  it.effect("builds each page around the layout's blocks, keeping the upright image only when given an encoder", () => {
+    const encoded: Array<Raster.Raster> = []
+    const encodePng = (image: Raster.Raster) =>
+      Effect.sync(() => {
+        encoded.push(image)
+        return new Uint8Array([image.width, image.height])
+      })
+    const kept = stages([180, 180], [0.9, 0.9], { pageImage: { encodePng } }).layer
+    const plain = stages([180, 180], [0.9, 0.9]).layer
+    return Effect.gen(function* () {
+      const run = Effect.gen(function* () {
+        return yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
+      })
+      const withImage = yield* Effect.provide(run, kept)
+      const without = yield* Effect.provide(run, plain)
+      const page = withImage.pages[0]!
+      expect(page).toMatchObject({ index: 0, width: 100, height: 40, rotation: 180, skew: 0 })
+      expect(page.blocks.map((b) => b.kind)).toEqual(["paragraph", "paragraph"])
+      expect(page.confidence).toBeCloseTo(0.9)
+      // The image encoded is the turned one the lines were found on.
+      expect(page.image).toEqual(new Uint8Array([100, 40]))
+      expect(encoded).toHaveLength(1)
+      expect(encoded[0]!.data[encoded[0]!.data.length - 1]).toBe(0)
+      expect(without.pages[0]!.image).toBeUndefined()
+      expect({ ...without.pages[0]!, lineCounts: undefined }).toEqual({
+        ...page,
+        image: undefined,
+        lineCounts: undefined
+      })
+    })
+  })
+
   it.effect("turns the page when most lines are upside down", () => {
     const { layer, seen } = stages([180, 180], [0.9, 0.9])
     return Effect.gen(function* () {
@@ -104,7 +134,7 @@ describe("Pipeline", () => {
       const p = doc.pages[0]!
       expect(p.rotation).toBe(180)
       // The first detected line (top of the source) is at the bottom of the turned page.
-      expect(p.blocks[0]!.lines[0]!.box.y).toBe(30)
+      expect(p.blocks.flatMap(Document.blockLines)[0]!.box.y).toBe(30)
       // The mark was in the source's top-left corner: after the turn it is in the crop's bottom-right.
       const crop = seen[0]!
       expect(crop.data[crop.data.length - 1]).toBeLessThan(255)
@@ -118,7 +148,7 @@ describe("Pipeline", () => {
       const pipeline = yield* Pipeline.Pipeline
       const doc = yield* pipeline.run(new Uint8Array(1))
       expect(doc.pages[0]!.rotation).toBe(0)
-      expect(doc.pages[0]!.blocks.map((b) => b.lines[0]!.text)).toEqual(["line 0"])
+      expect(doc.pages[0]!.blocks.map((b) => Document.blockLines(b)[0]!.text)).toEqual(["line 0"])
       // Both lines read as they lie, then the first one turned as well: the corner mark moved to its end.
       expect(seen).toHaveLength(3)
       expect(markFirst(seen[0]!)).toBe(true)
@@ -155,7 +185,7 @@ describe("Pipeline", () => {
     return Effect.gen(function* () {
       const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
       expect(doc.pages[0]!.rotation).toBe(0)
-      expect(doc.pages[0]!.blocks[0]!.lines[0]!.text).toBe("as it lies")
+      expect(doc.pages[0]!.blocks.flatMap(Document.blockLines)[0]!.text).toBe("as it lies")
     }).pipe(Effect.provide(layer))
   })
 
@@ -165,7 +195,7 @@ describe("Pipeline", () => {
     const { layer } = stages([180, 0], [], { read })
     return Effect.gen(function* () {
       const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
-      expect(doc.pages[0]!.blocks[0]!.lines[0]!.text).toBe("turned")
+      expect(doc.pages[0]!.blocks.flatMap(Document.blockLines)[0]!.text).toBe("turned")
     }).pipe(Effect.provide(layer))
   })
 

@@ -10,8 +10,9 @@
  *   for figures at their place, font sizes from the block's text height.
  * - `exact`: every page a Word page of the image's proportions with each line
  *   in a frame at its position, figures floating at theirs, and with
- *   `backgroundImage: true` the page image behind the text (the layout stage
- *   must keep it: `XyCutLayoutAnalyzer.layerWith({ keepPageImage: true })`).
+ *   `backgroundImage: true` the page image behind the text (the pipeline
+ *   must keep it: `Engines.pipelineLayer({ keepPageImage: true })`, or
+ *   `Pipeline.layer(options, { encodePng: ImageCodec.encodePng })`).
  *
  * @since 0.1.0
  */

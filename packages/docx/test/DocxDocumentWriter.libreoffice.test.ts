@@ -10,7 +10,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { type Document, DocumentWriter, LayoutAnalyzer, Raster } from "@ocr2word/core"
+import { type Document, DocumentWriter, LayoutAnalyzer, PageBuilder, Raster } from "@ocr2word/core"
 import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { Effect } from "effect"
 import { DocxDocumentWriter } from "../src/index.ts"
@@ -41,7 +41,9 @@ const writeDocx = Effect.gen(function* () {
   const analyzer = yield* LayoutAnalyzer.LayoutAnalyzer
   const image = Raster.make(WIDTH, HEIGHT, 3, 255)
   const pages = yield* Effect.forEach([0, 1], (index) =>
-    analyzer.analyze({ index, image, rotation: 0, skew: 0, lines: pageLines(index + 1) })
+    Effect.map(analyzer.analyze({ image, lines: pageLines(index + 1) }), (blocks) =>
+      PageBuilder.build({ index, width: WIDTH, height: HEIGHT, rotation: 0, skew: 0, blocks })
+    )
   )
   const writer = yield* DocumentWriter.DocumentWriter
   return yield* writer.write(documentOf(pages))

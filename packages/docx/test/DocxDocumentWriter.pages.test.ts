@@ -10,8 +10,8 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { expect, layer } from "@effect/vitest"
-import { type Document, DocumentWriter, Pipeline } from "@ocr2word/core"
-import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
+import { Document, DocumentWriter, Pipeline } from "@ocr2word/core"
+import { ImageCodec, ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
 import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { Paddle } from "@ocr2word/paddle"
 import { Effect, Layer } from "effect"
@@ -23,14 +23,10 @@ import { renderHtml, STRUCTURED_HTML } from "./rendered-page.ts"
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
 const fidelityDir = path.join(repo, "benchmarks/results/fidelity")
 
-const pipeline = Pipeline.layer().pipe(
+// Pages keep their image, for the exact pages with the scan behind the text.
+const pipeline = Pipeline.layer(undefined, { encodePng: ImageCodec.encodePng }).pipe(
   Layer.provide(
-    Layer.mergeAll(
-      SharpImageSource.layer,
-      ImagePreprocessor.layer,
-      Paddle.layer,
-      XyCutLayoutAnalyzer.layerWith({ keepPageImage: true })
-    )
+    Layer.mergeAll(SharpImageSource.layer, ImagePreprocessor.layer, Paddle.layer, XyCutLayoutAnalyzer.layer)
   )
 )
 
@@ -139,13 +135,7 @@ layer(pipeline, { timeout: 600_000 })("DocxDocumentWriter on recognised pages", 
         const exact = parts(yield* writeDocx(document, { mode: "exact", backgroundImage: true }))
         const exml = exact["word/document.xml"]!
         const frames = paragraphsOf(exml).filter((p) => p.includes("<w:framePr"))
-        const lines = page.blocks.flatMap((b) =>
-          b.kind === "figure"
-            ? []
-            : b.cells !== undefined && b.cells.length > 0
-              ? b.cells.flatMap((c) => c.lines)
-              : b.lines
-        )
+        const lines = Document.pageLines(page)
         expect(frames.map(textOf)).toEqual(lines.map((l) => l.text.trim()))
         const scale = 11906 / page.width
         const line = lines.find((l) => l.text.includes("最后一段"))!

@@ -74,7 +74,8 @@ describe("DocxDocumentWriter flow mode", () => {
 describe("DocxDocumentWriter exact mode", () => {
   it.effect("places every line in a page-anchored frame at its position, with the page image behind", () =>
     Effect.gen(function* () {
-      const page = { ...structuredPage(), image: structuredPage().blocks[7]!.image! }
+      const figure = structuredPage().blocks.find((b) => b.kind === "figure")
+      const page = { ...structuredPage(), image: figure!.image! }
       const docx = yield* write({ mode: "exact", backgroundImage: true }, [page])
       const xml = docx["word/document.xml"]!
       // A4 width (11906 twips) over 800 px: 14.88 twips per pixel; the page keeps the image's proportions.

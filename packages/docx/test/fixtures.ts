@@ -15,17 +15,12 @@ export const line = (text: string, x: number, y: number, width: number, height =
   }
 }
 
-const block = (
-  kind: Document.BlockKind,
-  lines: ReadonlyArray<Document.Line>,
-  extra: Partial<Document.Block> = {}
-): Document.Block => ({
-  kind,
+/** What a text block of `lines` has: its box from the lines, its font size from the first. */
+const text = (lines: ReadonlyArray<Document.Line>) => ({
   box: Geometry.unionBoxes(lines.map((l) => l.box)),
   confidence: 0.9,
   lines,
-  fontSize: lines[0]?.box.height ?? 24,
-  ...extra
+  fontSize: lines[0]?.box.height ?? 24
 })
 
 /** A 1x1 red PNG. */
@@ -60,31 +55,41 @@ export const structuredPage = (index = 0): Document.Page => {
     skew: 0,
     confidence: 0.9,
     blocks: [
-      block("heading", [line("版面分析 Layout Analysis", 200, 40, 400, 48)], { level: 1, alignment: "center" }),
-      block("heading", [line("1 Introduction", 60, 120, 200, 32)], { level: 2 }),
-      block("paragraph", [line("Body text 正文第一行", 60, 170, 680), line("second line 第二行", 60, 200, 500)]),
-      block("list-item", [line("• first point", 80, 250, 300)], {
+      { kind: "heading", ...text([line("版面分析 Layout Analysis", 200, 40, 400, 48)]), level: 1, alignment: "center" },
+      { kind: "heading", ...text([line("1 Introduction", 60, 120, 200, 32)]), level: 2 },
+      {
+        kind: "paragraph",
+        ...text([line("Body text 正文第一行", 60, 170, 680), line("second line 第二行", 60, 200, 500)])
+      },
+      {
+        kind: "list-item",
+        ...text([line("• first point", 80, 250, 300)]),
         list: { format: "bullet", marker: "•", number: 1, level: 0 }
-      }),
-      block("list-item", [line("• second point", 80, 280, 300)], {
+      },
+      {
+        kind: "list-item",
+        ...text([line("• second point", 80, 280, 300)]),
         list: { format: "bullet", marker: "•", number: 1, level: 0 }
-      }),
-      block("list-item", [line("1. 安装", 80, 330, 300)], {
+      },
+      {
+        kind: "list-item",
+        ...text([line("1. 安装", 80, 330, 300)]),
         list: { format: "decimal", marker: "1.", number: 1, level: 0 }
-      }),
-      block("list-item", [line("2. 运行", 80, 360, 300)], {
+      },
+      {
+        kind: "list-item",
+        ...text([line("2. 运行", 80, 360, 300)]),
         list: { format: "decimal", marker: "2.", number: 2, level: 0 }
-      }),
-      { kind: "figure", box: { x: 200, y: 420, width: 400, height: 200 }, confidence: 1, lines: [], image: redPng },
-      block("caption", [line("Figure 1: A red square", 250, 630, 300, 20)]),
+      },
+      { kind: "figure", box: { x: 200, y: 420, width: 400, height: 200 }, confidence: 1, image: redPng },
+      { kind: "caption", ...text([line("Figure 1: A red square", 250, 630, 300, 20)]) },
       {
         kind: "table",
         box: { x: 100, y: 700, width: 600, height: 120 },
         confidence: 0.9,
-        lines: cells.flatMap((c) => c.lines),
         cells
       },
-      block("page-number", [line("3", 395, 1090, 10, 18)], { alignment: "center" })
+      { kind: "page-number", ...text([line("3", 395, 1090, 10, 18)]), alignment: "center" }
     ]
   }
 }

@@ -29,7 +29,7 @@ import {
   type TextRecognizer
 } from "@ocr2word/core"
 import { DocxDocumentWriter, JsonDocumentWriter, TextDocumentWriter } from "@ocr2word/docx"
-import { ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
+import { ImageCodec, ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
 import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { PaddleModels, PaddleTextClassifier, PaddleTextDetector, PaddleTextRecognizer } from "@ocr2word/paddle"
 import { RemoteDocx, RemotePipeline } from "@ocr2word/remote"
@@ -303,10 +303,7 @@ export const stagesLayer = (
     backends[resolved.detector]!.detector!,
     backends[resolved.classifier]?.classifier ?? extraClassifiers[resolved.classifier]!,
     backends[resolved.recognizer]!.recognizer!,
-    resolved.keepPageImage === true && resolved.layout === "xycut"
-      ? // Fixed, valid options: the layer cannot fail.
-        Layer.orDie(XyCutLayoutAnalyzer.layerWith({ keepPageImage: true }))
-      : layouts[resolved.layout]!
+    layouts[resolved.layout]!
   )
 
 /**
@@ -329,10 +326,14 @@ export const pipelineLayer = (
           )
         : // The thresholds were decoded by resolve with the pipeline's own keys, so this layer cannot fail on them.
           Layer.orDie(
-            Pipeline.layer({
-              ...(resolved.minConfidence !== undefined ? { minConfidence: resolved.minConfidence } : {}),
-              ...(resolved.flipConfidence !== undefined ? { flipConfidence: resolved.flipConfidence } : {})
-            })
+            Pipeline.layer(
+              {
+                ...(resolved.minConfidence !== undefined ? { minConfidence: resolved.minConfidence } : {}),
+                ...(resolved.flipConfidence !== undefined ? { flipConfidence: resolved.flipConfidence } : {})
+              },
+              // Each page keeps its upright image (PNG) for a writer that draws it.
+              resolved.keepPageImage === true ? { encodePng: ImageCodec.encodePng } : undefined
+            )
           ).pipe(Layer.provide(stagesLayer(resolved)))
     )
   )

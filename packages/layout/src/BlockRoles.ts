@@ -113,7 +113,7 @@ export const isPageNumber = (text: string): boolean => PAGE_NUMBER.test(text) &&
 
 /** Lines taken out of the body as running heads. */
 export interface MarginLines {
-  readonly blocks: ReadonlyArray<Document.Block>
+  readonly blocks: ReadonlyArray<Document.Header | Document.Footer | Document.PageNumber>
   readonly lines: ReadonlyArray<Document.Line>
 }
 
@@ -128,7 +128,7 @@ export const marginLines = (lines: ReadonlyArray<Document.Line>, pageHeight: num
   if (horizontal.length < 6 || pageHeight <= 0) return { blocks: [], lines: [] }
   const bodyHeight = median(horizontal.map((l) => l.box.height))
   const sorted = [...horizontal].sort((a, b) => a.box.y - b.box.y)
-  const blocks: Array<Document.Block> = []
+  const blocks: Array<Document.Header | Document.Footer | Document.PageNumber> = []
   const taken: Array<Document.Line> = []
   const take = (candidates: ReadonlyArray<Document.Line>, rest: ReadonlyArray<Document.Line>, top: boolean) => {
     if (candidates.length === 0 || rest.length === 0) return

@@ -197,10 +197,9 @@ export const find = (
 export const crop = (image: Raster.Raster, box: Geometry.Box): Raster.Raster => Raster.crop(image, box)
 
 /** A figure block (its PNG bytes given) for a found region; its labels stay page text. */
-export const block = (figure: FoundFigure, png: Uint8Array | undefined): Document.Block => ({
+export const block = (figure: FoundFigure, png: Uint8Array | undefined): Document.Figure => ({
   kind: "figure",
   box: figure.box,
   confidence: 1,
-  lines: [],
   ...(png !== undefined ? { image: png } : {})
 })

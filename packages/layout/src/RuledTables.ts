@@ -22,15 +22,10 @@ import {
   rowShare,
   transpose
 } from "./internal/binary-image.ts"
-import { fillCells, type GridCell, tableBlock } from "./internal/table-cells.ts"
-import * as UnruledTables from "./UnruledTables.ts"
+import { type FoundTable, fillCells, type GridCell, tableBlock } from "./internal/table-cells.ts"
+import { tableOfRows, visualRows } from "./internal/table-rows.ts"
 
-/** A table found on the page and the lines it took. */
-export interface FoundTable {
-  readonly block: Document.Block
-  /** Lines of the page that went into the table (before any split by words). */
-  readonly lines: ReadonlyArray<Document.Line>
-}
+export type { FoundTable } from "./internal/table-cells.ts"
 
 interface Segment {
   readonly x0: number
@@ -279,10 +274,10 @@ const ruledRows = (
       height: stack[stack.length - 1]!.y1 - stack[0]!.y0
     }
     const within = lines.filter((l) => lineCentreIn(l, box))
-    const rows = UnruledTables.visualRows(within)
+    const rows = visualRows(within)
     // Between the rules, the text must still line up: most rows in two or more pieces.
     if (rows.length < 2 || rows.filter((r) => r.length >= 2).length < rows.length * 0.6) continue
-    const table = UnruledTables.tableOfRows(rows, lineHeight)
+    const table = tableOfRows(rows, lineHeight)
     for (const s of stack) used.add(s)
     out.push({ block: { ...table.block, box }, lines: within })
   }

@@ -10,10 +10,10 @@
  *
  * @since 0.1.0
  */
-import { type Document, Geometry } from "@ocr2word/core"
+import type { Document } from "@ocr2word/core"
 import { median } from "./internal/binary-image.ts"
-import { fillCells, type GridCell, tableBlock } from "./internal/table-cells.ts"
-import type { FoundTable } from "./RuledTables.ts"
+import type { FoundTable } from "./internal/table-cells.ts"
+import { COLUMN_GAP, projectColumns, type Row, tableOfRows, visualRows } from "./internal/table-rows.ts"
 
 /** Options of the unruled table finder. */
 export interface Options {
@@ -24,40 +24,6 @@ export interface Options {
 }
 
 export const defaultOptions: Options = { minRows: 3, minColumns: 3 }
-
-/** White space narrower than this many line heights does not separate columns (detector boxes are padded). */
-const COLUMN_GAP = 0.4
-
-/** Lines on one visual row, left to right. */
-type Row = ReadonlyArray<Document.Line>
-
-const mid = (l: Document.Line): number => l.box.y + l.box.height / 2
-
-/** Horizontal lines grouped into visual rows, top to bottom. */
-export const visualRows = (lines: ReadonlyArray<Document.Line>): Array<Row> => {
-  const sorted = [...lines].filter((l) => l.direction === "horizontal").sort((a, b) => mid(a) - mid(b))
-  const rows: Array<Array<Document.Line>> = []
-  for (const line of sorted) {
-    const row = rows[rows.length - 1]
-    const rowMid = row === undefined ? 0 : median(row.map(mid))
-    const rowHeight = row === undefined ? 0 : median(row.map((l) => l.box.height))
-    if (row !== undefined && Math.abs(mid(line) - rowMid) <= Math.min(rowHeight, line.box.height) * 0.5) row.push(line)
-    else rows.push([line])
-  }
-  return rows.map((r) => r.sort((a, b) => a.box.x - b.box.x))
-}
-
-/** Runs of x covered by any piece: the columns of a candidate table. */
-const projectColumns = (rows: ReadonlyArray<Row>, gap: number): Array<readonly [number, number]> => {
-  const spans = rows.flatMap((r) => r.map((l) => [l.box.x, l.box.x + l.box.width] as const)).sort((a, b) => a[0] - b[0])
-  const out: Array<[number, number]> = []
-  for (const [s, e] of spans) {
-    const last = out[out.length - 1]
-    if (last !== undefined && s <= last[1] + gap) last[1] = Math.max(last[1], e)
-    else out.push([s, e])
-  }
-  return out
-}
 
 /** Whether rows lined up in `columns` read as a table rather than page columns of prose. */
 const tableLike = (rows: ReadonlyArray<Row>, columns: ReadonlyArray<readonly [number, number]>, minColumns: number) => {
@@ -73,45 +39,6 @@ const tableLike = (rows: ReadonlyArray<Row>, columns: ReadonlyArray<readonly [nu
   // Most rows must have a piece in most columns.
   const filledRows = rows.filter((r) => r.length >= Math.max(2, Math.ceil(columns.length * 0.6))).length
   return !prose && filledRows >= rows.length * 0.7
-}
-
-/**
- * A table of the given visual rows: row borders halfway between rows, column
- * borders in the white space that runs through every row; a piece spanning
- * several columns makes a cell with a column span.
- */
-export const tableOfRows = (run: ReadonlyArray<Row>, lineHeight: number): FoundTable => {
-  const columns = projectColumns(run, lineHeight * COLUMN_GAP)
-  const box = Geometry.unionBoxes(run.flat().map((l) => l.box))
-  // Row borders halfway between rows, column borders halfway between columns.
-  const tops = run.map((r) => Math.min(...r.map((l) => l.box.y)))
-  const bottoms = run.map((r) => Math.max(...r.map((l) => l.box.y + l.box.height)))
-  const ys = [box.y, ...tops.slice(1).map((t, k) => (t + bottoms[k]!) / 2), box.y + box.height]
-  const xs = [box.x, ...columns.slice(1).map(([s], k) => (s + columns[k]![1]) / 2), box.x + box.width]
-  const cells: Array<GridCell> = []
-  for (let r = 0; r < run.length; r++) {
-    // A piece spanning several columns makes a cell with a column span.
-    const spans = run[r]!.map((l) => {
-      const c0 = xs.findIndex((_, k) => k < xs.length - 1 && l.box.x < xs[k + 1]! - 1)
-      let c1 = c0
-      while (c1 + 1 < xs.length - 1 && l.box.x + l.box.width > xs[c1 + 1]! + lineHeight * 0.5) c1++
-      return [c0, c1] as const
-    })
-    for (let c = 0; c < xs.length - 1; c++) {
-      const span = spans.find(([c0, c1]) => c >= c0 && c <= c1)
-      if (span !== undefined && span[0] !== c) continue
-      const c1 = span === undefined ? c : span[1]
-      cells.push({
-        row: r,
-        column: c,
-        rowSpan: 1,
-        columnSpan: c1 - c + 1,
-        box: { x: xs[c]!, y: ys[r]!, width: xs[c1 + 1]! - xs[c]!, height: ys[r + 1]! - ys[r]! }
-      })
-    }
-  }
-  const taken = run.flat()
-  return { block: tableBlock(fillCells(cells, taken, 0.95), box), lines: taken }
 }
 
 /**

@@ -22,9 +22,9 @@
  * unruled tables (`UnruledTables`) and figures (`Figures`, cropped as PNG);
  * tables and figures take part in the XY-cut as single items, so they land
  * at their place. After it, paragraphs starting with list markers become
- * list items and "Figure 2"/"表 1" blocks captions (`BlockRoles`). With
- * `keepPageImage` the page's PNG is kept on the page (for Word pages with
- * the original image behind the text).
+ * list items and "Figure 2"/"表 1" blocks captions (`BlockRoles`). It
+ * returns the blocks; the pipeline builds the page around them (and keeps
+ * the page image when a writer needs it: `Pipeline.layer`'s `pageImage`).
  *
  * @since 0.1.0
  */
@@ -69,18 +69,15 @@ export const Options = Schema.Struct({
   /** Lines whose heights differ by more than this ratio are never in one paragraph. */
   sizeChange: OptionDecoding.optional(Schema.Number.check(Schema.isGreaterThan(1)), "a number greater than 1"),
   /** Find tables, figures, running heads, lists and captions (default true). */
-  regions: OptionDecoding.optional(Schema.Boolean, "a boolean"),
-  /** Keep the page image as PNG on the page (default false). */
-  keepPageImage: OptionDecoding.optional(Schema.Boolean, "a boolean")
+  regions: OptionDecoding.optional(Schema.Boolean, "a boolean")
 })
 export type Options = typeof Options.Type
 
 interface AnalyzerOptions extends PageLayoutOptions {
   readonly regions: boolean
-  readonly keepPageImage: boolean
 }
 
-export const defaultOptions: Required<Options> = { ...defaultPageLayoutOptions, regions: true, keepPageImage: false }
+export const defaultOptions: Required<Options> = { ...defaultPageLayoutOptions, regions: true }
 
 /** Blocks of a page with its tables, figures (PNG cropped), running heads, lists and captions. */
 const blocksWithRegions = Effect.fnUntraced(function* (input: LayoutAnalyzer.LayoutInput, options: PageLayoutOptions) {
@@ -91,29 +88,16 @@ const blocksWithRegions = Effect.fnUntraced(function* (input: LayoutAnalyzer.Lay
     r.kind === "figure" && withPng.has(r.box) ? { ...r, image: withPng.get(r.box)! } : r
   )
   const body = markRoles(layoutPage(found.lines, options, regions), lineWeights(input.image, found.lines))
-  return [...found.header, ...body, ...found.footer] as ReadonlyArray<Document.Block>
+  return [...found.header, ...body, ...found.footer]
 })
 
 const makeWith = (options: AnalyzerOptions): LayoutAnalyzer.LayoutAnalyzer["Service"] => {
   const analyze = Effect.fn("XyCutLayoutAnalyzer.analyze")(function* (input: LayoutAnalyzer.LayoutInput) {
     const vertical = input.lines.filter((l) => l.direction === "vertical").length * 2 > input.lines.length
-    const blocks =
+    const blocks: ReadonlyArray<Document.Block> =
       options.regions && !vertical ? yield* blocksWithRegions(input, options) : layoutPage(input.lines, options)
-    const pageImage = options.keepPageImage ? { image: yield* ImageCodec.encodePng(input.image) } : {}
-    const lines = blocks.flatMap((b) => b.lines)
-    const chars = lines.reduce((s, l) => s + Math.max(1, [...l.text].length), 0)
     yield* Effect.annotateCurrentSpan({ lines: input.lines.length, blocks: blocks.length })
-    return {
-      index: input.index,
-      width: input.image.width,
-      height: input.image.height,
-      rotation: input.rotation,
-      skew: input.skew,
-      confidence:
-        chars === 0 ? 0 : lines.reduce((s, l) => s + l.confidence * Math.max(1, [...l.text].length), 0) / chars,
-      blocks,
-      ...pageImage
-    }
+    return blocks
   })
   return LayoutAnalyzer.LayoutAnalyzer.of({ analyze })
 }

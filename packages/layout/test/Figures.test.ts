@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Document } from "@ocr2word/core"
 import { Effect } from "effect"
 import * as Figures from "../src/Figures.ts"
 import * as XyCutLayoutAnalyzer from "../src/XyCutLayoutAnalyzer.ts"
@@ -29,7 +30,12 @@ describe("Figures", () => {
     expect(stamp!.box.y + stamp!.box.height).toBeGreaterThanOrEqual(700)
     const crop = Figures.crop(image, chart!.box)
     expect(crop.width).toBe(Math.ceil(chart!.box.x + chart!.box.width) - Math.floor(chart!.box.x))
-    expect(Figures.block(chart!, new Uint8Array([1]))).toMatchObject({ kind: "figure", lines: [] })
+    expect(Figures.block(chart!, new Uint8Array([1]))).toEqual({
+      kind: "figure",
+      box: chart!.box,
+      confidence: 1,
+      image: new Uint8Array([1])
+    })
   })
 
   it.effect("a figure's labels stay text of the page: the figure block is the picture only", () =>
@@ -40,10 +46,11 @@ describe("Figures", () => {
       const lines = [line("A paragraph above the figure", 50, 40, 500), line("2024", 200, 408, 40, 14)]
       for (const l of lines) ink(image, l)
       const analyzer = yield* XyCutLayoutAnalyzer.make()
-      const result = yield* analyzer.analyze({ index: 0, image, rotation: 0, skew: 0, lines })
-      const figure = result.blocks.find((b) => b.kind === "figure")
-      expect(figure?.lines).toEqual([])
-      const text = result.blocks.filter((b) => b.kind !== "figure").flatMap((b) => b.lines.map((l) => l.text))
+      const blocks = yield* analyzer.analyze({ image, lines })
+      const figure = blocks.find((b) => b.kind === "figure")
+      expect(figure).toBeDefined()
+      expect(figure).not.toHaveProperty("lines")
+      const text = blocks.flatMap(Document.blockLines).map((l) => l.text)
       expect(text).toEqual(["A paragraph above the figure", "2024"])
     })
   )

@@ -6,7 +6,7 @@
  * five-column newspaper page.
  */
 import { describe, expect, it } from "@effect/vitest"
-import type { Document } from "@ocr2word/core"
+import { Document } from "@ocr2word/core"
 import { layoutPage } from "../src/internal/page-layout.ts"
 import { column, line, order, shuffle, verticalLine } from "./synthetic-lines.ts"
 
@@ -16,11 +16,10 @@ const words = (blocks: ReadonlyArray<Document.Block>): ReadonlyArray<string> =>
 
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`)
 
-const figure = (x: number, y: number, width: number, height: number): Document.Block => ({
+const figure = (x: number, y: number, width: number, height: number): Document.Figure => ({
   kind: "figure",
   box: { x, y, width, height },
-  confidence: 1,
-  lines: []
+  confidence: 1
 })
 
 describe("forms and tickets: rows read across", () => {
@@ -136,7 +135,9 @@ describe("columns and pictures", () => {
     const blocks = layoutPage(shuffle([...left, ...right]), undefined, [picture])
     expect(order(blocks)).toEqual([...names("L", 14), ...names("R", 14)])
     const kinds = blocks.map((b) => b.kind)
-    expect(kinds.indexOf("figure")).toBeLessThan(blocks.findIndex((b) => b.lines.some((l) => l.text === "R1")))
+    expect(kinds.indexOf("figure")).toBeLessThan(
+      blocks.findIndex((b) => Document.blockLines(b).some((l) => l.text === "R1"))
+    )
   })
 
   it("a headline across the columns in mid-page separates two column sections", () => {
@@ -214,12 +215,12 @@ describe("columns and pictures", () => {
 describe("regions beside a few vertical lines", () => {
   it("keeps a table when the only lines left outside it are a vertical file number in the margin", () => {
     // A scanned form whose table took every horizontal line; the margin holds a stamped number read top down.
-    const table: Document.Block = {
+    const box = { x: 40, y: 40, width: 600, height: 700 }
+    const table: Document.Table = {
       kind: "table",
-      box: { x: 40, y: 40, width: 600, height: 700 },
+      box,
       confidence: 1,
-      lines: [line("cell", 60, 60, 200)],
-      cells: []
+      cells: [{ row: 0, column: 0, rowSpan: 1, columnSpan: 1, box, lines: [line("cell", 60, 60, 200)] }]
     }
     const stamp = [
       verticalLine("871", 700, 760, 90),

@@ -97,9 +97,15 @@ layer(pipeline, { timeout: 180_000 })("XyCutLayoutAnalyzer on real pages (Paddle
         // Whole columns before the next: the last words of column 1 come before the first of column 2.
         expect(find(flat, "tenderlyquestionedher")).toBeGreaterThan(find(flat, "adorationdidn'teven"))
         expect(find(flat, "tenderlyquestionedher")).toBeLessThan(at[1]!)
-        const title = document.pages[0]!.blocks.find((b) => b.lines.some((l) => /What Kids/u.test(l.text)))!
+        const title = document.pages[0]!.blocks.find((b) =>
+          Document.blockLines(b).some((l) => /What Kids/u.test(l.text))
+        )!
         expect(title).toMatchObject({ kind: "heading", level: 1 })
-        expect(title.lines.map((l) => l.text).join(" ")).toMatch(/What Kids Need Most in a Dad/u)
+        expect(
+          Document.blockLines(title)
+            .map((l) => l.text)
+            .join(" ")
+        ).toMatch(/What Kids Need Most in a Dad/u)
         const score = cer(truth, text)
         const recognition = orderFreeCer(truth, text)
         // The same lines read straight across the columns, as the other Paddle ports do.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { LayoutAnalyzer, type Raster } from "@ocr2word/core"
+import { Document, LayoutAnalyzer, PageBuilder, type Raster } from "@ocr2word/core"
 import { Effect, Exit } from "effect"
 import { layoutPage } from "../src/internal/page-layout.ts"
 import * as XyCutLayoutAnalyzer from "../src/XyCutLayoutAnalyzer.ts"
-import { column, line, order, shuffle, verticalLine } from "./synthetic-lines.ts"
+import { column, line, order, shuffle, textBlock, verticalLine } from "./synthetic-lines.ts"
 
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`)
 
@@ -180,7 +180,7 @@ describe("paragraphs", () => {
   it("a wider line gap starts a new paragraph", () => {
     const lines = [...column("A", 100, 100, 600, 4), ...column("B", 100, 100 + 4 * 56 + 40, 600, 3)]
     const blocks = layoutPage(shuffle(lines))
-    expect(blocks.map((b) => b.lines.map((l) => l.text))).toEqual([names("A", 4), names("B", 3)])
+    expect(blocks.map((b) => Document.blockLines(b).map((l) => l.text))).toEqual([names("A", 4), names("B", 3)])
   })
 
   it("a first-line indent after a short line starts a new paragraph", () => {
@@ -193,11 +193,11 @@ describe("paragraphs", () => {
       line("b3", 100, 380, 300)
     ]
     const blocks = layoutPage(lines)
-    expect(blocks.map((b) => b.lines.map((l) => l.text))).toEqual([
+    expect(blocks.map((b) => Document.blockLines(b).map((l) => l.text))).toEqual([
       ["a1", "a2", "a3"],
       ["b1", "b2", "b3"]
     ])
-    expect(blocks.map((b) => b.alignment)).toEqual(["justified", "justified"])
+    expect(blocks.map((b) => textBlock(b).alignment)).toEqual(["justified", "justified"])
   })
 
   it("a short last line in justified text ends the paragraph even without indent or spacing", () => {
@@ -210,12 +210,12 @@ describe("paragraphs", () => {
       line("b3", 100, 380, 600),
       line("b4", 100, 436, 350)
     ]
-    expect(layoutPage(lines).map((b) => b.lines.length)).toEqual([3, 4])
+    expect(layoutPage(lines).map((b) => Document.blockLines(b).length)).toEqual([3, 4])
   })
 
   it("lines that wrap around a picture (each a little more indented, the previous full) stay together", () => {
     const lines = [0, 0, 10, 20, 30, 40].map((dx, i) => line(`w${i + 1}`, 100 + dx, 100 + i * 56, 600 - dx))
-    expect(layoutPage(lines).map((b) => b.lines.length)).toEqual([6])
+    expect(layoutPage(lines).map((b) => Document.blockLines(b).length)).toEqual([6])
   })
 
   it("headings get levels by size, font sizes follow the line heights", () => {
@@ -229,14 +229,14 @@ describe("paragraphs", () => {
       ...body("q", 720, 3)
     ]
     const blocks = layoutPage(lines)
-    expect(blocks.map((b) => [b.kind, b.level])).toEqual([
+    expect(blocks.map((b) => [b.kind, b.kind === "heading" ? b.level : undefined])).toEqual([
       ["heading", 1],
       ["heading", 2],
       ["paragraph", undefined],
       ["heading", 2],
       ["paragraph", undefined]
     ])
-    expect(blocks.map((b) => b.fontSize)).toEqual([100, 64, 40, 66, 40])
+    expect(blocks.map((b) => textBlock(b).fontSize)).toEqual([100, 64, 40, 66, 40])
   })
 
   it("a page of one size has no headings; a single line is a paragraph", () => {
@@ -254,7 +254,7 @@ describe("paragraphs", () => {
       line("x3", 100, 752, 600)
     ]
     const blocks = layoutPage(page)
-    const byText = (t: string) => blocks.find((b) => b.lines.some((l) => l.text === t))!
+    const byText = (t: string) => textBlock(blocks.find((b) => Document.blockLines(b).some((l) => l.text === t)))
     expect(byText("centred").alignment).toBe("center")
     expect(byText("right").alignment).toBe("right")
     expect(byText("x1").alignment).toBe("left")
@@ -264,24 +264,21 @@ describe("paragraphs", () => {
 describe("XyCutLayoutAnalyzer service", () => {
   const image: Raster.Raster = { width: 1000, height: 1400, channels: 1, data: new Uint8Array(1000 * 1400) }
 
-  it.effect("builds a page with blocks in reading order, geometry and confidence", () =>
+  it.effect("gives the blocks in reading order with their geometry, all lines kept", () =>
     Effect.gen(function* () {
       const analyzer = yield* LayoutAnalyzer.LayoutAnalyzer
       const lines = [...column("L", 100, 100, 400, 4), ...column("R", 540, 100, 400, 4)]
-      const page = yield* analyzer.analyze({ index: 2, image, rotation: 90, skew: 1.5, lines: shuffle(lines) })
-      expect(page).toMatchObject({ index: 2, width: 1000, height: 1400, rotation: 90, skew: 1.5 })
-      expect(order(page.blocks)).toEqual([...names("L", 4), ...names("R", 4)])
-      expect(page.confidence).toBeCloseTo(0.95)
-      expect(page.blocks[0]!.box).toEqual({ x: 100, y: 100, width: 400, height: 3 * 56 + 40 })
+      const blocks = yield* analyzer.analyze({ image, lines: shuffle(lines) })
+      expect(order(blocks)).toEqual([...names("L", 4), ...names("R", 4)])
+      expect(blocks[0]!.box).toEqual({ x: 100, y: 100, width: 400, height: 3 * 56 + 40 })
+      expect(PageBuilder.confidenceOf(blocks.flatMap(Document.blockLines))).toBeCloseTo(0.95)
     }).pipe(Effect.provide(XyCutLayoutAnalyzer.layer))
   )
 
-  it.effect("an empty page has no blocks and confidence 0; blank lines are dropped", () =>
+  it.effect("an empty page has no blocks; blank lines are dropped", () =>
     Effect.gen(function* () {
       const analyzer = yield* LayoutAnalyzer.LayoutAnalyzer
-      const page = yield* analyzer.analyze({ index: 0, image, rotation: 0, skew: 0, lines: [line("  ", 0, 0, 50)] })
-      expect(page.blocks).toEqual([])
-      expect(page.confidence).toBe(0)
+      expect(yield* analyzer.analyze({ image, lines: [line("  ", 0, 0, 50)] })).toEqual([])
     }).pipe(Effect.provide(XyCutLayoutAnalyzer.layer))
   )
 
@@ -289,8 +286,8 @@ describe("XyCutLayoutAnalyzer service", () => {
     Effect.gen(function* () {
       const analyzer = yield* LayoutAnalyzer.LayoutAnalyzer
       const lines = [line("Title", 100, 20, 300, 60), ...column("p", 100, 120, 600, 4)]
-      const page = yield* analyzer.analyze({ index: 0, image, rotation: 0, skew: 0, lines })
-      expect(page.blocks.map((b) => b.kind)).toEqual(["paragraph", "paragraph"])
+      const blocks = yield* analyzer.analyze({ image, lines })
+      expect(blocks.map((b) => b.kind)).toEqual(["paragraph", "paragraph"])
     }).pipe(Effect.provide(XyCutLayoutAnalyzer.layerWith({ headingRatio: 2 })))
   )
 
@@ -302,7 +299,7 @@ describe("XyCutLayoutAnalyzer service", () => {
       expect(error?.message).toBe("Expected a number greater than 1 for headingRatio but received 0.5")
       const unknown = yield* Effect.flip(XyCutLayoutAnalyzer.make({ columns: 2 } as never))
       expect(unknown.message).toBe(
-        'Expected one of minColumnGap, minColumnWidth, minColumnLineWidth, mergeGap, headingRatio, maxHeadingLines, paragraphSpacing, indent, sizeChange, regions, keepPageImage for options but received "columns"'
+        'Expected one of minColumnGap, minColumnWidth, minColumnLineWidth, mergeGap, headingRatio, maxHeadingLines, paragraphSpacing, indent, sizeChange, regions for options but received "columns"'
       )
       const notInt = yield* Effect.flip(XyCutLayoutAnalyzer.make({ maxHeadingLines: 1.5 }))
       expect(notInt.message).toBe("Expected an integer of at least 1 for maxHeadingLines but received 1.5")

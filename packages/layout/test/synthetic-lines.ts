@@ -1,5 +1,5 @@
 /** Line boxes built by hand: the inputs of the layout unit tests. */
-import { type Document, TextScript } from "@ocr2word/core"
+import { Document, TextScript } from "@ocr2word/core"
 import * as fixtures from "./fixtures.ts"
 
 /** A horizontal line with its text at `x, y` of size `width x height`, 40 pixels high unless said. */
@@ -35,7 +35,19 @@ export const column = (name: string, x: number, y: number, width: number, count:
 
 /** Texts of a page's lines in reading order. */
 export const order = (blocks: ReadonlyArray<Document.Block>): ReadonlyArray<string> =>
-  blocks.flatMap((b) => b.lines.map((l) => l.text))
+  blocks.flatMap((b) => Document.blockLines(b).map((l) => l.text))
+
+/** The block as a block of text lines; throws (failing the test) on a table, a figure or no block. */
+export const textBlock = (block: Document.Block | undefined): Document.TextBlock => {
+  if (block === undefined || !Document.isTextBlock(block)) throw new Error(`Expected a text block, got ${block?.kind}`)
+  return block
+}
+
+/** The block as a table; throws (failing the test) on any other block. */
+export const tableBlock = (block: Document.Block | undefined): Document.Table => {
+  if (block?.kind !== "table") throw new Error(`Expected a table block, got ${block?.kind}`)
+  return block
+}
 
 /** A fixed shuffle, so tests never depend on the input order. */
 export const shuffle = <A>(items: ReadonlyArray<A>): ReadonlyArray<A> => {

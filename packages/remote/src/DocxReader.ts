@@ -7,14 +7,21 @@
  * serves any test that needs to check what a .docx says.
  *
  * A .docx carries no positions or confidences of the recognised text: the
- * document built here has zero-sized boxes and confidence 1 throughout, and
- * says so in its `engine` name (`remote`). Score it on text, not geometry.
+ * document built here has zero-sized boxes and confidence 1 throughout (a
+ * page without text 0, as `PageBuilder` gives every page), and says so in
+ * its `engine` name (`remote`). Score it on text, not geometry.
  *
  * @since 0.1.0
  */
-import { type Document, Geometry, TextScript } from "@ocr2word/core"
+import { type Document, Geometry, PageBuilder, TextScript } from "@ocr2word/core"
 import { Effect, Schema } from "effect"
-import { headingStyles, readDocumentXml, type WordPage, type WordParagraph } from "./internal/word-xml.ts"
+import {
+  headingStyles,
+  readDocumentXml,
+  type WordPage,
+  type WordParagraph,
+  type WordTable
+} from "./internal/word-xml.ts"
 import { readEntry, ZipFormatError } from "./internal/zip-reader.ts"
 
 export type { WordBlock, WordCell, WordPage, WordParagraph, WordTable } from "./internal/word-xml.ts"
@@ -74,12 +81,26 @@ const lineOf = (text: string): Document.Line => ({
   words: wordsOf(text)
 })
 
-const paragraphBlock = (p: WordParagraph): Document.Block => ({
-  kind: p.headingLevel !== undefined ? "heading" : p.listItem ? "list-item" : "paragraph",
+/** A heading (by its style's outline level), a list item (numbered in Word, so no marker is known) or a paragraph. */
+const paragraphBlock = (p: WordParagraph): Document.Block => {
+  const text = { box: ZERO_BOX, confidence: 1, lines: p.lines.map(lineOf) }
+  if (p.headingLevel !== undefined) return { kind: "heading", ...text, level: p.headingLevel }
+  return p.listItem ? { kind: "list-item", ...text } : { kind: "paragraph", ...text }
+}
+
+/** A table; cells keep their column spans (continuations of a vertical merge are left out, so row spans are 1). */
+const tableBlock = (table: WordTable): Document.Table => ({
+  kind: "table",
   box: ZERO_BOX,
   confidence: 1,
-  lines: p.lines.map(lineOf),
-  ...(p.headingLevel !== undefined ? { level: p.headingLevel } : {})
+  cells: table.cells.map((cell) => ({
+    row: cell.row,
+    column: cell.column,
+    rowSpan: 1,
+    columnSpan: cell.columnSpan,
+    box: ZERO_BOX,
+    lines: cell.paragraphs.flatMap((p) => p.lines.map(lineOf))
+  }))
 })
 
 /** What a document built from a .docx is told about where it came from. */
@@ -93,32 +114,16 @@ export interface DocumentInfo {
 
 /** A core `Document` from the pages of a .docx. */
 export const toDocument = (pages: ReadonlyArray<WordPage>, info: DocumentInfo): Document.Document => ({
-  pages: pages.map((blocks, index) => ({
-    index,
-    width: info.width,
-    height: info.height,
-    rotation: 0,
-    skew: 0,
-    confidence: 1,
-    blocks: blocks.map((block) =>
-      block._tag === "Paragraph"
-        ? paragraphBlock(block)
-        : {
-            kind: "table",
-            box: ZERO_BOX,
-            confidence: 1,
-            lines: [],
-            cells: block.cells.map((cell) => ({
-              row: cell.row,
-              column: cell.column,
-              rowSpan: 1,
-              columnSpan: cell.columnSpan,
-              box: ZERO_BOX,
-              lines: cell.paragraphs.flatMap((p) => p.lines.map(lineOf))
-            }))
-          }
-    )
-  })),
+  pages: pages.map((blocks, index) =>
+    PageBuilder.build({
+      index,
+      width: info.width,
+      height: info.height,
+      rotation: 0,
+      skew: 0,
+      blocks: blocks.map((block) => (block._tag === "Paragraph" ? paragraphBlock(block) : tableBlock(block)))
+    })
+  ),
   metadata: {
     ...(info.source !== undefined ? { source: info.source } : {}),
     engine: info.engine,

@@ -21,7 +21,7 @@
  * @since 0.1.0
  */
 import { type ClientError, Ocr2WordClient } from "@ocr2word/client"
-import { type Document, Pipeline, type Raster, StageError } from "@ocr2word/core"
+import { type Document, PageBuilder, Pipeline, type Raster, StageError } from "@ocr2word/core"
 import { ImageCodec } from "@ocr2word/image"
 import { Context, Effect, Layer, Schema } from "effect"
 import sharp from "sharp"
@@ -122,15 +122,14 @@ export const make = (upload: Upload = "base64") =>
       const png = yield* ImageCodec.encodePng(image)
       const { document } = yield* convert(png)
       // One image in, so every page of the answer belongs to this page.
-      return {
+      return PageBuilder.build({
         index,
         width: image.width,
         height: image.height,
         rotation: 0,
         skew: 0,
-        confidence: 1,
         blocks: document.pages.flatMap((page) => page.blocks)
-      } satisfies Document.Page
+      })
     })
 
     return {

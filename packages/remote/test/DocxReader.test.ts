@@ -139,7 +139,7 @@ describe("DocxReader", () => {
           "Sub heading"
         ].join("\n\n")
       )
-      const line = document.pages[0]!.blocks[0]!.lines[0]!
+      const line = CoreDocument.pageLines(document.pages[0]!)[0]!
       expect(line.script).toBe("mixed")
       expect(line.words.map((w) => w.text)).toEqual(["发", "票", "Invoice", "2024"])
     })

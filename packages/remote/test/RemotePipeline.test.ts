@@ -114,7 +114,7 @@ describe("RemotePipeline", () => {
 
       const page = yield* pipeline.runPage({ width: 4, height: 2, channels: 3, data: new Uint8Array(24).fill(255) }, 3)
       expect(page).toMatchObject({ index: 3, width: 4, height: 2 })
-      expect(page.blocks.map((b) => b.lines.map((l) => l.text))).toEqual([
+      expect(page.blocks.map((b) => CoreDocument.blockLines(b).map((l) => l.text))).toEqual([
         ["你好世界", "Hello world"],
         ["第二段 second"]
       ])

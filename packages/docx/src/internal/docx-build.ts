@@ -91,14 +91,6 @@ export const pageSize = (page: Document.Page, options: BuildOptions): { width: n
   return { width, height }
 }
 
-const blockText = (block: Document.Block): string =>
-  block.cells !== undefined && block.cells.length > 0
-    ? [...block.cells]
-        .sort((a, b) => a.row - b.row || a.column - b.column)
-        .map((cell) => joinLines(cell.lines.map((l) => l.text)))
-        .join("\t")
-    : joinLines(block.lines.map((l) => l.text))
-
 type Font = { ascii: string; hAnsi: string; cs: string; eastAsia: string }
 
 const fontOf = (options: BuildOptions): Font => ({
@@ -112,58 +104,68 @@ const fontOf = (options: BuildOptions): Font => ({
 const contentWidth = (options: BuildOptions): number =>
   Math.round((options.pageWidthMm - 2 * options.marginMm) * TWIPS_PER_MM)
 
-/** The Word blocks (paragraphs, tables) of one block in flow mode. */
-const blockChildren = (
-  block: Document.Block,
-  page: Document.Page,
-  options: BuildOptions,
-  numbering: ListNumbering,
-  previous: Document.Block | undefined
-): Array<FileChild> => {
-  const size = fontSizePt(block.fontSize, page, options)
-  const font = fontOf(options)
-  const run = (text: string, extra: { bold?: boolean; italics?: boolean } = {}) =>
-    new TextRun({ text, size: Math.round(size * 2), font, ...extra })
-  // Sizes relative to the page: a block as wide as the page fills the text area.
-  const widthOnPage = (px: number) =>
-    Math.min(contentWidth(options), Math.round((px / Math.max(1, page.width)) * options.pageWidthMm * TWIPS_PER_MM))
-  if (block.kind === "table" && block.cells !== undefined && block.cells.length > 0) {
-    const table = tableOf(
-      block,
-      widthOnPage(block.box.width),
-      (lines) => new Paragraph({ children: [run(joinLines(lines.map((l) => l.text)))] })
-    )
-    return table === undefined ? [] : [table, new Paragraph({ spacing: { after: 0 }, children: [] })]
-  }
-  if (block.kind === "figure") {
-    const picture = inlinePicture(block, widthOnPage(block.box.width))
-    if (picture !== undefined) {
-      return [
-        new Paragraph({
-          alignment: block.alignment !== undefined ? alignments[block.alignment] : AlignmentType.CENTER,
-          children: [picture]
-        })
-      ]
-    }
-  }
-  const text = blockText(block)
+/** What a block's Word children are written with. */
+interface FlowContext {
+  readonly page: Document.Page
+  readonly options: BuildOptions
+  readonly numbering: ListNumbering
+  /** The block before on the page: a list carries on across consecutive items of one format. */
+  readonly previous: Document.Block | undefined
+}
+
+/** A text run of `size` points in the document's fonts. */
+const runOf =
+  (options: BuildOptions, size: number) =>
+  (text: string, extra: { bold?: boolean; italics?: boolean } = {}) =>
+    new TextRun({ text, size: Math.round(size * 2), font: fontOf(options), ...extra })
+
+/** Width in twips of `px` page pixels: a block as wide as the page fills the text area. */
+const widthOnPage = (px: number, { page, options }: FlowContext): number =>
+  Math.min(contentWidth(options), Math.round((px / Math.max(1, page.width)) * options.pageWidthMm * TWIPS_PER_MM))
+
+/** A Word table (and an empty paragraph after it, so two tables never merge); nothing for a table without cells. */
+const tableChildren = (table: Document.Table, context: FlowContext): Array<FileChild> => {
+  const run = runOf(context.options, fontSizePt(undefined, context.page, context.options))
+  const word = tableOf(
+    table,
+    widthOnPage(table.box.width, context),
+    (lines) => new Paragraph({ children: [run(joinLines(lines.map((l) => l.text)))] })
+  )
+  return word === undefined ? [] : [word, new Paragraph({ spacing: { after: 0 }, children: [] })]
+}
+
+/** An inline picture in its own paragraph; nothing for a figure without a picture. */
+const figureChildren = (figure: Document.Figure, context: FlowContext): Array<FileChild> => {
+  const picture = inlinePicture(figure, widthOnPage(figure.box.width, context))
+  if (picture === undefined) return []
+  return [
+    new Paragraph({
+      alignment: figure.alignment !== undefined ? alignments[figure.alignment] : AlignmentType.CENTER,
+      children: [picture]
+    })
+  ]
+}
+
+/** One Word paragraph of a text block: heading style by level, list numbering, caption style. */
+const textChildren = (block: Document.TextBlock, context: FlowContext): Array<FileChild> => {
+  const text = joinLines(block.lines.map((l) => l.text))
   if (text.length === 0) return []
+  const run = runOf(context.options, fontSizePt(block.fontSize, context.page, context.options))
   const alignment = block.alignment !== undefined ? { alignment: alignments[block.alignment] } : {}
   if (block.kind === "list-item" && block.list !== undefined) {
+    const previous = context.previous
     const continues = previous?.kind === "list-item" && previous.list?.format === block.list.format
     const [first = "", ...rest] = block.lines.map((l) => l.text)
     return [
       new Paragraph({
         ...alignment,
-        numbering: numbering.numberingOf(block.list, continues),
+        numbering: context.numbering.numberingOf(block.list, continues),
         children: [run(joinLines([stripMarker(first, block.list), ...rest]))]
       })
     ]
   }
   const heading =
-    block.kind === "heading"
-      ? headingLevels[Math.min(headingLevels.length, Math.max(1, block.level ?? 1)) - 1]
-      : undefined
+    block.kind === "heading" ? headingLevels[Math.min(headingLevels.length, Math.max(1, block.level)) - 1] : undefined
   const style = block.kind === "caption" ? { style: "Caption" } : {}
   return [
     new Paragraph({
@@ -174,6 +176,14 @@ const blockChildren = (
     })
   ]
 }
+
+/** The Word blocks (paragraphs, tables) of one block in flow mode. */
+const blockChildren = (block: Document.Block, context: FlowContext): Array<FileChild> =>
+  block.kind === "table"
+    ? tableChildren(block, context)
+    : block.kind === "figure"
+      ? figureChildren(block, context)
+      : textChildren(block, context)
 
 /** The docx File for a document. */
 export const buildDocx = (document: Document.Document, options: BuildOptions): DocxFile => {
@@ -195,7 +205,9 @@ export const buildDocx = (document: Document.Document, options: BuildOptions): D
     const children =
       page === undefined
         ? []
-        : page.blocks.flatMap((block, i) => blockChildren(block, page, options, numbering, page.blocks[i - 1]))
+        : page.blocks.flatMap((block, i) =>
+            blockChildren(block, { page, options, numbering, previous: page.blocks[i - 1] })
+          )
     // Flow text is set at reading sizes, so a short wide image (a receipt line, a banner) still gets
     // a page at least as tall as A4, or its text would run over many tiny pages.
     const a4Height = Math.round(297 * TWIPS_PER_MM)

@@ -5,7 +5,7 @@
  * place; optionally the page image behind the text, so the document looks
  * like the original while its text stays selectable and editable.
  */
-import { type Document, TextScript } from "@ocr2word/core"
+import { Document, TextScript } from "@ocr2word/core"
 import { FrameAnchorType, FrameWrap, HeightRule, LineRuleType, Paragraph, type ParagraphChild, TextRun } from "docx"
 import { floatingPicture } from "./docx-pictures.ts"
 
@@ -72,14 +72,6 @@ export const lineFontSize = (
   return Math.min(maxPt, Math.max(minPt, Math.floor(pt * 2) / 2))
 }
 
-/** The lines an exact page shows as text: table cells' lines, all others but figures' labels. */
-const textLines = (block: Document.Block): ReadonlyArray<Document.Line> =>
-  block.kind === "figure"
-    ? []
-    : block.cells !== undefined && block.cells.length > 0
-      ? block.cells.flatMap((c) => c.lines)
-      : block.lines
-
 /** The paragraphs of one exact page. */
 export const exactPageChildren = (page: Document.Page, options: ExactOptions): Array<Paragraph> => {
   const { scale, width: pageWidth, height: pageHeight } = exactPageSize(page, options.pageWidthMm)
@@ -103,7 +95,8 @@ export const exactPageChildren = (page: Document.Page, options: ExactOptions): A
   const median = (values: ReadonlyArray<number>) =>
     [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
   const placed = page.blocks.flatMap((block) => {
-    const lines = textLines(block)
+    // A figure's labels are page text of their own; a table's lines are its cells'.
+    const lines = Document.blockLines(block)
     const blockPt = median(lines.map((l) => sizeByHeight(l.box.height * scale)))
     return lines.map((line) => ({ line, blockPt }))
   })

@@ -11,7 +11,7 @@ const TWIPS_PER_PX96 = 15
 const EMU_PER_TWIP = 635
 
 /** An inline picture `widthTwips` wide, keeping the block's proportions. */
-export const inlinePicture = (block: Document.Block, widthTwips: number): ImageRun | undefined => {
+export const inlinePicture = (block: Document.Figure, widthTwips: number): ImageRun | undefined => {
   if (block.image === undefined || block.box.width <= 0 || block.box.height <= 0) return undefined
   const width = Math.max(1, Math.round(widthTwips / TWIPS_PER_PX96))
   const height = Math.max(1, Math.round((width * block.box.height) / block.box.width))

@@ -4,7 +4,7 @@
  * `docx` library writes the continuation cells of a row span), column widths
  * from the cell boxes scaled to the page.
  */
-import type { Document } from "@ocr2word/core"
+import { Document } from "@ocr2word/core"
 import { BorderStyle, type Paragraph, Table, TableCell, TableRow, WidthType } from "docx"
 
 /** How the table's text is written: a paragraph per cell from its lines. */
@@ -25,17 +25,16 @@ export const columnWidths = (cells: ReadonlyArray<Document.TableCell>, tableWidt
 
 const border = { style: BorderStyle.SINGLE, size: 4, color: "808080" }
 
-/** The Word table of a table block, `widthTwips` wide. */
-export const tableOf = (block: Document.Block, widthTwips: number, paragraph: CellParagraph): Table | undefined => {
-  const cells = block.cells ?? []
+/** The Word table of a table block, `widthTwips` wide; none for a table without cells. */
+export const tableOf = (table: Document.Table, widthTwips: number, paragraph: CellParagraph): Table | undefined => {
+  const cells = table.cells
   if (cells.length === 0) return undefined
-  const pixelWidths = columnWidths(cells, block.box.width)
+  const pixelWidths = columnWidths(cells, table.box.width)
   const total = pixelWidths.reduce((s, w) => s + w, 0) || 1
   const twips = pixelWidths.map((w) => Math.max(200, Math.round((w / total) * widthTwips)))
-  const rows = Math.max(...cells.map((c) => c.row + c.rowSpan))
   const tableRows: Array<TableRow> = []
-  for (let r = 0; r < rows; r++) {
-    const own = cells.filter((c) => c.row === r).sort((a, b) => a.column - b.column)
+  // A row covered only by cells spanning from above has no w:tr of its own (Word adds the merged cells).
+  for (const own of Document.tableRows(table)) {
     if (own.length === 0) continue
     tableRows.push(
       new TableRow({

@@ -3,7 +3,7 @@
  * reading order, pieces of visual lines joined, paragraphs per column,
  * headings by size, alignment, font size and column index of every block.
  */
-import { type Document, Geometry } from "@ocr2word/core"
+import { type Document, Geometry, PageBuilder } from "@ocr2word/core"
 import { bodyHeight, coreSpan, lineHeight, median } from "./line-metrics.ts"
 import { alignmentOf, type ColumnRun, splitParagraphs } from "./paragraphs.ts"
 import { mergePieces } from "./visual-lines.ts"
@@ -42,28 +42,17 @@ const SIDE_TRIM = 0.15
 /** Heading sizes within this ratio share a level. */
 const LEVEL_STEP = 1.12
 
-const meanConfidence = (lines: ReadonlyArray<Document.Line>): number => {
-  let sum = 0
-  let weight = 0
-  for (const l of lines) {
-    const w = Math.max(1, [...l.text].length)
-    sum += l.confidence * w
-    weight += w
-  }
-  return weight === 0 ? 0 : sum / weight
-}
-
-const makeBlock = (lines: ReadonlyArray<Document.Line>, column: Geometry.Box): Document.Block => ({
+const makeBlock = (lines: ReadonlyArray<Document.Line>, column: Geometry.Box): Document.Paragraph => ({
   kind: "paragraph",
   box: Geometry.unionBoxes(lines.map((l) => l.box)),
-  confidence: meanConfidence(lines),
+  confidence: PageBuilder.confidenceOf(lines),
   lines,
   fontSize: median(lines.map(lineHeight)),
   alignment: alignmentOf(lines, column)
 })
 
 /** Vertical (top-to-bottom) text: columns of lines read right to left. */
-const verticalBlocks = (lines: ReadonlyArray<Document.Line>): ReadonlyArray<Document.Block> => {
+const verticalBlocks = (lines: ReadonlyArray<Document.Line>): ReadonlyArray<Document.Paragraph> => {
   const sorted = [...lines].sort((a, b) => b.box.x + b.box.width / 2 - (a.box.x + a.box.width / 2))
   const groups: Array<Array<Document.Line>> = []
   for (const line of sorted) {
@@ -88,7 +77,7 @@ const classifyHeadings = (
   body: number,
   options: PageLayoutOptions
 ): ReadonlyArray<Document.Block> => {
-  const isHeading = (b: Document.Block) =>
+  const isHeading = (b: Document.Block): b is Document.Paragraph =>
     b.kind === "paragraph" &&
     b.lines.length <= options.maxHeadingLines &&
     (b.fontSize ?? 0) >= options.headingRatio * body
@@ -103,7 +92,9 @@ const classifyHeadings = (
     for (let i = 0; i < levels.length; i++) if (size * LEVEL_STEP >= levels[i]!) return Math.min(6, i + 1)
     return Math.min(6, level + levels.length - 1)
   }
-  return blocks.map((b) => (isHeading(b) ? { ...b, kind: "heading" as const, level: levelOf(b.fontSize ?? 0) } : b))
+  return blocks.map(
+    (b): Document.Block => (isHeading(b) ? { ...b, kind: "heading", level: levelOf(b.fontSize ?? 0) } : b)
+  )
 }
 
 /**
@@ -113,7 +104,7 @@ const classifyHeadings = (
 export const layoutPage = (
   input: ReadonlyArray<Document.Line>,
   options: PageLayoutOptions = defaultPageLayoutOptions,
-  regions: ReadonlyArray<Document.Block> = []
+  regions: ReadonlyArray<Document.Table | Document.Figure> = []
 ): ReadonlyArray<Document.Block> => {
   const lines = input.filter((l) => l.text.trim().length > 0)
   if (lines.length === 0 && regions.length === 0) return []
@@ -152,7 +143,8 @@ export const layoutPage = (
     }
   )
   // Consecutive leaves of one column form a run; paragraphs never cross runs or regions.
-  const runs: Array<{ column: Geometry.Box; lines: Array<Document.Line>; region?: Document.Block }> = []
+  const runs: Array<{ column: Geometry.Box; lines: Array<Document.Line>; region?: Document.Table | Document.Figure }> =
+    []
   const addLines = (column: Geometry.Box, indices: ReadonlyArray<number>) => {
     if (indices.length === 0) return
     const merged = mergePieces(
@@ -179,17 +171,19 @@ export const layoutPage = (
     runs.map((r) => r.column.x),
     body
   )
-  const blocks = runs.flatMap((run: ColumnRun & { region?: Document.Block }) => {
-    const column = Math.max(
-      0,
-      columnStarts.findIndex((x) => run.column.x < x + body)
-    )
-    if (run.region !== undefined) return [{ ...run.region, column }]
-    return splitParagraphs(run, options).map((group) => ({
-      ...makeBlock(group, run.column),
-      column
-    }))
-  })
+  const blocks = runs.flatMap(
+    (run: ColumnRun & { region?: Document.Table | Document.Figure }): Array<Document.Block> => {
+      const column = Math.max(
+        0,
+        columnStarts.findIndex((x) => run.column.x < x + body)
+      )
+      if (run.region !== undefined) return [{ ...run.region, column }]
+      return splitParagraphs(run, options).map((group) => ({
+        ...makeBlock(group, run.column),
+        column
+      }))
+    }
+  )
   return classifyHeadings(blocks, body, options)
 }
 

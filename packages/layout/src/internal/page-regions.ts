@@ -17,7 +17,7 @@ export interface PageRegions {
   readonly header: ReadonlyArray<Document.Block>
   readonly footer: ReadonlyArray<Document.Block>
   /** Table and figure blocks (figures without their PNG yet). */
-  readonly regions: ReadonlyArray<Document.Block>
+  readonly regions: ReadonlyArray<Document.Table | Document.Figure>
   /** The figures found, in the order of their blocks among `regions`. */
   readonly figures: ReadonlyArray<Figures.FoundFigure>
   /** Lines left for paragraphs. */
@@ -67,8 +67,8 @@ export const lineWeights = (
 }
 
 /** A block that reads as a heading by its weight: one or two short bold lines, not a sentence. */
-const boldHeading = (block: Document.Block, weight: (line: Document.Line) => number): boolean => {
-  if (block.kind !== "paragraph" || block.lines.length > 2) return false
+const boldHeading = (block: Document.Paragraph, weight: (line: Document.Line) => number): boolean => {
+  if (block.lines.length > 2) return false
   const text = block.lines.map((l) => l.text).join("")
   return (
     [...text].length <= 40 && !/[。．.!！?？;；，,]$/u.test(text.trim()) && block.lines.every((l) => weight(l) >= BOLD)
@@ -109,9 +109,13 @@ export const markRoles = (
   const out: Array<Document.Block> = []
   let listRun: Array<{ readonly x: number; readonly level: number }> = []
   for (const block of blocks) {
-    if (block.kind !== "paragraph" && block.kind !== "heading") {
+    if (block.kind !== "paragraph") {
+      // Headings keep their kind, unless they read as a caption.
+      if (block.kind === "heading" && BlockRoles.isCaption(block.lines)) {
+        const { level: _level, ...rest } = block
+        out.push({ ...rest, kind: "caption" })
+      } else out.push(block)
       listRun = []
-      out.push(block)
       continue
     }
     // A short bold block is a heading even when numbered like a list item ("1. 系统要求").
@@ -124,12 +128,13 @@ export const markRoles = (
       const size = block.fontSize ?? 0
       // One level below the largest-type headings of the page that are bigger than it.
       const above = blocks
-        .filter((b) => b.kind === "heading" && (b.fontSize ?? 0) > size * 1.05)
-        .map((b) => b.level ?? 1)
+        .filter((b) => b.kind === "heading")
+        .filter((b) => (b.fontSize ?? 0) > size * 1.05)
+        .map((b) => b.level)
       out.push({ ...block, kind: "heading", level: Math.min(6, Math.max(0, ...above) + 1) })
       continue
     }
-    const split = block.kind === "paragraph" ? BlockRoles.splitListItems(block.lines) : undefined
+    const split = BlockRoles.splitListItems(block.lines)
     if (split !== undefined) {
       for (const lines of split.items) {
         const marker = BlockRoles.listMarker(lines[0]!.text)!
@@ -155,10 +160,7 @@ export const markRoles = (
       continue
     }
     listRun = []
-    if (BlockRoles.isCaption(block.lines)) {
-      const { level: _level, ...rest } = block
-      out.push({ ...rest, kind: "caption" })
-    } else out.push(block)
+    out.push(BlockRoles.isCaption(block.lines) ? { ...block, kind: "caption" } : block)
   }
   return out
 }

@@ -1,9 +1,17 @@
 /**
  * Filling table cells with recognised lines: each line goes to the cell that
  * holds most of it; a line the detector ran across a cell border is split at
- * its words, so each cell gets its own text.
+ * its words, so each cell gets its own text. Also what a table finder hands
+ * back (`FoundTable`), shared by `RuledTables` and `UnruledTables`.
  */
-import { type Document, Geometry, TextScript } from "@ocr2word/core"
+import { Document, Geometry, TextScript } from "@ocr2word/core"
+
+/** A table found on the page and the lines it took. */
+export interface FoundTable {
+  readonly block: Document.Table
+  /** Lines of the page that went into the table (before any split by words). */
+  readonly lines: ReadonlyArray<Document.Line>
+}
 
 /** A cell of a table grid before it holds text. */
 export interface GridCell {
@@ -105,15 +113,13 @@ export const fillCells = (
   }))
 }
 
-/** The table block of filled cells. */
-export const tableBlock = (cells: ReadonlyArray<Document.TableCell>, box: Geometry.Box): Document.Block => {
-  // The block's own lines are the cells' lines row by row, for readers that ignore cells.
-  const lines = [...cells].sort((a, b) => a.row - b.row || a.column - b.column).flatMap((c) => c.lines)
+/** The table block of filled cells; its confidence is the mean of its lines'. */
+export const tableBlock = (cells: ReadonlyArray<Document.TableCell>, box: Geometry.Box): Document.Table => {
+  const lines = Document.tableLines({ kind: "table", box, confidence: 0, cells })
   return {
     kind: "table",
     box,
     confidence: lines.length === 0 ? 0 : lines.reduce((s, l) => s + l.confidence, 0) / lines.length,
-    lines,
     cells
   }
 }
