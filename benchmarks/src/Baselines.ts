@@ -25,7 +25,7 @@ import * as ChildProcess from "node:child_process"
 import * as Fs from "node:fs"
 import { PaddleModels } from "@ocr2word/paddle"
 import sharp from "sharp"
-import type { Runner } from "./Bench.ts"
+import type { Runner } from "./Runner.ts"
 
 /** True when the Debian tesseract CLI is on PATH. */
 export const hasTesseractCli = (): boolean =>

@@ -20,22 +20,11 @@ import { Effect, Exit, ManagedRuntime, type Redacted } from "effect"
 import * as Baselines from "./Baselines.ts"
 import * as Manifest from "./Manifest.ts"
 import * as Metrics from "./Metrics.ts"
+import type { Runner } from "./Runner.ts"
 import * as Score from "./Score.ts"
 import type { SpanTotal } from "./Stages.ts"
 
-/** Something that turns image bytes into text (and a document where it can). */
-export interface Runner {
-  readonly name: string
-  readonly description: string
-  /** Threads the runner is set to use, where it says. */
-  readonly threads: number | string
-  /** The output, and the conversion's span times where the runner is one of ours. */
-  readonly run: (
-    bytes: Uint8Array,
-    path: string
-  ) => Promise<Score.Output & { readonly spans?: ReadonlyArray<Conversion.SpanTotal> }>
-  readonly close: () => Promise<void>
-}
+export type { Runner } from "./Runner.ts"
 
 /** One item's result. */
 export interface ItemResult {
