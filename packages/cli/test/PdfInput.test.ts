@@ -3,6 +3,7 @@
  * multi-page scan (real-dev pages as images, no text) and on a PDF with a
  * text layer, each page a Word section.
  */
+import { execFileSync } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
@@ -82,6 +83,34 @@ describe("ocr2word on PDFs", () => {
       expect(cer(readFileSync(ocr, "utf8"), pages.flat().join("\n"))).toBeLessThan(0.1)
       const strict = await runCli([join(dir, "none.pdf"), "--pdf-text", "text"])
       expect(strict.code).not.toBe(0)
+    },
+    TIMEOUT
+  )
+
+  it(
+    "a scan to a searchable PDF (--format pdf): the page images with the recognised text under them; and to Markdown",
+    async () => {
+      const dir = tempDir()
+      const pdf = join(dir, "scan.pdf")
+      writeFileSync(pdf, await scan(["tjs_testocr", "cnocr_multiline_cn1"], 96))
+      const out = join(dir, "searchable.pdf")
+      const result = await runCli([pdf, "-o", out, "--format", "pdf", "--dpi", "200"])
+      expect(result.stderr).not.toContain("error")
+      expect(result.code).toBe(0)
+      // Rendered at 200 dpi and written back at 300 dpi: two thirds of the scan's size in points.
+      const info = execFileSync("pdfinfo", [out], { encoding: "utf8" })
+      expect(info).toMatch(/Pages:\s+2/)
+      const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info)!
+      expect(Number(size[1])).toBeCloseTo(((640 * 72) / 96) * (2 / 3), -1)
+      const page = (n: number) =>
+        execFileSync("pdftotext", ["-f", `${n}`, "-l", `${n}`, out, "-"], { encoding: "utf8" })
+      expect(cer(page(1), groundTruth("tjs_testocr"))).toBeLessThan(0.1)
+      expect(cer(page(2), groundTruth("cnocr_multiline_cn1"))).toBeLessThan(0.1)
+      const md = join(dir, "scan.md")
+      expect((await runCli([pdf, "-o", md, "--format", "md"])).code).toBe(0)
+      const markdown = readFileSync(md, "utf8")
+      expect(markdown.split("\n\n---\n\n")).toHaveLength(2)
+      expect(markdown).toContain("The quick brown dog")
     },
     TIMEOUT
   )

@@ -29,6 +29,7 @@ import {
   type TextRecognizer
 } from "@ocr2word/core"
 import { DocxDocumentWriter, JsonDocumentWriter, TextDocumentWriter } from "@ocr2word/docx"
+import { AltoDocumentWriter, HocrDocumentWriter, MarkdownDocumentWriter, PdfDocumentWriter } from "@ocr2word/formats"
 import { ImageCodec, ImagePreprocessor, SharpImageSource } from "@ocr2word/image"
 import { XyCutLayoutAnalyzer } from "@ocr2word/layout"
 import { PaddleModels, PaddleTextClassifier, PaddleTextDetector, PaddleTextRecognizer } from "@ocr2word/paddle"
@@ -117,7 +118,7 @@ export const preprocessors: Readonly<Record<string, Layer.Layer<Preprocessor.Pre
 }
 
 /** Output formats. */
-export const Format = Schema.Literals(["docx", "txt", "json"])
+export const Format = Schema.Literals(["docx", "txt", "json", "md", "hocr", "alto", "pdf"])
 export type Format = typeof Format.Type
 export const formats: ReadonlyArray<Format> = Format.literals
 
@@ -126,7 +127,11 @@ export const writers: Readonly<Record<Format, Layer.Layer<DocumentWriter.Documen
   // Documents from the remote backend keep the service's own Word file.
   docx: RemoteDocx.passThrough(DocxDocumentWriter.layer),
   txt: TextDocumentWriter.layer,
-  json: JsonDocumentWriter.layer
+  json: JsonDocumentWriter.layer,
+  md: MarkdownDocumentWriter.layer,
+  hocr: HocrDocumentWriter.layer,
+  alto: AltoDocumentWriter.layer,
+  pdf: PdfDocumentWriter.layer
 }
 
 const stageNames = (stage: "detector" | "classifier" | "recognizer"): ReadonlyArray<string> =>
@@ -339,7 +344,8 @@ export const pipelineLayer = (
   )
 
 /**
- * A `DocumentWriter` layer for an output format: `docx`, `txt` or `json`.
+ * A `DocumentWriter` layer for an output format: `docx`, `txt`, `json`,
+ * `md`, `hocr`, `alto` or `pdf` (searchable: page image and invisible text).
  * `docx` takes `DocxDocumentWriter` options (`mode`: core's `DocxMode`,
  * `backgroundImage`); the others none.
  */
@@ -365,7 +371,7 @@ export const writerLayer = (
 /** What `conversionLayer` takes: the backends by name, the output format and the Word writer's options. */
 export interface ConversionSelection {
   readonly pipeline?: PipelineSelection
-  /** `docx` (the default), `txt` or `json`. */
+  /** `docx` (the default), `txt`, `json`, `md`, `hocr`, `alto` or `pdf`. */
   readonly format?: string
   readonly docx?: DocxDocumentWriter.Options
 }
@@ -373,12 +379,14 @@ export interface ConversionSelection {
 /**
  * A `Conversion` layer from names: the pipeline, the writer and, chosen here
  * once from the writer's options, whether the layout stage keeps each page's
- * image (only a Word page in exact mode with the image behind the text draws it).
+ * image (a Word page in exact mode with the image behind the text draws it, and
+ * a searchable PDF is made of the page images).
  */
 export const conversionLayer = (
   options: ConversionSelection = {}
 ): Layer.Layer<Conversion.Conversion, EngineError | LoadError> => {
-  const keepPageImage = options.docx?.mode === "exact" && options.docx.backgroundImage === true
+  const keepPageImage =
+    (options.docx?.mode === "exact" && options.docx.backgroundImage === true) || options.format === "pdf"
   return Conversion.layer.pipe(
     Layer.provide(
       Layer.mergeAll(

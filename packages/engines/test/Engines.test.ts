@@ -77,8 +77,8 @@ describe("Engines.writerLayer", () => {
         )
         expect(writer.format).toBe(format)
       }
-      const error = yield* Effect.flip(Layer.build(Engines.writerLayer("pdf")).pipe(Effect.scoped))
-      expect(error.message).toBe("Unknown format 'pdf'. Known formats: docx, txt, json")
+      const error = yield* Effect.flip(Layer.build(Engines.writerLayer("rtf")).pipe(Effect.scoped))
+      expect(error.message).toBe("Unknown format 'rtf'. Known formats: docx, txt, json, md, hocr, alto, pdf")
     })
   )
 })
