@@ -2,10 +2,13 @@
  * The orchestrator: decode -> preprocess -> detect -> crop -> classify ->
  * recognise -> layout, page by page. A page that brings its own text (a PDF
  * page's text layer) skips preprocessing, detection and recognition: its lines
- * go straight to layout. It holds no backend of its own; provide a
- * layer for each stage service and it composes them, so any detector can be
- * paired with any recogniser. Every stage call is a span (`Effect.fn`), which
- * is where the benchmark's per-stage timings come from.
+ * go straight to layout. The layout returns the page's blocks and the
+ * pipeline builds the page record around them (`PageBuilder`), with the line
+ * counts of every stage and, when built with a PNG encoder (`PageImage`), the
+ * upright page image for writers that draw it. It holds no backend of its
+ * own; provide a layer for each stage service and it composes them, so any
+ * detector can be paired with any recogniser. Every stage call is a span
+ * (`Effect.fn`), which is where the benchmark's per-stage timings come from.
  *
  * @since 0.1.0
  */

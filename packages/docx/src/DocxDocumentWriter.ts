@@ -11,8 +11,8 @@
  * - `exact`: every page a Word page of the image's proportions with each line
  *   in a frame at its position, figures floating at theirs, and with
  *   `backgroundImage: true` the page image behind the text (the pipeline
- *   must keep it: `Engines.pipelineLayer({ keepPageImage: true })`, or
- *   `Pipeline.layer(options, { encodePng: ImageCodec.encodePng })`).
+ *   must keep it: `Engines.conversionLayer` chooses that from these options;
+ *   by hand, `Pipeline.layer(options, { encodePng: ImageCodec.encodePng })`).
  *
  * @since 0.1.0
  */
