@@ -71,6 +71,7 @@ export const main = (config: ServerConfig, options: WorkerOptions) =>
           engine: config.engine,
           ...docxOptions(config),
           docxBackground: config.docxBackground,
+          memoryMb: config.workerMemoryMb,
           ...(config.remoteUrl !== undefined ? { remoteUrl: config.remoteUrl } : {}),
           ...(config.remoteAppkey !== undefined ? { remoteAppkey: config.remoteAppkey } : {})
         }),

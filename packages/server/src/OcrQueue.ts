@@ -42,7 +42,7 @@ export interface OcrResult {
 
 export class OcrError extends Schema.TaggedError<OcrError>()("OcrError", {
   /** `QueueFull` is 429/102, `BadImage` 400/101, `NotReady` 503, `Upstream` 502/110, the others 500/110. */
-  reason: Schema.Literals(["QueueFull", "Timeout", "BadImage", "Failed", "NotReady", "Upstream"]),
+  reason: Schema.Literals(["QueueFull", "Timeout", "BadImage", "Failed", "NotReady", "Upstream", "OutOfMemory"]),
   message: Schema.String,
   retryAfterSeconds: Schema.optionalKey(Schema.Number)
 }) {}
@@ -90,6 +90,7 @@ export const fromFailure = (failure: JobFailure): OcrError => {
       return new OcrError({ reason: "Upstream", message: `the remote OCR backend failed: ${failure.message}` })
     case "WorkerError":
       if (failure.reason === "NotReady") return new OcrError({ reason: "NotReady", message: failure.message })
+      if (failure.reason === "OutOfMemory") return new OcrError({ reason: "OutOfMemory", message: failure.message })
   }
   return new OcrError({
     reason: "Failed",
@@ -222,7 +223,7 @@ const workerExecutor = (
         died = outOfMemory
           ? new WorkerError({
               reason: "OutOfMemory",
-              message: `the conversion needed more than the OCR worker's memory limit of ${memoryMb} MB and was stopped (the worker was replaced); send a smaller or simpler image, or raise --worker-memory-mb.`
+              message: `the conversion needed more than the OCR worker's memory limit of ${memoryMb} MB and was stopped (the worker was replaced); send a smaller or simpler image (the server's operator can raise --worker-memory-mb).`
             })
           : new WorkerError({ reason: "Crashed", message: `the OCR worker crashed and was replaced: ${String(error)}` })
       else

@@ -218,7 +218,8 @@ export const services = (config: ServerConfig, options: { readonly queue?: Layer
               queueSize: config.queueSize,
               engine: config.engine,
               docxMode: config.docxMode,
-              docxBackground: config.docxBackground
+              docxBackground: config.docxBackground,
+              memoryMb: config.workerMemoryMb
             }))
   )
 

@@ -137,6 +137,10 @@ export const serve = Command.make(
       "Conversions that may wait before 429 (env OCR2WORD_QUEUE_SIZE, default 8)"
     ),
     timeoutMs: described(Flag.String("timeout-ms"), "Time limit of one conversion (default 120000)"),
+    workerMemoryMb: described(
+      Flag.String("worker-memory-mb"),
+      "JS heap limit of each OCR worker thread; a conversion past it is 500/110 and the thread replaced (env OCR2WORD_WORKER_MEMORY_MB, default 512)"
+    ),
     tlsCert: described(Flag.String("tls-cert"), "PEM certificate: serve HTTPS"),
     tlsKey: described(Flag.String("tls-key"), "PEM private key of --tls-cert"),
     tlsMinVersion: described(Flag.String("tls-min-version"), "Oldest TLS version (default TLSv1.2)"),
@@ -183,6 +187,10 @@ export const worker = Command.make(
     ),
     engine: described(Flag.String("engine"), "OCR engine (default paddle)"),
     timeoutMs: described(Flag.String("timeout-ms"), "Time limit of one conversion (default 120000)"),
+    workerMemoryMb: described(
+      Flag.String("worker-memory-mb"),
+      "JS heap limit of each OCR thread (env OCR2WORD_WORKER_MEMORY_MB, default 512)"
+    ),
     docxMode: described(Flag.String("docx-mode"), "Word layout: flow or exact (env OCR2WORD_DOCX_MODE, default flow)"),
     docxBackground: described(
       Flag.Boolean("docx-background"),

@@ -19,6 +19,7 @@
  * | OCR2WORD_WORKERS                 | --workers            | 2                |
  * | OCR2WORD_QUEUE_SIZE              | --queue-size         | 8                |
  * | OCR2WORD_TIMEOUT_MS              | --timeout-ms         | 120000           |
+ * | OCR2WORD_WORKER_MEMORY_MB        | --worker-memory-mb   | 512 (heap, MB)   |
  * | OCR2WORD_MAX_IMAGE_BYTES         | --max-image-bytes    | 20971520         |
  * | OCR2WORD_TLS_CERT / _KEY         | --tls-cert/--tls-key | (HTTP)           |
  * | OCR2WORD_TLS_MIN_VERSION         | --tls-min-version    | TLSv1.2          |
@@ -38,6 +39,7 @@
  */
 import { DocumentWriter, OptionDecoding } from "@ocr2word/core"
 import { Context, Effect, Redacted, Schema } from "effect"
+import { defaultWorkerMemoryMb } from "./OcrQueue.ts"
 
 const Port = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))
 const Positive = Schema.Int.check(Schema.isGreaterThan(0))
@@ -92,6 +94,8 @@ export const ServerConfig = Schema.Struct({
   queueSize: NonNegative.annotateKey({ expected: "a non-negative integer" }),
   /** Per-request time limit of a conversion (queue wait included). */
   timeoutMs: Positive.annotateKey({ expected: "a positive integer (milliseconds)" }),
+  /** JS heap limit of each OCR worker thread; a conversion past it is 500/110 and its thread is replaced. */
+  workerMemoryMb: Positive.annotateKey({ expected: "a positive integer (megabytes)" }),
   maxImageBytes: Positive.annotateKey({ expected: "a positive integer (bytes)" }),
   demoMaxImageBytes: Positive.annotateKey({ expected: "a positive integer (bytes)" }),
   /** imageurl fetching: total time, connect time, redirects. */
@@ -165,6 +169,7 @@ export const defaults: ServerConfig = {
   workers: 2,
   queueSize: 8,
   timeoutMs: 120_000,
+  workerMemoryMb: defaultWorkerMemoryMb,
   maxImageBytes: 20 * 1024 * 1024,
   demoMaxImageBytes: 2 * 1024 * 1024,
   fetchTimeoutMs: 15_000,

@@ -348,6 +348,9 @@ const convertImage = (
             case "Timeout":
               metrics.rejected("timeout")
               return fail(ApiError.InternalError, e.message)
+            case "OutOfMemory":
+              metrics.rejected("out_of_memory")
+              return fail(ApiError.InternalError, e.message)
             case "Upstream":
               return fail(ApiError.UpstreamError, e.message)
             default:

@@ -1,0 +1,97 @@
+/**
+ * The memory limit of the OCR worker threads (`memoryMb`, the server's
+ * `--worker-memory-mb`): with a low limit (56 MB; a thread needs about 42-45
+ * MB once the models are loaded and converting a small image, measured), a
+ * conversion that needs more heap than is left stops its thread at the limit
+ * (V8's ERR_WORKER_OUT_OF_MEMORY, not a process crash), fails with
+ * `OutOfMemory` (500/110) naming the limit, the thread is replaced, and the
+ * next conversion runs on the replacement. No real image needs much heap
+ * (50-80 MB peak without a limit on real-dev and a 1000-line page), so the
+ * job is made to: it carries a 16 MB source name, which the thread holds
+ * while converting. Kept under Node's allowance past the limit (about 16 MB):
+ * one single allocation larger than that aborts the whole process instead
+ * (nodejs/node#47224), which is why the server needs a supervisor that
+ * restarts it (see the README). A limit too low to load the models is a
+ * start-up failure that says to raise it.
+ */
+import * as fs from "node:fs"
+import { assert, describe, it } from "@effect/vitest"
+import { Context, Effect, Exit, Layer } from "effect"
+import { OcrQueue } from "../src/index.ts"
+
+const image = new Uint8Array(
+  fs.readFileSync(new URL("../../../datasets/real-dev/images/pp_word_1.jpg", import.meta.url))
+)
+
+const waitFor = async (check: () => Promise<boolean>, ms: number) => {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    if (await check()) return true
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return false
+}
+
+const queueWith = (memoryMb: number) =>
+  Effect.gen(function* () {
+    const context = yield* Layer.build(OcrQueue.layerWorkers({ workers: 1, queueSize: 2, engine: "paddle", memoryMb }))
+    const queue = Context.get(context, OcrQueue.OcrQueue)
+    const ready = () => Effect.runPromise(Effect.map(queue.stats, (s) => s.readyWorkers === 1))
+    return { queue, ready }
+  })
+
+describe("worker memory limit", () => {
+  it.live(
+    "a conversion past the limit is OutOfMemory, its thread is replaced, the next one converts",
+    () =>
+      Effect.gen(function* () {
+        const { queue, ready } = yield* queueWith(56)
+        assert.isTrue(yield* Effect.promise(() => waitFor(ready, 120_000)), "the worker never became ready at 56 MB")
+        const before = yield* queue.submit(image, { timeoutMs: 120_000 })
+        assert.deepStrictEqual([...before.bytes.subarray(0, 2)], [0x50, 0x4b])
+
+        const heavy = yield* Effect.exit(
+          queue.submit(image, { source: "x".repeat(16 * 1024 * 1024), timeoutMs: 120_000 })
+        )
+        assert.isTrue(Exit.isFailure(heavy))
+        const error = Exit.isFailure(heavy) ? JSON.stringify(heavy.cause) : ""
+        assert.match(error, /OutOfMemory/)
+        assert.match(error, /needed more than the OCR worker's memory limit of 56 MB and was stopped/)
+        assert.match(error, /--worker-memory-mb/)
+
+        // Replaced: ready again once the new thread has loaded the models, and it converts.
+        assert.isTrue(yield* Effect.promise(() => waitFor(ready, 120_000)), "the worker was not replaced")
+        const after = yield* queue.submit(image, { timeoutMs: 120_000 })
+        assert.deepStrictEqual([...after.bytes.subarray(0, 2)], [0x50, 0x4b])
+      }).pipe(Effect.scoped),
+    300_000
+  )
+
+  it.live(
+    "a limit too low to load the models is a clear NotReady failure",
+    () =>
+      Effect.gen(function* () {
+        const { queue } = yield* queueWith(8)
+        const stats = () => Effect.runPromise(queue.stats)
+        // Give the thread time to run out while loading.
+        yield* Effect.sleep("3 seconds")
+        const failed = yield* Effect.promise(() =>
+          waitFor(
+            () =>
+              Effect.runPromise(
+                Effect.map(Effect.exit(queue.submit(image, { timeoutMs: 60_000 })), (exit) =>
+                  Exit.isFailure(exit) ? /NotReady/.test(JSON.stringify(exit.cause)) : false
+                )
+              ),
+            60_000
+          )
+        )
+        assert.isTrue(failed)
+        const exit = yield* Effect.exit(queue.submit(image, { timeoutMs: 60_000 }))
+        const error = Exit.isFailure(exit) ? JSON.stringify(exit.cause) : ""
+        assert.match(error, /ran out of its memory limit of 8 MB while loading the models; raise --worker-memory-mb/)
+        assert.strictEqual((yield* Effect.promise(stats)).readyWorkers, 0)
+      }).pipe(Effect.scoped),
+    120_000
+  )
+})
