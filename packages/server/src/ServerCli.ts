@@ -22,6 +22,12 @@ import * as ServerConfig from "./ServerConfig.ts"
 const opt = <A>(key: string, value: Option.Option<A>) => (Option.isSome(value) ? { [key]: value.value } : {})
 const described = <A>(flag: Flag.Flag<A>, text: string) => flag.pipe(Flag.withDescription(text), Flag.optional)
 
+/** A wrong flag or environment variable is printed as its one-sentence house message, not as a stack. */
+const refuseConfig =
+  (command: string) =>
+  <A, R>(self: Effect.Effect<A, ServerConfig.ConfigError, R>) =>
+    Effect.mapError(self, (e) => new CliError.UserError({ cause: e, userMessage: `ocr2word ${command}: ${e.message}` }))
+
 /**
  * A storage failure at start-up (read-only or full data folder, damaged key
  * database) is printed as its one-sentence message, not as a stack: the
@@ -166,7 +172,7 @@ export const serve = Command.make(
       ...configFlags(flags),
       ...opt("remoteAppkey", flags.appkey)
     }
-    const config = yield* ServerConfig.decode(input)
+    const config = yield* ServerConfig.decode(input).pipe(refuseConfig("serve"))
     yield* Server.main(config).pipe(startupError("serve cannot start"), networkError("serve cannot start", config))
   })
 ).pipe(Command.withDescription("Run the contract-compatible HTTP service (POST /imagerecognition/ocr2word)."))
@@ -199,7 +205,9 @@ export const worker = Command.make(
     ...sharedStateFlags
   },
   Effect.fn("Cli.worker")(function* (flags) {
-    const config = yield* ServerConfig.decode({ ...ServerConfig.fromEnv(process.env), ...configFlags(flags) })
+    const config = yield* ServerConfig.decode({ ...ServerConfig.fromEnv(process.env), ...configFlags(flags) }).pipe(
+      refuseConfig("worker")
+    )
     if (config.redisUrl === undefined) {
       return yield* Effect.fail(
         new ServerConfig.ConfigError({
@@ -207,7 +215,7 @@ export const worker = Command.make(
           message:
             "Expected the Redis the job queue lives in (--redis-url or OCR2WORD_REDIS_URL) with ocr2word worker for redisUrl but received nothing"
         })
-      )
+      ).pipe(refuseConfig("worker"))
     }
     yield* ConversionWorker.main(config, {
       concurrency: flags.concurrency,

@@ -55,7 +55,9 @@ describe("ocr2word serve", () => {
     () =>
       Effect.gen(function* () {
         const out = yield* ocr2word("serve", "--port", "eighty")
-        assert.include(out, 'Expected an integer between 0 and 65535 for port but received "eighty"')
+        assert.include(out, 'ocr2word serve: Expected an integer between 0 and 65535 for port but received "eighty"')
+        // One sentence for the person at the terminal, not a stack.
+        assert.notInclude(out, "    at ")
         const mode = yield* ocr2word("serve", "--docx-mode", "pretty")
         assert.include(mode, 'Expected one of "flow", "exact" for docxMode but received "pretty"')
       }),
