@@ -60,15 +60,15 @@ export const ocr2word = Command.make(
       Flag.withDescription("Replace existing output files (by default an existing file makes that input fail)"),
       Flag.withDefault(false)
     ),
-    dpi: Flag.Int("dpi").pipe(
+    dpi: Flag.String("dpi").pipe(
       Flag.withDescription("Resolution PDF pages are rendered at before OCR, 36 to 1200 (default: 300)"),
       Flag.optional
     ),
-    pdfText: Flag.Literals("pdf-text", ["auto", "ocr", "text"] as const).pipe(
+    pdfText: Flag.String("pdf-text").pipe(
       Flag.withDescription(
         "Text of PDF pages: auto (a page's text layer when it has one, else OCR), ocr (always OCR), text (the text layer; a page without one fails)"
       ),
-      Flag.withDefault("auto" as const)
+      Flag.withDefault("auto")
     ),
     engine: nameFlag("engine", "engine", "paddle"),
     detector: nameFlag("detector", "detector", "the engine's"),
@@ -107,12 +107,18 @@ export const ocr2word = Command.make(
       Convert.ConvertOptions,
       {
         inputs: flags.inputs,
-        format: flags.format,
         overwrite: flags.overwrite,
-        mode: flags.mode,
         background: flags.background,
-        pdfText: flags.pdfText,
-        ...(Option.isSome(flags.dpi) ? { pdfDpi: flags.dpi.value } : {}),
+        // The text flags, read with the options' own types (a number for --dpi).
+        ...OptionDecoding.read(
+          Convert.ConvertOptions,
+          OptionDecoding.flags({
+            format: flags.format,
+            mode: flags.mode,
+            pdfText: flags.pdfText,
+            pdfDpi: Option.getOrUndefined(flags.dpi)
+          })
+        ),
         ...(flags.async ? { async: true } : {}),
         ...some("output", flags.output),
         ...some("engine", flags.engine),
@@ -131,7 +137,8 @@ export const ocr2word = Command.make(
           total: flags.inputs.length,
           message
         }),
-      (path) => (path.length === 0 ? "options" : OptionDecoding.flagName(String(path[0])))
+      (path) =>
+        path.length === 0 ? "options" : path[0] === "pdfDpi" ? "--dpi" : OptionDecoding.flagName(String(path[0]))
     ).pipe(Effect.tapError((e) => Effect.sync(() => reporting.write(`error: ${e.message}\n`))))
     yield* Convert.run(options, reporting)
   })

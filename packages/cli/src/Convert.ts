@@ -38,9 +38,9 @@ export const ConvertOptions = Schema.Struct({
   /** In exact mode, the page image behind the text. */
   background: OptionDecoding.optional(Schema.Boolean, "a boolean"),
   /** Resolution PDF pages are rendered at (dpi). */
-  pdfDpi: Schema.optionalKey(Schema.Number),
+  pdfDpi: Engines.PipelineSelection.fields.pdfDpi,
   /** A PDF page's text: its text layer (`auto`, `text`) or OCR (`ocr`). */
-  pdfText: Schema.optionalKey(Schema.Literals(["auto", "ocr", "text"])),
+  pdfText: Engines.PipelineSelection.fields.pdfText,
   /** Submit the inputs to `remoteUrl`'s batch endpoint (POST /jobs) and wait, instead of converting here. */
   async: OptionDecoding.optional(Schema.Boolean, "a boolean")
 })

@@ -43,7 +43,7 @@ describe("ocr2word", () => {
   )
 
   it(
-    "writes an exact-mode Word page with --mode exact --background, and rejects an unknown mode",
+    "writes an exact-mode Word page with --mode exact --background, and rejects an unknown mode and a wrong --dpi in the house format",
     async () => {
       const dir = tempDir()
       const out = join(dir, "testocr.docx")
@@ -57,6 +57,9 @@ describe("ocr2word", () => {
       const bad = await runCli([image("tjs_testocr"), "-o", join(dir, "bad.docx"), "--mode", "pretty"])
       expect(bad.code).not.toBe(0)
       expect(bad.stderr).toContain('error: Expected one of "flow", "exact" for --mode but received "pretty"')
+      const dpi = await runCli([image("tjs_testocr"), "-o", join(dir, "bad.docx"), "--dpi", "20"])
+      expect(dpi.code).not.toBe(0)
+      expect(dpi.stderr).toContain("error: Expected an integer from 36 to 1200 for --dpi but received 20")
     },
     TIMEOUT
   )
