@@ -247,16 +247,20 @@ const withKeys = <A, E>(
   Effect.flatMap(KeyStore.KeyStore, f).pipe(
     Effect.provide(
       Layer.unwrap(
-        Effect.sync(() => {
-          const url = Option.getOrElse(flags.databaseUrl, () => process.env.OCR2WORD_DATABASE_URL ?? "")
-          return Server.keyStoreLayer({
-            dataDir: Option.getOrElse(
-              flags.dataDir,
-              () => process.env.OCR2WORD_DATA_DIR ?? ServerConfig.defaults.dataDir
-            ),
-            ...(url !== "" ? { databaseUrl: url } : {})
-          })
-        })
+        Effect.map(
+          // Only the key store's settings: a wrong one is refused like any flag or variable.
+          ServerConfig.decode(
+            (({ dataDir, databaseUrl }) => ({ dataDir, databaseUrl }))({
+              ...ServerConfig.fromEnv(process.env),
+              ...configFlags(flags)
+            })
+          ).pipe(refuseConfig("keys")),
+          (config) =>
+            Server.keyStoreLayer({
+              dataDir: config.dataDir,
+              ...(config.databaseUrl !== undefined ? { databaseUrl: config.databaseUrl } : {})
+            })
+        )
       )
     ),
     startupError("keys")
