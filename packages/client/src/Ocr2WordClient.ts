@@ -162,7 +162,7 @@ const requestFor = (
   if ("imageUrl" in input) {
     if (typeof input.imageUrl !== "string" || input.imageUrl.trim().length === 0) {
       return invalid(
-        `Expected a non-empty http or https URL for imageUrl but received ${JSON.stringify(input.imageUrl)}`
+        `Expected a non-empty http or https URL for imageUrl but received ${OptionDecoding.show(input.imageUrl)}`
       )
     }
     return Effect.succeed(HttpClientRequest.bodyUrlParams(request, { imageurl: input.imageUrl }))

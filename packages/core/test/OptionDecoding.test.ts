@@ -139,6 +139,19 @@ describe("OptionDecoding", () => {
     })
   )
 
+  it("says what literals and ranges take", () => {
+    expect(OptionDecoding.oneOf(["flow", "exact"])).toBe('one of "flow", "exact"')
+    expect(OptionDecoding.flagName("pdfDpi")).toBe("--pdf-dpi")
+    const Ranges = Schema.Struct({
+      threads: OptionDecoding.integerBetween(1, 64),
+      margin: OptionDecoding.numberBetween(0, 1)
+    })
+    const refused = (input: unknown) =>
+      Effect.runSync(Effect.flip(OptionDecoding.decode(Ranges, input, (invalid) => invalid.message)))
+    expect(refused({ threads: 1.5 })).toBe("Expected an integer between 1 and 64 for threads but received 1.5")
+    expect(refused({ margin: 2 })).toBe("Expected a number between 0 and 1 for margin but received 2")
+  })
+
   it("lists each key with what it takes", () => {
     expect(OptionDecoding.expectations(Options).slice(0, 2)).toEqual([
       { name: "port", expected: "an integer between 0 and 65535" },
