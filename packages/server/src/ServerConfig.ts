@@ -35,6 +35,11 @@
  * | OCR2WORD_CONVERT_VIA_QUEUE       | --convert-via-queue  | false (threads)  |
  * | OCR2WORD_JOB_QUEUE_SIZE          | --job-queue-size     | 1000 images      |
  *
+ * Every key has its variable, `OCR2WORD_` and the key in capitals
+ * (`fetchTimeoutMs` is `OCR2WORD_FETCH_TIMEOUT_MS`, `demoRateLimit`
+ * `OCR2WORD_DEMO_RATE_LIMIT`), and a flag named after it where the command
+ * has one.
+ *
  * @since 0.1.0
  */
 import { DocumentWriter, OptionDecoding } from "@ocr2word/core"
