@@ -20,7 +20,7 @@
  * @since 0.1.0
  */
 import * as fs from "node:fs/promises"
-import { type Document, DocumentWriter, OptionDecoding, StageError } from "@ocr2word/core"
+import { Document, DocumentWriter, OptionDecoding, StageError } from "@ocr2word/core"
 import fontkit from "@pdf-lib/fontkit"
 import { Effect, Layer, Schema } from "effect"
 import {
@@ -37,7 +37,6 @@ import {
   TextRenderingMode
 } from "pdf-lib"
 import { FormatsOptionsError } from "./FormatsOptionsError.ts"
-import { cellsInOrder, viewOf } from "./internal/block-view.ts"
 
 /** Options of the PDF writer. */
 export const Options = Schema.Struct({
@@ -95,15 +94,8 @@ const findFont = (fontPath: string | undefined): Effect.Effect<string | undefine
 // Characters Helvetica (WinAnsi) can set: Latin-1 and a few typographic marks.
 const WIN_ANSI = /^[\u0020-\u007E\u00A0-\u00FF\u2013\u2014\u2018\u2019\u201C\u201D\u2022\u2026\u20AC\s]*$/u
 
-const lines = (page: Document.Page): ReadonlyArray<Document.Line> =>
-  page.blocks.flatMap((block) => {
-    const view = viewOf(block)
-    return view.type === "text"
-      ? view.lines
-      : view.type === "table"
-        ? cellsInOrder(view.cells).flatMap((c) => c.lines)
-        : []
-  })
+/** The page's lines in reading order, table cells row by row. */
+const lines = (page: Document.Page): ReadonlyArray<Document.Line> => Document.pageLines(page)
 
 /** One line of text over its box, stretched to the box's width. */
 const drawLine = (pdfPage: PDFPage, font: PDFFont, line: Document.Line, scale: number, visible: boolean) => {

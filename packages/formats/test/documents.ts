@@ -61,12 +61,6 @@ const text = (lines: ReadonlyArray<Document.Line>) => ({
   lines
 })
 
-/**
- * A table or figure block. The block model is becoming a union in which these
- * kinds carry no lines; until then they carry none either (an empty list).
- */
-const nonText = (block: object): Document.Block => ({ lines: [], ...block }) as unknown as Document.Block
-
 /** A page with headings, a paragraph of two lines, two lists, a figure, a caption, a table with spans and a page number. */
 export const structuredPage: Document.Page = {
   index: 0,
@@ -102,9 +96,9 @@ export const structuredPage: Document.Page = {
       ...text([line("2. 运行", 80, 360, 300)]),
       list: { format: "decimal", marker: "2.", number: 2, level: 0 }
     },
-    nonText({ kind: "figure", box: { x: 200, y: 420, width: 400, height: 200 }, confidence: 1 }),
+    { kind: "figure", box: { x: 200, y: 420, width: 400, height: 200 }, confidence: 1 },
     { kind: "caption", ...text([line("Figure 1: A red square", 250, 630, 300, 20)]) },
-    nonText({
+    {
       kind: "table",
       box: { x: 100, y: 700, width: 600, height: 120 },
       confidence: 0.9,
@@ -150,7 +144,7 @@ export const structuredPage: Document.Page = {
           lines: [line("kg", 510, 748, 30)]
         }
       ]
-    }),
+    },
     { kind: "page-number", ...text([line("3", 395, 1090, 10, 18)]) }
   ]
 }

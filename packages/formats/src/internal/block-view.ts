@@ -4,7 +4,7 @@
  * writers switch on this view, so a change of the block model touches only
  * this function.
  */
-import type { Document, Geometry } from "@ocr2word/core"
+import { Document, type Geometry } from "@ocr2word/core"
 
 /** Roles of text blocks. */
 export type TextRole = Exclude<Document.BlockKind, "table" | "figure">
@@ -31,24 +31,24 @@ export type BlockView =
 /** A block as the writers see it. */
 export const viewOf = (block: Document.Block): BlockView => {
   const { box, confidence } = block
-  if (block.kind === "table") {
-    const cells = "cells" in block ? block.cells : undefined
-    return { type: "table", box, confidence, cells: cells ?? [] }
-  }
-  if (block.kind === "figure") return { type: "figure", box, confidence }
-  const level = "level" in block ? block.level : undefined
-  const list = "list" in block ? block.list : undefined
-  return {
-    type: "text",
-    role: block.kind,
-    box,
-    confidence,
-    lines: block.lines,
-    ...(level !== undefined ? { level } : {}),
-    ...(list !== undefined ? { list } : {})
+  switch (block.kind) {
+    case "table":
+      return { type: "table", box, confidence, cells: block.cells }
+    case "figure":
+      return { type: "figure", box, confidence }
+    default:
+      return {
+        type: "text",
+        role: block.kind,
+        box,
+        confidence,
+        lines: block.lines,
+        ...(block.kind === "heading" ? { level: block.level } : {}),
+        ...(block.kind === "list-item" && block.list !== undefined ? { list: block.list } : {})
+      }
   }
 }
 
 /** A table's cells row by row, left to right. */
 export const cellsInOrder = (cells: ReadonlyArray<Document.TableCell>): ReadonlyArray<Document.TableCell> =>
-  [...cells].sort((a, b) => a.row - b.row || a.column - b.column)
+  Document.byGridPosition(cells)
