@@ -118,6 +118,26 @@ describe("PDF input through SharpImageSource", () => {
     })
   )
 
+  it.effect("auto: a scan with a few stamped characters is OCRed; a short born-digital page keeps its text", () =>
+    Effect.gen(function* () {
+      const scan = yield* Effect.promise(() => scannedPdf(scans.slice(0, 1), 150))
+      // The scan with a page number drawn on it, as scanners and PDF tools stamp them.
+      const stamped = yield* Effect.promise(async () => {
+        const { PDFDocument, StandardFonts } = await import("pdf-lib")
+        const doc = await PDFDocument.load(scan)
+        const font = await doc.embedFont(StandardFonts.Helvetica)
+        doc.getPage(0).drawText("- 3 -", { x: 10, y: 10, size: 8, font })
+        return doc.save()
+      })
+      const source = yield* SharpImageSource.make()
+      expect((yield* source.decode(stamped)).pages[0]!.textLayer).toBeUndefined()
+      const short = yield* Effect.promise(() =>
+        textPdf([{ width: 300, height: 200, lines: [{ text: "Hello", x: 20, y: 50, size: 12 }] }])
+      )
+      expect((yield* source.decode(short)).pages[0]!.textLayer!.map((l) => l.text.text)).toEqual(["Hello"])
+    })
+  )
+
   it.effect("page count and pixel limits are checked before any page is drawn", () =>
     Effect.gen(function* () {
       const three = yield* Effect.promise(() => scannedPdf([scans[0]!, scans[0]!, scans[0]!], 150))
