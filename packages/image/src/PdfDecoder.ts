@@ -96,7 +96,18 @@ const IMAGE_OPS = ["paintImageXObject", "paintInlineImageXObject", "paintImageMa
 
 /** Render every page of a PDF; fails with `ImageSourceError` (limits, password, damage). */
 export const decode = Effect.fn("PdfDecoder.decode")(function* (bytes: Uint8Array, options: DecodeOptions) {
-  const { pdfjs, canvas } = yield* Effect.promise(loadModules)
+  const { pdfjs, canvas } = yield* Effect.tryPromise({
+    try: loadModules,
+    catch: (e) => {
+      // A failed import is not cached: the next PDF tries again (e.g. after the fix below).
+      modules = undefined
+      return new StageError.ImageSourceError({
+        reason: "UnsupportedFormat",
+        message: `PDF input could not load its renderer (${messageOf(e)}): reinstall with \`npm install\` so that pdfjs-dist and @napi-rs/canvas (and its native package for this platform, e.g. @napi-rs/canvas-linux-x64-gnu) are there, or convert the pages to images first (\`pdftoppm -png -r 300 in.pdf page\`)`,
+        cause: e
+      })
+    }
+  })
   const scale = options.dpi / 72
   const minText = options.minTextCharacters ?? 20
   return yield* Effect.acquireUseRelease(
