@@ -247,7 +247,7 @@ const fromText = (ast: SchemaAST.AST, text: string, label: string): unknown => {
     case "Number":
       return numeric.test(text.trim()) ? Number(text.trim()) : text
     case "Boolean":
-      return /^(true|1|yes)$/i.test(text.trim()) ? true : /^(false|0|no)$/i.test(text.trim()) ? false : text
+      return /^(true|1)$/i.test(text.trim()) ? true : /^(false|0)$/i.test(text.trim()) ? false : text
     case "Arrays": {
       const element = ast.rest[0] ?? ast.elements[0]
       const items = text

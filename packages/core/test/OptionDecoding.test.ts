@@ -130,6 +130,10 @@ describe("OptionDecoding", () => {
       expect((yield* fromEnv({ APP_VERBOSE: "yes please" })).message).toBe(
         'Expected a boolean for APP_VERBOSE but received "yes please"'
       )
+      // Only true/false and 1/0 are booleans, as the server always read them.
+      expect((yield* fromEnv({ APP_VERBOSE: "yes" })).message).toBe(
+        'Expected a boolean for APP_VERBOSE but received "yes"'
+      )
       const flag = yield* OptionDecoding.fromStrings(
         Options,
         OptionDecoding.flags({ mode: "Exact" }),
