@@ -12,7 +12,7 @@
  */
 import * as Fs from "node:fs/promises"
 import * as Path from "node:path"
-import { Document, Geometry } from "@ocr2word/core"
+import { Document, Geometry, OptionDecoding } from "@ocr2word/core"
 import { Effect, Schema } from "effect"
 
 /** An axis-aligned box in image pixels. */
@@ -205,7 +205,7 @@ export const load = (nameOrPath: string, datasetsDir = "datasets"): Effect.Effec
     const known = yield* Effect.promise(() => listDatasets(datasetsDir))
     return yield* new ManifestError({
       reason: "NotFound",
-      message: `Expected a dataset folder with a manifest.jsonl for dataset but received '${nameOrPath}'. Known datasets: ${known.join(", ") || "(none)"}`
+      message: `Expected a dataset folder with a manifest.jsonl for dataset but received ${OptionDecoding.show(nameOrPath)}. Known datasets: ${known.join(", ") || "(none)"}`
     })
   })
 

@@ -105,7 +105,7 @@ describe("Manifest", () => {
       const missing = yield* Manifest.load("no-such-set", datasets).pipe(Effect.flip)
       expect(missing.reason).toBe("NotFound")
       expect(missing.message).toMatch(
-        /^Expected a dataset folder with a manifest\.jsonl for dataset but received 'no-such-set'\. Known datasets: .*real-dev/
+        /^Expected a dataset folder with a manifest\.jsonl for dataset but received "no-such-set"\. Known datasets: .*real-dev/
       )
     })
   )
