@@ -18,6 +18,7 @@ export interface ProgressOptions {
   readonly write: (text: string) => void
 }
 
+/** What the conversion reports as inputs start, finish and fail: a bar on a terminal, one line per file otherwise. */
 export interface Progress {
   readonly started: (input: string) => Effect.Effect<void>
   readonly converted: (input: string, output: string, millis: number) => Effect.Effect<void>
@@ -27,6 +28,7 @@ export interface Progress {
 
 const seconds = (millis: number) => `${(millis / 1000).toFixed(1)} s`
 
+/** A `Progress` writing through `options.write`: a bar redrawn in place when `options.bar`, else a line per input. */
 export const make = (options: ProgressOptions): Progress => {
   let done = 0
   let failures = 0

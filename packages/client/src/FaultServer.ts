@@ -36,6 +36,7 @@ export interface RecordedRequest {
   readonly at: number
 }
 
+/** A running fault server: its URL, the requests it received and how to stop it. */
 export interface FaultServer {
   /** `http://127.0.0.1:<port>` */
   readonly url: string

@@ -29,6 +29,10 @@ export interface JobFile {
   readonly name: string
 }
 
+/**
+ * The batch jobs API of an ocr2word server (`POST /jobs`): submit images, poll or wait for each job, download
+ * the results.
+ */
 export class JobsClient extends Context.Service<
   JobsClient,
   {
@@ -87,6 +91,7 @@ const byCode = (answer: Answer, attempts: number): ClientError.ServiceError => {
   }
 }
 
+/** A `JobsClient` for the server at `options.baseUrl`. */
 export const make = (options: JobsClientOptions) => {
   const base = options.baseUrl.replace(/\/+$/, "")
   const key =
@@ -200,4 +205,5 @@ export const make = (options: JobsClientOptions) => {
   return JobsClient.of({ submit, status, wait, download })
 }
 
+/** `JobsClient` for the server at `options.baseUrl`. */
 export const layer = (options: JobsClientOptions): Layer.Layer<JobsClient> => Layer.succeed(JobsClient, make(options))

@@ -132,6 +132,10 @@ export interface Conversion {
   readonly attempts: number
 }
 
+/**
+ * The typed client of the image-to-Word endpoint: `convert` returns the Word file's URL, `download` fetches it,
+ * `convertToDocx` does both; failures are `ClientError` values.
+ */
 export class Ocr2WordClient extends Context.Service<
   Ocr2WordClient,
   {

@@ -38,6 +38,10 @@ export interface Converted {
 /** Any error a conversion can fail with. */
 export type ConversionError = PipelineError | WriteError
 
+/**
+ * One whole conversion, bytes in, written document out: decode, run the pipeline, write with the
+ * `DocumentWriter`; the CLI, the server's workers and the benchmark all use it.
+ */
 export class Conversion extends Context.Service<
   Conversion,
   {

@@ -17,6 +17,10 @@ export const DocxMediaType = "application/vnd.openxmlformats-officedocument.word
 export const DocxMode = Schema.Literals(["flow", "exact"])
 export type DocxMode = typeof DocxMode.Type
 
+/**
+ * The last stage: a `Document` into the bytes of a file (.docx, text, JSON, ...), with its media type and
+ * extension.
+ */
 export class DocumentWriter extends Context.Service<
   DocumentWriter,
   {

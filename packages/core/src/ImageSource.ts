@@ -37,6 +37,7 @@ export interface DecodedImage {
   readonly pages: ReadonlyArray<DecodedPage>
 }
 
+/** The first stage: the bytes of an image file into one raster per page, with the file's format and limits checked. */
 export class ImageSource extends Context.Service<
   ImageSource,
   {

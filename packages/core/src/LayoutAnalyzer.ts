@@ -20,6 +20,10 @@ export interface LayoutInput {
   readonly lines: ReadonlyArray<Line>
 }
 
+/**
+ * The stage that turns a page's recognised lines into blocks in reading order (paragraphs, headings, lists,
+ * tables, figures).
+ */
 export class LayoutAnalyzer extends Context.Service<
   LayoutAnalyzer,
   {

@@ -44,6 +44,7 @@ export const PipelineOptions = Schema.Struct({
 })
 export type PipelineOptions = typeof PipelineOptions.Type
 
+/** The options `layer` and `make` use for what is not given. */
 export const defaultOptions: Required<PipelineOptions> = { minConfidence: 0.5, flipConfidence: 0.9, normalize: true }
 
 /** Options given to `layer` or `make` that do not decode; the message is in the house format. */
@@ -59,6 +60,7 @@ export interface RunOptions {
   readonly source?: string
 }
 
+/** The OCR pipeline: image bytes in, a `Document` out, through whichever stage layers it was built with. */
 export class Pipeline extends Context.Service<
   Pipeline,
   {

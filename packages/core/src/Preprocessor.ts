@@ -18,6 +18,10 @@ export interface PreprocessedPage {
   readonly skew: number
 }
 
+/**
+ * The stage that straightens a decoded page (orientation, deskew) before detection, reporting the rotation it
+ * applied.
+ */
 export class Preprocessor extends Context.Service<
   Preprocessor,
   {

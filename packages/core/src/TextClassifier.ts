@@ -17,6 +17,10 @@ export interface LineOrientation {
   readonly confidence: number
 }
 
+/**
+ * The stage that tells upright text-line crops from upside-down ones (0 or 180 degrees); `none` keeps every crop
+ * as it is.
+ */
 export class TextClassifier extends Context.Service<
   TextClassifier,
   {

@@ -16,6 +16,7 @@ export interface DetectedText {
   readonly score: number
 }
 
+/** The stage that finds the text lines of a page: one quad and score each. */
 export class TextDetector extends Context.Service<
   TextDetector,
   {

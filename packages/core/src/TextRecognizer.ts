@@ -24,6 +24,7 @@ export interface RecognizedText {
   readonly chars?: ReadonlyArray<RecognizedChar>
 }
 
+/** The stage that reads the text of line crops: one result (text, confidence, characters where known) per crop. */
 export class TextRecognizer extends Context.Service<
   TextRecognizer,
   {

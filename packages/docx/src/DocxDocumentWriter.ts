@@ -22,6 +22,7 @@ import { Effect, Layer, Schema } from "effect"
 import { DocxOptionsError } from "./DocxOptionsError.ts"
 import { type BuildOptions, buildDocx } from "./internal/docx-build.ts"
 
+/** The options `layer` uses: Times New Roman and SimSun, A4-wide pages with 20 mm margins, the flow mode. */
 export const defaultOptions: BuildOptions = {
   latinFont: "Times New Roman",
   cjkFont: "SimSun",

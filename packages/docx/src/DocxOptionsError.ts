@@ -7,6 +7,7 @@
  */
 import { Schema } from "effect"
 
+/** Options of the .docx writer that do not decode: which option and the house-format message. */
 export class DocxOptionsError extends Schema.TaggedError<DocxOptionsError>()("DocxOptionsError", {
   /** The option (or `options` for the whole object) that was wrong. */
   option: Schema.String,

@@ -120,6 +120,7 @@ export const preprocessors: Readonly<Record<string, Layer.Layer<Preprocessor.Pre
 /** Output formats. */
 export const Format = Schema.Literals(["docx", "txt", "json", "md", "hocr", "alto", "pdf"])
 export type Format = typeof Format.Type
+/** Every output format, in the order `--help` lists them. */
 export const formats: ReadonlyArray<Format> = Format.literals
 
 /** Writers by format. */

@@ -7,6 +7,7 @@
  */
 import { Schema } from "effect"
 
+/** Options of the hOCR, ALTO, Markdown and PDF writers that do not decode: which option and the house-format message. */
 export class FormatsOptionsError extends Schema.TaggedError<FormatsOptionsError>()("FormatsOptionsError", {
   /** The option (or `options` for the whole object) that was wrong. */
   option: Schema.String,

@@ -46,6 +46,7 @@ export const JobData = Schema.Struct({
 }).annotate({ identifier: "JobData" })
 export type JobData = typeof JobData.Type
 
+/** The envelope of one job's status (`GET /jobs/:id` and the answer to `POST /jobs`). */
 export const JobResponse = Schema.Struct({ DataStatus, Data: JobData }).annotate({ identifier: "JobResponse" })
 export type JobResponse = typeof JobResponse.Type
 

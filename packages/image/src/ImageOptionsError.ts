@@ -8,6 +8,7 @@
  */
 import { Schema } from "effect"
 
+/** Options of the image stages that do not decode: which option and the house-format message. */
 export class ImageOptionsError extends Schema.TaggedError<ImageOptionsError>()("ImageOptionsError", {
   /** The option (or `options` for the whole object) that was wrong. */
   option: Schema.String,

@@ -30,6 +30,7 @@ export const Options = Schema.Struct({
 })
 export type Options = typeof Options.Type
 
+/** The options `layer` uses: orientation and deskew on, up to 15 degrees of skew. */
 export const defaultOptions: Required<Options> = { orientation: true, deskew: true, maxSkew: 15 }
 
 /** Longest side of the copy the analysis runs on. */

@@ -40,6 +40,7 @@ export const Options = Schema.Struct({
 })
 export type Options = typeof Options.Type
 
+/** The limits and settings `layer` uses. */
 export const defaultOptions: Required<Options> = {
   maxBytes: 50 * 1024 * 1024,
   maxPixels: 100_000_000,

@@ -26,6 +26,7 @@ export interface Options {
   readonly maxPageShare: number
 }
 
+/** The thresholds figure detection uses when none are given. */
 export const defaultOptions: Options = { minSide: 2.5, maxPageShare: 0.6 }
 
 /** A figure region and the recognised lines inside it. */

@@ -7,6 +7,7 @@
  */
 import { Schema } from "effect"
 
+/** Options of the layout analyser that do not decode: which option and the house-format message. */
 export class LayoutOptionsError extends Schema.TaggedError<LayoutOptionsError>()("LayoutOptionsError", {
   /** The option (or `options` for the whole object) that was wrong. */
   option: Schema.String,

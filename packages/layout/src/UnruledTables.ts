@@ -23,6 +23,7 @@ export interface Options {
   readonly minColumns: number
 }
 
+/** The smallest grid taken for a table without rules: three rows and three columns. */
 export const defaultOptions: Options = { minRows: 3, minColumns: 3 }
 
 /** Whether rows lined up in `columns` read as a table rather than page columns of prose. */

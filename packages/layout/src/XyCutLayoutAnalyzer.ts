@@ -77,6 +77,7 @@ interface AnalyzerOptions extends PageLayoutOptions {
   readonly regions: boolean
 }
 
+/** The options `layer` uses: the page-layout thresholds, with tables and figures found from the image. */
 export const defaultOptions: Required<Options> = { ...defaultPageLayoutOptions, regions: true }
 
 /** Blocks of a page with its tables, figures (PNG cropped), running heads, lists and captions. */

@@ -8,6 +8,7 @@
  */
 import { Schema } from "effect"
 
+/** Options of the Paddle stages that do not decode: which option and the house-format message. */
 export class PaddleOptionsError extends Schema.TaggedError<PaddleOptionsError>()("PaddleOptionsError", {
   /** The option (or `options` for the whole object) that was wrong. */
   option: Schema.String,

@@ -72,6 +72,7 @@ export const Options = Schema.Struct({
 })
 export type Options = typeof Options.Type
 
+/** The options `layer` uses: the input scaling and the DB post-processing thresholds. */
 export const defaultOptions: Required<Options> = {
   maxSide: 960,
   minSide: 96,

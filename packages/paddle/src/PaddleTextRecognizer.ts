@@ -44,6 +44,7 @@ export const Options = Schema.Struct({
 })
 export type Options = typeof Options.Type
 
+/** The options `layer` uses: batch size, crop margin and widest crop ratio. */
 export const defaultOptions: Required<Options> = { batchSize: 6, margin: 0.15, maxRatio: MAX_RATIO }
 
 /** Character positions in the padded crop, as positions in the crop itself. */

@@ -32,6 +32,10 @@ export interface RemoteConversion {
   readonly wordUrl: string
 }
 
+/**
+ * The Word files a remote server returned, kept by conversion so that a writer can pass the server's own file on
+ * unchanged.
+ */
 export class RemoteDocx extends Context.Service<
   RemoteDocx,
   {

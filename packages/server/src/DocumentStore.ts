@@ -39,6 +39,7 @@ export class StoreError extends Schema.TaggedError<StoreError>()("StoreError", {
   cause: Schema.optionalKey(Schema.Defect())
 }) {}
 
+/** Where the server keeps the files it produced: put once under a random name, read back by name, never overwritten. */
 export class DocumentStore extends Context.Service<
   DocumentStore,
   {
@@ -55,6 +56,7 @@ export class DocumentStore extends Context.Service<
   }
 >()("@ocr2word/server/DocumentStore") {}
 
+/** How a stored file is named and served: its extension and media type. */
 export interface PutOptions {
   readonly extension: string
   readonly mediaType: string
@@ -75,12 +77,14 @@ export const downloadHeaders = (info: StoredFile) => ({
   "x-content-type-options": "nosniff"
 })
 
+/** The media type served for each stored extension. */
 export const mediaTypes: Readonly<Record<string, string>> = {
   docx: DocumentWriter.DocxMediaType,
   txt: "text/plain; charset=utf-8",
   json: "application/json"
 }
 
+/** The name of a stored file: 32 hex digits and a known extension; anything else is not looked up. */
 export const namePattern = /^([0-9a-f]{32})\.(docx|txt|json)$/
 
 /** A folder store: `<dir>/files/<id>.<ext>`. */

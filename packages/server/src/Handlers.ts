@@ -38,6 +38,7 @@ const envelope = (converted: { readonly fileUrl: string; readonly sourceUrl?: st
     )
   )
 
+/** The handlers of the contract's endpoint: `POST /imagerecognition/ocr2word` and its demo. */
 export const Ocr2WordHandlers = () =>
   HttpApiBuilder.group(Api.Api, "ocr2word", (handlers) =>
     Effect.gen(function* () {
@@ -65,6 +66,7 @@ const previewLines = (document: Document.Document) =>
     }))
   }))
 
+/** The handlers of the preview page and its conversion endpoint. */
 export const PreviewHandlers = () =>
   HttpApiBuilder.group(Api.Api, "preview", (handlers) =>
     Effect.gen(function* () {
@@ -81,6 +83,7 @@ export const PreviewHandlers = () =>
     })
   )
 
+/** The handler of `/files/:name`: the stored Word (or other) files. */
 export const FilesHandlers = () =>
   HttpApiBuilder.group(Api.Api, "files", (handlers) =>
     Effect.gen(function* () {
@@ -111,6 +114,7 @@ export const FilesHandlers = () =>
     })
   )
 
+/** The handlers of the batch jobs API (`/jobs`). */
 export const JobsHandlers = () =>
   HttpApiBuilder.group(Api.Api, "jobs", (handlers) =>
     Effect.succeed(
@@ -130,6 +134,7 @@ export const JobsHandlers = () =>
     )
   )
 
+/** The probes: `/healthz` (the process answers) and `/readyz` (models loaded, dependencies up). */
 export const OpsHandlers = () =>
   HttpApiBuilder.group(Api.Api, "ops", (handlers) =>
     Effect.gen(function* () {

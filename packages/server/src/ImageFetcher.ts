@@ -19,6 +19,7 @@ import * as https from "node:https"
 import { BlockList, isIP, type LookupFunction } from "node:net"
 import { Context, Effect, Layer, Schema } from "effect"
 
+/** Why an `imageurl` could not be fetched, with the message the client sees. */
 export class FetchError extends Schema.TaggedError<FetchError>()("FetchError", {
   /** `InvalidUrl`, `Refused`, `TooLarge`, `TooManyRedirects`, `NotFound` are the client's (400); `Timeout`, `Upstream` the remote's (502). */
   reason: Schema.Literals(["InvalidUrl", "Refused", "TooLarge", "TooManyRedirects", "NotFound", "Timeout", "Upstream"]),
@@ -43,6 +44,7 @@ export interface Fetched {
   readonly contentType: string | undefined
 }
 
+/** Fetches the image behind an `imageurl`: public addresses only, size and redirect limits, a time limit. */
 export class ImageFetcher extends Context.Service<
   ImageFetcher,
   { readonly fetch: (url: string, maxBytes?: number) => Effect.Effect<Fetched, FetchError> }
@@ -276,6 +278,7 @@ export const parseUrl = (raw: string): Effect.Effect<URL, FetchError> => {
   return Effect.succeed(url)
 }
 
+/** An `ImageFetcher` with the given limits. */
 export const make = (options: FetchOptions) =>
   ImageFetcher.of({
     fetch: Effect.fn("ImageFetcher.fetch")(function* (raw: string, maxBytes: number = options.maxBytes) {
@@ -314,4 +317,5 @@ export const make = (options: FetchOptions) =>
     })
   })
 
+/** `ImageFetcher` with the given limits. */
 export const layer = (options: FetchOptions): Layer.Layer<ImageFetcher> => Layer.succeed(ImageFetcher, make(options))

@@ -61,6 +61,7 @@ export interface JobCounts {
   readonly failed: number
 }
 
+/** The queue of batch jobs and queued conversions shared by the nodes and workers (through Redis). */
 export class JobQueue extends Context.Service<
   JobQueue,
   {
@@ -108,6 +109,7 @@ const bounded = <A>(where: string, what: string, f: () => Promise<A>, ms = 5_000
     })
   )
 
+/** A `JobQueue` on the Redis at `options.url`, closed with the scope. */
 export const makeRedis = (options: RedisOptions) =>
   Effect.gen(function* () {
     const { redis, queue } = yield* open(options.url)

@@ -58,6 +58,10 @@ export const CreateOptions = Schema.Struct({
 })
 export type CreateOptions = typeof CreateOptions.Type
 
+/**
+ * The API keys: created (only a hash stored), checked on every call, suspended, resumed, revoked, with usage and
+ * quotas.
+ */
 export class KeyStore extends Context.Service<
   KeyStore,
   {

@@ -45,6 +45,7 @@ class Histogram {
 
 const label = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
 
+/** The server's counters and timings, served as Prometheus text at `/metrics`. */
 export class Metrics extends Context.Service<
   Metrics,
   {
@@ -59,6 +60,7 @@ export class Metrics extends Context.Service<
   }
 >()("@ocr2word/server/Metrics") {}
 
+/** A fresh, empty `Metrics`. */
 export const make = Effect.sync(() => {
   const requests = new Map<string, number>()
   const keyCalls = new Map<string, number>()
@@ -122,4 +124,5 @@ export const make = Effect.sync(() => {
   })
 })
 
+/** `Metrics`, fresh and empty. */
 export const layer: Layer.Layer<Metrics> = Layer.effect(Metrics, make)

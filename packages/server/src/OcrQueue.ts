@@ -40,6 +40,7 @@ export interface OcrResult {
   readonly stored?: { readonly file: string; readonly size: number }
 }
 
+/** Why a conversion did not produce a document, with the status it maps to. */
 export class OcrError extends Schema.TaggedError<OcrError>()("OcrError", {
   /** `QueueFull` is 429/102, `BadImage` 400/101, `NotReady` 503, `Upstream` 502/110, the others 500/110. */
   reason: Schema.Literals(["QueueFull", "Timeout", "BadImage", "Failed", "NotReady", "Upstream", "OutOfMemory"]),
@@ -56,6 +57,7 @@ export interface QueueStats {
   readonly queueSize: number
 }
 
+/** The bounded queue the handlers submit conversions to, with its readiness and load. */
 export class OcrQueue extends Context.Service<
   OcrQueue,
   {

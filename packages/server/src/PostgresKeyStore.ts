@@ -181,4 +181,5 @@ export const make = (url: string) =>
     })
   })
 
+/** `KeyStore` on the PostgreSQL at `url` (shared by every node). */
 export const layer = (url: string): Layer.Layer<KeyStore, KeyStoreError> => Layer.effect(KeyStore, make(url))

@@ -29,6 +29,7 @@ export class RateLimiterError extends Schema.TaggedError<RateLimiterError>()("Ra
   cause: Schema.optionalKey(Schema.Defect())
 }) {}
 
+/** Token buckets per client: whether a request may go now, and when to retry if not. */
 export class RateLimiter extends Context.Service<
   RateLimiter,
   {
@@ -81,6 +82,7 @@ export const makeMemory = (
     return RateLimiter.of({ take, check: Dependency.embedded("rateLimit", "memory") })
   })
 
+/** `RateLimiter` in this process's memory (one node), with the given rates and bursts per bucket kind. */
 export const layerMemory = (
   rates: Readonly<Record<string, number>>,
   bursts: Readonly<Record<string, number>> = {}

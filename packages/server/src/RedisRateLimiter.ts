@@ -75,6 +75,7 @@ export const make = (
     return RateLimiter.of({ take, check })
   })
 
+/** `RateLimiter` on the Redis at `url`, shared by every node. */
 export const layer = (
   url: string,
   rates: Readonly<Record<string, number>>,

@@ -46,6 +46,7 @@ export interface S3Options {
 
 const statusOf = (e: unknown) => (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
 
+/** A `DocumentStore` in an S3-compatible bucket. */
 export const make = (options: S3Options) =>
   Effect.gen(function* () {
     const client = yield* Effect.acquireRelease(
@@ -202,4 +203,5 @@ export const make = (options: S3Options) =>
     return DocumentStore.of({ put, stat, read, presign, check })
   })
 
+/** `DocumentStore` in an S3-compatible bucket. */
 export const layer = (options: S3Options): Layer.Layer<DocumentStore> => Layer.effect(DocumentStore, make(options))

@@ -76,6 +76,7 @@ const requires = (holds: (config: { readonly [key: string]: unknown }) => boolea
     holds(config) ? undefined : { path: [key], issue: expected }
   )
 
+/** Every setting of the server, decoded from flags, `OCR2WORD_*` variables and the defaults with one Schema. */
 export const ServerConfig = Schema.Struct({
   port: Port.annotateKey({ expected: "an integer between 0 and 65535" }),
   host: Schema.String.annotateKey({ expected: "a host name or address" }),
@@ -163,6 +164,7 @@ export const ServerConfig = Schema.Struct({
 )
 export type ServerConfig = typeof ServerConfig.Type
 
+/** The settings of a server started with no flags and no environment. */
 export const defaults: ServerConfig = {
   port: 8080,
   host: "0.0.0.0",

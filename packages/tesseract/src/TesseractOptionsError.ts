@@ -8,6 +8,7 @@
  */
 import { Schema } from "effect"
 
+/** Options of the Tesseract stages that do not decode: which option and the house-format message. */
 export class TesseractOptionsError extends Schema.TaggedError<TesseractOptionsError>()("TesseractOptionsError", {
   /** The option (or `options` for the whole object) that was wrong. */
   option: Schema.String,

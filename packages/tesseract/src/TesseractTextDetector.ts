@@ -33,6 +33,7 @@ export const Options = Schema.Struct({
 })
 export type Options = typeof Options.Type
 
+/** The options `layer` uses: automatic page segmentation, the page margin and the smallest line. */
 export const defaultOptions: Required<Options> = { pageSegMode: 3, margin: 0.2, minLineHeight: 4 }
 
 /** The margin put around a page before analysis. */

@@ -30,6 +30,7 @@ export const Options = Schema.Struct({
 })
 export type Options = typeof Options.Type
 
+/** The options `layer` uses: crops scaled to 40 px high with a margin, read as single lines. */
 export const defaultOptions: Required<Options> = { minHeight: 40, margin: 0.3, pageSegMode: 7 }
 
 const EMPTY: TextRecognizer.RecognizedText = { text: "", confidence: 0, chars: [] }
