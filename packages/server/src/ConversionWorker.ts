@@ -143,8 +143,9 @@ export const main = (config: ServerConfig, options: WorkerOptions) =>
         "worker",
         reason === "BadImage" ? Envelope.StatusCode.InvalidParameter : Envelope.StatusCode.ServiceError
       )
-      // A bad image fails the same way every time: no retry.
-      if (reason === "BadImage") throw new UnrecoverableError(formatFailure(reason, message))
+      // A bad image, or one that needs more than the threads' memory limit, fails the same way every time: no retry.
+      if (reason === "BadImage" || reason === "OutOfMemory")
+        throw new UnrecoverableError(formatFailure(reason, message))
       throw new Error(formatFailure(reason, message))
     }
 
@@ -184,7 +185,8 @@ export const main = (config: ServerConfig, options: WorkerOptions) =>
         w.on("failed", (job) => {
           if (job === undefined) return
           const final =
-            job.attemptsMade >= (job.opts.attempts ?? jobOptions.attempts) || /^BadImage: /.test(job.failedReason)
+            job.attemptsMade >= (job.opts.attempts ?? jobOptions.attempts) ||
+            /^(BadImage|OutOfMemory): /.test(job.failedReason)
           if (final) notify(job.data).catch(() => undefined)
         })
         return w

@@ -312,7 +312,8 @@ export const layerOcrQueue = (options: { readonly url: string; readonly queueSiz
             }
             const f = parseFailure(message)
             return new OcrError({
-              reason: f.reason === "BadImage" ? "BadImage" : f.reason === "Upstream" ? "Upstream" : "Failed",
+              reason:
+                f.reason === "BadImage" || f.reason === "Upstream" || f.reason === "OutOfMemory" ? f.reason : "Failed",
               message: f.message
             })
           }
