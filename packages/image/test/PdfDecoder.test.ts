@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Geometry, type Raster, type StageError } from "@ocr2word/core"
 import { Effect } from "effect"
@@ -159,6 +163,24 @@ describe("PDF input through SharpImageSource", () => {
       const fits = yield* SharpImageSource.make({ maxPixels: 2_000_000, pdfDpi: 143 })
       expect((yield* fits.decode(a4)).pages).toHaveLength(1)
     })
+  )
+
+  it.effect("a password-protected PDF is Encrypted, with what to do", () =>
+    Effect.gen(function* () {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-pdf-"))
+      yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true })))
+      const plain = path.join(dir, "plain.pdf")
+      const locked = path.join(dir, "locked.pdf")
+      fs.writeFileSync(plain, yield* Effect.promise(() => scannedPdf(scans.slice(0, 1), 150)))
+      // qpdf (.ci/run installs it) encrypts with AES-256 and a user password.
+      execFileSync("qpdf", ["--encrypt", "secret", "owner", "256", "--", plain, locked])
+      const source = yield* SharpImageSource.make()
+      expect(yield* failure(source.decode(new Uint8Array(fs.readFileSync(locked)), "locked.pdf"))).toEqual({
+        reason: "Encrypted",
+        message:
+          "locked.pdf: The PDF is protected by a password: open it with the password and save or print it as a PDF without one"
+      })
+    }).pipe(Effect.scoped)
   )
 
   it.effect("a damaged PDF is Corrupt with a way out", () =>
