@@ -8,19 +8,11 @@ import * as fs from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
 import { OcrQueue } from "../src/index.ts"
+import { eventually } from "./fixtures/poll.ts"
 
 const image = new Uint8Array(
   fs.readFileSync(new URL("../../../datasets/real-dev/images/rapid_en_rec.jpg", import.meta.url))
 )
-
-const waitFor = async (check: () => Promise<boolean>, ms: number) => {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (await check()) return true
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return false
-}
 
 describe("conversion time limit", () => {
   it.live(
@@ -30,7 +22,7 @@ describe("conversion time limit", () => {
         const context = yield* Layer.build(OcrQueue.layerWorkers({ workers: 1, queueSize: 2, engine: "paddle" }))
         const queue = context.mapUnsafe.get(OcrQueue.OcrQueue.key) as OcrQueue.OcrQueue["Service"]
         const ready = () => Effect.runPromise(Effect.map(queue.stats, (s) => s.readyWorkers === 1))
-        assert.isTrue(yield* Effect.promise(() => waitFor(ready, 120_000)), "the worker never became ready")
+        assert.isTrue(yield* Effect.promise(() => eventually(ready, 120_000)), "the worker never became ready")
         const timedOut = yield* Effect.exit(queue.submit(image, { timeoutMs: 5 }))
         assert.isTrue(Exit.isFailure(timedOut))
         const error = Exit.isFailure(timedOut) ? JSON.stringify(timedOut.cause) : ""
@@ -38,7 +30,7 @@ describe("conversion time limit", () => {
         assert.match(error, /took longer than the limit of 5 ms and was stopped/)
         // The thread is gone: readiness drops while its replacement loads the models.
         assert.isTrue(
-          yield* Effect.promise(() => waitFor(async () => !(await ready()), 5_000)),
+          yield* Effect.promise(() => eventually(async () => !(await ready()), 5_000)),
           "the worker was not terminated"
         )
         const next = yield* queue.submit(image, { timeoutMs: 120_000 })

@@ -18,19 +18,11 @@ import * as fs from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import { Context, Effect, Exit, Layer } from "effect"
 import { OcrQueue } from "../src/index.ts"
+import { eventually } from "./fixtures/poll.ts"
 
 const image = new Uint8Array(
   fs.readFileSync(new URL("../../../datasets/real-dev/images/pp_word_1.jpg", import.meta.url))
 )
-
-const waitFor = async (check: () => Promise<boolean>, ms: number) => {
-  const until = Date.now() + ms
-  while (Date.now() < until) {
-    if (await check()) return true
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return false
-}
 
 const queueWith = (memoryMb: number) =>
   Effect.gen(function* () {
@@ -46,7 +38,7 @@ describe("worker memory limit", () => {
     () =>
       Effect.gen(function* () {
         const { queue, ready } = yield* queueWith(56)
-        assert.isTrue(yield* Effect.promise(() => waitFor(ready, 120_000)), "the worker never became ready at 56 MB")
+        assert.isTrue(yield* Effect.promise(() => eventually(ready, 120_000)), "the worker never became ready at 56 MB")
         const before = yield* queue.submit(image, { timeoutMs: 120_000 })
         assert.deepStrictEqual([...before.bytes.subarray(0, 2)], [0x50, 0x4b])
 
@@ -60,7 +52,7 @@ describe("worker memory limit", () => {
         assert.match(error, /--worker-memory-mb/)
 
         // Replaced: ready again once the new thread has loaded the models, and it converts.
-        assert.isTrue(yield* Effect.promise(() => waitFor(ready, 120_000)), "the worker was not replaced")
+        assert.isTrue(yield* Effect.promise(() => eventually(ready, 120_000)), "the worker was not replaced")
         const after = yield* queue.submit(image, { timeoutMs: 120_000 })
         assert.deepStrictEqual([...after.bytes.subarray(0, 2)], [0x50, 0x4b])
       }).pipe(Effect.scoped),
@@ -76,7 +68,7 @@ describe("worker memory limit", () => {
         // Give the thread time to run out while loading.
         yield* Effect.sleep("3 seconds")
         const failed = yield* Effect.promise(() =>
-          waitFor(
+          eventually(
             () =>
               Effect.runPromise(
                 Effect.map(Effect.exit(queue.submit(image, { timeoutMs: 60_000 })), (exit) =>
