@@ -97,11 +97,12 @@ describe("ocr2word on PDFs", () => {
       const result = await runCli([pdf, "-o", out, "--format", "pdf", "--dpi", "200"])
       expect(result.stderr).not.toContain("error")
       expect(result.code).toBe(0)
-      // Rendered at 200 dpi and written back at 300 dpi: two thirds of the scan's size in points.
+      // Rendered at 200 dpi and written back at 200 dpi: the pages keep their size in points.
       const info = execFileSync("pdfinfo", [out], { encoding: "utf8" })
       expect(info).toMatch(/Pages:\s+2/)
       const size = /Page size:\s+([\d.]+) x ([\d.]+) pts/.exec(info)!
-      expect(Number(size[1])).toBeCloseTo(((640 * 72) / 96) * (2 / 3), -1)
+      expect(Number(size[1])).toBeCloseTo((640 * 72) / 96, 0)
+      expect(Number(size[2])).toBeCloseTo((480 * 72) / 96, 0)
       const page = (n: number) =>
         execFileSync("pdftotext", ["-f", `${n}`, "-l", `${n}`, out, "-"], { encoding: "utf8" })
       expect(cer(page(1), groundTruth("tjs_testocr"))).toBeLessThan(0.1)

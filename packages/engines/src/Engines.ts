@@ -388,11 +388,16 @@ export const conversionLayer = (
 ): Layer.Layer<Conversion.Conversion, EngineError | LoadError> => {
   const keepPageImage =
     (options.docx?.mode === "exact" && options.docx.backgroundImage === true) || options.format === "pdf"
+  // PDF pages rendered at a chosen dpi come back out of the searchable PDF at their size in points.
+  const pdfDpi = options.pipeline?.pdfDpi
   return Conversion.layer.pipe(
     Layer.provide(
       Layer.mergeAll(
         pipelineLayer({ ...options.pipeline, ...(keepPageImage ? { keepPageImage: true } : {}) }),
-        writerLayer(options.format ?? "docx", options.docx)
+        options.format === "pdf" && pdfDpi !== undefined && pdfDpi >= 36 && pdfDpi <= 1200
+          ? // A valid dpi: the layer cannot fail.
+            Layer.orDie(PdfDocumentWriter.layerWith({ dpi: pdfDpi }))
+          : writerLayer(options.format ?? "docx", options.docx)
       )
     )
   )
