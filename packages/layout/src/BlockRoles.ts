@@ -12,6 +12,7 @@
  */
 import { type Document, Geometry } from "@ocr2word/core"
 import { median } from "./internal/binary-image.ts"
+import { rowsOf } from "./internal/line-metrics.ts"
 
 /** How a list item is marked. */
 export type ListFormat =
@@ -120,8 +121,11 @@ export interface MarginLines {
 /**
  * Headers, footers and page numbers: lines in the top or bottom `band` of
  * the page (share of its height), not taller than the body text, set apart
- * from the body by a gap wider than the body's line spacing. Pages with few
- * lines have no running heads.
+ * from the body by a gap wider than the body's line spacing, in one or two
+ * rows. More rows in the band are a masthead, left to the body: on the
+ * real-dev-2 receipts the shop's name and address had been taken as headers
+ * and read in x order (receipts 5.9 % -> 5.0 % CER together with the rows
+ * of table cells, `table-cells`). Pages with few lines have no running heads.
  */
 export const marginLines = (lines: ReadonlyArray<Document.Line>, pageHeight: number, band = 0.08): MarginLines => {
   const horizontal = lines.filter((l) => l.direction === "horizontal")
@@ -139,7 +143,11 @@ export const marginLines = (lines: ReadonlyArray<Document.Line>, pageHeight: num
     const gap = top ? next - edge : edge - next
     if (gap < bodyHeight * 1.2) return
     if (candidates.some((l) => l.box.height > bodyHeight * 1.25)) return
-    for (const line of [...candidates].sort((a, b) => a.box.x - b.box.x)) {
+    // A running head is one row (two at most: a title over a date); a stack of more rows in the band is
+    // the page's own masthead (a receipt's shop name and address), left to the body and read in order.
+    const rows = rowsOf(candidates)
+    if (rows.length > 2) return
+    for (const line of rows.flat()) {
       const kind = isPageNumber(line.text) ? "page-number" : top ? "header" : "footer"
       blocks.push({
         kind,

@@ -1,6 +1,7 @@
 /**
- * Robust measures of line boxes: medians, the page's body text height and
- * the vertical "core" of a line that projections use.
+ * Robust measures of line boxes: medians, the page's body text height, the
+ * vertical "core" of a line that projections use, and visual rows (lines
+ * side by side, left to right).
  */
 import { type Document, Geometry } from "@ocr2word/core"
 
@@ -60,3 +61,25 @@ export const coreSpan = (box: Geometry.Box, fraction: number): readonly [number,
 /** Length of the overlap of two intervals (0 when apart). */
 export const overlap = (a0: number, a1: number, b0: number, b1: number): number =>
   Math.max(0, Math.min(a1, b1) - Math.max(a0, b0))
+
+const mid = (l: Document.Line): number => l.box.y + l.box.height / 2
+
+/**
+ * Lines grouped into visual rows, top to bottom, each left to right: a line
+ * joins the row above when its middle is within half a line height of the
+ * row's (median) middle. Boxes of one row differ in height and top (a label
+ * beside a boxed value, a smaller font), so sorting by top or middle alone
+ * puts a value before its label.
+ */
+export const rowsOf = (lines: ReadonlyArray<Document.Line>): Array<ReadonlyArray<Document.Line>> => {
+  const sorted = [...lines].sort((a, b) => mid(a) - mid(b))
+  const rows: Array<Array<Document.Line>> = []
+  for (const line of sorted) {
+    const row = rows[rows.length - 1]
+    const rowMid = row === undefined ? 0 : median(row.map(mid))
+    const rowHeight = row === undefined ? 0 : median(row.map((l) => l.box.height))
+    if (row !== undefined && Math.abs(mid(line) - rowMid) <= Math.min(rowHeight, line.box.height) * 0.5) row.push(line)
+    else rows.push([line])
+  }
+  return rows.map((r) => r.sort((a, b) => a.box.x - b.box.x))
+}

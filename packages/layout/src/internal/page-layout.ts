@@ -4,6 +4,7 @@
  * headings by size, alignment, font size and column index of every block.
  */
 import { type Document, Geometry, PageBuilder } from "@ocr2word/core"
+import { listMarker } from "../BlockRoles.ts"
 import { bodyHeight, coreSpan, lineHeight, median } from "./line-metrics.ts"
 import { alignmentOf, type ColumnRun, splitParagraphs } from "./paragraphs.ts"
 import { mergePieces } from "./visual-lines.ts"
@@ -121,7 +122,8 @@ export const layoutPage = (
         box: l.box,
         height: lineHeight(l),
         vertical: l.direction === "vertical",
-        units: textUnits(l.text)
+        units: textUnits(l.text),
+        marker: listMarker(l.text)
       })),
       ...regions.map((r) => ({
         box: r.box,

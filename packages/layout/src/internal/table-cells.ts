@@ -1,10 +1,15 @@
 /**
  * Filling table cells with recognised lines: each line goes to the cell that
  * holds most of it; a line the detector ran across a cell border is split at
- * its words, so each cell gets its own text. Also what a table finder hands
+ * its words, so each cell gets its own text. A cell's lines are read in
+ * visual rows: sorted by their middles alone, a value whose box starts a
+ * little higher came before its label ("January 14, 1999" / "Date:" on
+ * FUNSD cover sheets; real-dev-2 forms 23.3 % -> 21.0 % CER, synth-docs
+ * forms 8.4 % -> 4.4 %). Also what a table finder hands
  * back (`FoundTable`), shared by `RuledTables` and `UnruledTables`.
  */
 import { Document, Geometry, TextScript } from "@ocr2word/core"
+import { rowsOf } from "./line-metrics.ts"
 
 /** A table found on the page and the lines it took. */
 export interface FoundTable {
@@ -109,7 +114,7 @@ export const fillCells = (
   }
   return cells.map((cell, i) => ({
     ...cell,
-    lines: held[i]!.sort((a, b) => a.box.y + a.box.height / 2 - (b.box.y + b.box.height / 2) || a.box.x - b.box.x)
+    lines: rowsOf(held[i]!).flat()
   }))
 }
 

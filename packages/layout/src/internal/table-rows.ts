@@ -6,7 +6,7 @@
  * `RuledTables` uses the same grid between the rules of a three-line table.
  */
 import { type Document, Geometry } from "@ocr2word/core"
-import { median } from "./binary-image.ts"
+import { rowsOf } from "./line-metrics.ts"
 import { type FoundTable, fillCells, type GridCell, tableBlock } from "./table-cells.ts"
 
 /** White space narrower than this many line heights does not separate columns (detector boxes are padded). */
@@ -15,21 +15,9 @@ export const COLUMN_GAP = 0.4
 /** Lines on one visual row, left to right. */
 export type Row = ReadonlyArray<Document.Line>
 
-const mid = (l: Document.Line): number => l.box.y + l.box.height / 2
-
 /** Horizontal lines grouped into visual rows, top to bottom. */
-export const visualRows = (lines: ReadonlyArray<Document.Line>): Array<Row> => {
-  const sorted = [...lines].filter((l) => l.direction === "horizontal").sort((a, b) => mid(a) - mid(b))
-  const rows: Array<Array<Document.Line>> = []
-  for (const line of sorted) {
-    const row = rows[rows.length - 1]
-    const rowMid = row === undefined ? 0 : median(row.map(mid))
-    const rowHeight = row === undefined ? 0 : median(row.map((l) => l.box.height))
-    if (row !== undefined && Math.abs(mid(line) - rowMid) <= Math.min(rowHeight, line.box.height) * 0.5) row.push(line)
-    else rows.push([line])
-  }
-  return rows.map((r) => r.sort((a, b) => a.box.x - b.box.x))
-}
+export const visualRows = (lines: ReadonlyArray<Document.Line>): Array<Row> =>
+  rowsOf(lines.filter((l) => l.direction === "horizontal"))
 
 /** Runs of x covered by any piece: the columns of a candidate table. */
 export const projectColumns = (rows: ReadonlyArray<Row>, gap: number): Array<readonly [number, number]> => {
