@@ -7,27 +7,20 @@
  * `ocr2word` serves a conversion through its worker thread, both from dist/ (no `source`
  * condition, no TypeScript inside node_modules). Asserts on the text that comes out.
  */
-import { type ExecFileOptions, execFile, spawn } from "node:child_process"
+import { type ExecFileOptions, execFile } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { promisify } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Metrics } from "@ocr2word/benchmarks"
-import { unzipSync } from "fflate"
+import { docxText, image, root, truth } from "./fixtures/real-image.ts"
+import { ready, serve } from "./fixtures/serve.ts"
 
-const root = Path.resolve(import.meta.dirname, "../..")
 const published = Fs.readdirSync(Path.join(root, "packages"))
   .filter((name) => Fs.existsSync(Path.join(root, "packages", name, "tsconfig.lib.json")))
   .map((name) => ({ name, dir: Path.join(root, "packages", name) }))
   .filter(({ dir }) => JSON.parse(Fs.readFileSync(Path.join(dir, "package.json"), "utf8")).private !== true)
-
-const image = Path.join(root, "datasets/real-dev/images/easyocr_english.png")
-const truth: string = JSON.parse(
-  Fs.readFileSync(Path.join(root, "datasets/real-dev/manifest.jsonl"), "utf8")
-    .split("\n")
-    .find((line) => line.includes('"id": "easyocr_english"'))!
-).text
 
 // npm and the outside project's node run on this Node 24; the outside project resolves dist/,
 // so the workspace's `--conditions=source` is taken out of its environment.
@@ -41,17 +34,6 @@ const run = (command: string, args: ReadonlyArray<string>, options: ExecFileOpti
 
 // npm's warnings, and Node's "(node:123) SomeWarning: ..." lines.
 const warnings = (output: string) => output.split("\n").filter((line) => /^npm warn|Warning: /.test(line))
-
-/** The text of a .docx: its paragraphs, one a line. */
-const docxText = (bytes: Uint8Array) => {
-  const xml = new TextDecoder().decode(
-    unzipSync(bytes, { filter: (f) => f.name === "word/document.xml" })["word/document.xml"]
-  )
-  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)]
-    .map((p) => [...p[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(""))
-    .filter((line) => line !== "")
-    .join("\n")
-}
 
 const work = Fs.mkdtempSync(Path.join(Os.tmpdir(), "ocr2word-packages-"))
 const tarballs = Path.join(work, "tarballs")
@@ -137,43 +119,23 @@ describe("published packages", () => {
     const { stdout } = await run(process.execPath, [bin, "--version"], { cwd: outside })
     expect(stdout).toMatch(/^ocr2word v\d+\.\d+\.\d+/)
 
-    const server = spawn(process.execPath, [bin, "serve", "--port", "0", "--data-dir", Path.join(outside, "data")], {
-      cwd: outside,
-      env
-    })
+    const server = await serve(bin, Path.join(outside, "data"), { cwd: outside, env })
     try {
-      let log = ""
-      server.stderr.on("data", (chunk) => {
-        log += chunk
-      })
-      const banner = await new Promise<string>((resolve, reject) => {
-        let out = ""
-        server.stdout.on("data", (chunk) => {
-          out += chunk
-          if (/Development key[^\n]*: \S+\n/.test(out) && /listening on http:\/\/\S+:\d+/.test(out)) resolve(out)
-        })
-        server.on("exit", (code) => reject(new Error(`ocr2word serve exited with ${code}: ${out}${log}`)))
-      })
-      const base = banner.match(/listening on (http:\/\/\S+:\d+)/)![1]!
-      const key = banner.match(/Development key[^\n]*: (\S+)\n/)![1]!
-      const body = new URLSearchParams({ imagebase64: Fs.readFileSync(image).toString("base64") })
       // The probes answer while the worker thread loads the models: alive at once, ready after.
-      for (;;) {
-        const ready = (await fetch(`${base}/readyz`)).status
-        if (ready === 200) break
-        expect(ready).toBe(503)
-        expect((await fetch(`${base}/healthz`)).status).toBe(200)
-        await new Promise((resolve) => setTimeout(resolve, 250))
-      }
+      await ready(server.base, (healthz, readyz) => {
+        expect(healthz).toBe(200)
+        expect(readyz).toBe(503)
+      })
+      const body = new URLSearchParams({ imagebase64: Fs.readFileSync(image).toString("base64") })
       const reply: { DataStatus: { StatusCode: number }; Data: { ResultWordFileUrl: string } | null } = await (
-        await fetch(`${base}/imagerecognition/ocr2word?appkey=${key}`, { method: "POST", body })
+        await fetch(`${server.base}/imagerecognition/ocr2word?appkey=${server.key}`, { method: "POST", body })
       ).json()
       expect(reply.DataStatus.StatusCode, JSON.stringify(reply)).toBe(100)
       const docx = new Uint8Array(await (await fetch(reply.Data!.ResultWordFileUrl)).arrayBuffer())
       expect(Metrics.cer(truth, docxText(docx))).toBeLessThan(0.05)
-      expect(warnings(log)).toEqual([])
+      expect(warnings(server.log())).toEqual([])
     } finally {
-      server.kill("SIGTERM")
+      server.stop()
     }
   })
 })
