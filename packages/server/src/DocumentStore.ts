@@ -107,8 +107,8 @@ export const makeLocal = (dir: string) =>
       const id = options.id ?? randomBytes(16).toString("hex")
       const name = `${id}.${options.extension}`
       const final = path.join(folder, name)
-      // The writer's pid in the name tells the start-up sweep whether the write can still finish.
-      const temp = path.join(folder, `.${name}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`)
+      // The writer (pid and instance) in the name tells the start-up sweep whether the write can still finish.
+      const temp = path.join(folder, `.${name}.${writer}.${randomBytes(6).toString("hex")}.tmp`)
       const outcome = yield* Effect.tryPromise({
         try: async () => {
           const handle = await fs.open(temp, "wx", 0o644)
@@ -191,15 +191,29 @@ export const makeLocal = (dir: string) =>
     })
   })
 
-/** A temp file of `put` (`.<name>.<pid>.<random>.tmp`) or of the start-up write check. */
+/**
+ * This process as the writer of its temp files: its pid and a random
+ * instance id, since a restarted container often gets the pid its killed
+ * predecessor had.
+ */
+const instance = randomBytes(4).toString("hex")
+const writer = `${process.pid}-${instance}`
+
+/** A temp file of `put` (`.<name>.<pid>-<instance>.<random>.tmp`) or of the start-up write check. */
 const tempPattern =
-  /^\.(?:[0-9a-f]{32}\.(?:docx|txt|json)\.(?:([0-9]+)\.)?[0-9a-f]{12}|ocr2word-write-check-([0-9]+)-[0-9]+)\.tmp$/
+  /^\.(?:[0-9a-f]{32}\.(?:docx|txt|json)\.(?:([0-9]+)(?:-([0-9a-f]{8}))?\.)?[0-9a-f]{12}|ocr2word-write-check-([0-9]+)-[0-9]+)\.tmp$/
 
 /** A temp file older than this is abandoned whoever wrote it (a write takes milliseconds). */
 const abandonedAfterMs = 10 * 60_000
 
-const alive = (pid: number) => {
-  if (pid === process.pid) return true
+/**
+ * Whether the writer of a temp file may still be writing it: this very
+ * process (same instance; its own write checks are already removed), or
+ * another live process.
+ */
+const alive = (pid: number, writerInstance: string | undefined) => {
+  if (pid <= 0) return false
+  if (pid === process.pid) return writerInstance === instance
   try {
     process.kill(pid, 0)
     return true
@@ -210,7 +224,7 @@ const alive = (pid: number) => {
 
 /**
  * Remove the temp files of writes that can never finish: their writer (the
- * pid in the name) is dead, as after a kill -9, or they are older than 10
+ * pid and instance in the name) is gone, as after a kill -9, or they are older than 10
  * minutes (another host's process on a shared folder); the number removed.
  * Finished files are never touched: they only appear, by link, once
  * complete. Another live process's write in progress is left alone.
@@ -223,10 +237,10 @@ export const sweep = (folder: string) =>
         const match = tempPattern.exec(entry)
         if (match === null) continue
         const file = path.join(folder, entry)
-        const pid = Number(match[1] ?? match[2] ?? 0)
+        const pid = Number(match[1] ?? match[3] ?? 0)
         const info = await fs.stat(file).catch(() => undefined)
         if (info === undefined) continue
-        if (pid > 0 && alive(pid) && Date.now() - info.mtimeMs < abandonedAfterMs) continue
+        if (alive(pid, match[2]) && Date.now() - info.mtimeMs < abandonedAfterMs) continue
         await fs.unlink(file).catch((e: NodeJS.ErrnoException) => {
           if (e.code !== "ENOENT") throw e
         })

@@ -117,7 +117,7 @@ describe("kill -9 during 100 concurrent conversions", () => {
         const files = path.join(dataDir, "files")
         const leftByKill = fs.readdirSync(files).filter((f) => f.endsWith(".tmp"))
         // A write the kill cut short, as it looks on disk, in case the kill fell between writes.
-        const planted = `.${"ab".repeat(16)}.docx.${first.child.pid}.0123456789ab.tmp`
+        const planted = `.${"ab".repeat(16)}.docx.${first.child.pid}-0badc0de.0123456789ab.tmp`
         fs.writeFileSync(path.join(files, planted), new Uint8Array(1000).fill(0x50))
         console.info(
           `kill -9 after ${returned.length} of ${total} answers (${summary}); ${leftByKill.length} temp file(s) left by the kill, 1 planted`

@@ -134,7 +134,7 @@ describe("damaged key database", () => {
 
 describe("start-up sweep of the folder store", () => {
   it.live(
-    "removes temp files whose writer is dead or that are abandoned, keeps finished files and live writes",
+    "removes temp files whose writer is gone (dead pid, or this pid in an earlier life) or that are abandoned, keeps finished files and live writes",
     () =>
       Effect.gen(function* () {
         const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-sweep-"))
@@ -145,12 +145,16 @@ describe("start-up sweep of the folder store", () => {
         const dead = spawnSync(process.execPath, ["-e", "0"]).pid!
         const id = (n: number) => n.toString(16).padStart(32, "0")
         const finished = `${id(1)}.docx`
-        const killedWrite = `.${id(2)}.docx.${dead}.0123456789ab.tmp`
-        const liveWrite = `.${id(3)}.docx.${process.pid}.0123456789ab.tmp`
-        const abandoned = `.${id(4)}.docx.${process.pid}.ba9876543210.tmp`
+        const killedWrite = `.${id(2)}.docx.${dead}-0badc0de.0123456789ab.tmp`
+        // Another live process (the test runner's parent) writing into the same folder.
+        const liveWrite = `.${id(3)}.docx.${process.ppid}-00c0ffee.0123456789ab.tmp`
+        const abandoned = `.${id(4)}.docx.${process.ppid}-00c0ffee.ba9876543210.tmp`
+        // A killed predecessor that had this process's pid (a restarted container): another instance.
+        const samePid = `.${id(5)}.docx.${process.pid}-0badc0de.0123456789ab.tmp`
+        const oldFormat = `.${id(6)}.docx.0123456789ab.tmp`
         const probe = `.ocr2word-write-check-${dead}-1764650000000.tmp`
         const unrelated = "notes.txt"
-        for (const name of [finished, killedWrite, liveWrite, abandoned, probe, unrelated])
+        for (const name of [finished, killedWrite, liveWrite, abandoned, samePid, oldFormat, probe, unrelated])
           fs.writeFileSync(path.join(files, name), "x")
         const old = new Date(Date.now() - 11 * 60_000)
         fs.utimesSync(path.join(files, abandoned), old, old)
