@@ -7,8 +7,8 @@
  * `OutOfMemory` (500/110) naming the limit, the thread is replaced, and the
  * next conversion runs on the replacement. No real image needs much heap
  * (50-80 MB peak without a limit on real-dev and a 1000-line page), so the
- * job is made to: it carries a 16 MB source name, which the thread holds
- * while converting. Kept under Node's allowance past the limit (about 16 MB):
+ * job is made to: it carries a 16 MB source name (through HTTP, an upload's
+ * file name), which the thread holds while converting. Kept under Node's allowance past the limit (about 16 MB):
  * one single allocation larger than that aborts the whole process instead
  * (nodejs/node#47224), which is why the server needs a supervisor that
  * restarts it (see the README). A limit too low to load the models is a
@@ -19,6 +19,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Context, Effect, Exit, Layer } from "effect"
 import { OcrQueue } from "../src/index.ts"
 import { eventually } from "./fixtures/poll.ts"
+import * as TestServer from "./fixtures/test-server.ts"
 
 const image = new Uint8Array(
   fs.readFileSync(new URL("../../../datasets/real-dev/images/pp_word_1.jpg", import.meta.url))
@@ -55,6 +56,33 @@ describe("worker memory limit", () => {
         assert.isTrue(yield* Effect.promise(() => eventually(ready, 120_000)), "the worker was not replaced")
         const after = yield* queue.submit(image, { timeoutMs: 120_000 })
         assert.deepStrictEqual([...after.bytes.subarray(0, 2)], [0x50, 0x4b])
+      }).pipe(Effect.scoped),
+    300_000
+  )
+
+  it.live(
+    "through HTTP: the call past the limit is 500/110 naming it, and the server goes on converting",
+    () =>
+      Effect.gen(function* () {
+        const context = yield* Layer.build(TestServer.layer({ workerMemoryMb: 56 }))
+        const s = Context.get(context, TestServer.TestServer)
+        const readyz = () => fetch(`${s.url}/readyz`).then((r) => r.status === 200)
+        const post = (name: string) =>
+          Effect.promise(async () => {
+            const form = new FormData()
+            form.append("file", new File([image], name, { type: "image/jpeg" }))
+            const r = await fetch(`${s.url}/imagerecognition/ocr2word?appkey=${s.key}`, { method: "POST", body: form })
+            return { status: r.status, body: (await r.json()) as any }
+          })
+        assert.isTrue(yield* Effect.promise(() => eventually(readyz, 120_000)), "not ready at 56 MB")
+        // The upload's file name travels with the job: 16 MB of it is what the thread cannot hold.
+        const heavy = yield* post(`${"x".repeat(16 * 1024 * 1024)}.jpg`)
+        assert.strictEqual(heavy.status, 500, JSON.stringify(heavy.body).slice(0, 500))
+        assert.strictEqual(heavy.body.DataStatus.StatusCode, 110)
+        assert.match(heavy.body.DataStatus.StatusDescription, /memory limit of 56 MB and was stopped/)
+        assert.isTrue(yield* Effect.promise(() => eventually(readyz, 120_000)), "the worker was not replaced")
+        const next = yield* post("page.jpg")
+        assert.strictEqual(next.status, 200, JSON.stringify(next.body))
       }).pipe(Effect.scoped),
     300_000
   )
