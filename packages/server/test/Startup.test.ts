@@ -3,7 +3,8 @@
  * real executable: a read-only data folder (a tmpfs remounted read-only, so
  * root is refused too) and a damaged key database are one clear start-up
  * error each (naming the folder or file and what to do, no stack), and the
- * damaged database is left byte for byte as it was. The start-up sweep
+ * damaged database is left byte for byte as it was; so is a data folder
+ * path that runs through a file. The start-up sweep
  * removes the temp files of writes whose writer is dead, and nothing else.
  */
 import { execFile, spawnSync } from "node:child_process"
@@ -129,6 +130,25 @@ describe("damaged key database", () => {
         }
       }).pipe(Effect.scoped),
     200_000
+  )
+})
+
+describe("data folder through a file", () => {
+  it.live(
+    "ocr2word serve names the file in the way",
+    () =>
+      Effect.gen(function* () {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "ocr2word-notdir-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => fs.rmSync(root, { recursive: true, force: true })))
+        const file = path.join(root, "data")
+        fs.writeFileSync(file, "not a folder")
+        const result = yield* run("serve", "--port", "0", "--workers", "1", "--data-dir", path.join(file, "inner"))
+        assert.notStrictEqual(result.code, 0, result.output)
+        assert.include(result.output, "is not a folder (a file is in its path)", result.output)
+        assert.include(result.output, `Move the file ${file} out of the way`, result.output)
+        assertNoStack(result.output)
+      }).pipe(Effect.scoped),
+    120_000
   )
 })
 

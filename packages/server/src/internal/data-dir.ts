@@ -45,7 +45,9 @@ export const checkWritable = (folder: string, what: string): string | undefined 
       ? "Free some space on it, or choose another folder with --data-dir or OCR2WORD_DATA_DIR."
       : code === "EROFS"
         ? "Mount it read-write, or choose a writable folder with --data-dir or OCR2WORD_DATA_DIR."
-        : "Give this user write access to it, or choose a writable folder with --data-dir or OCR2WORD_DATA_DIR.")
+        : code === "ENOTDIR" || code === "EEXIST"
+          ? `Move the file ${where} out of the way, or choose another folder with --data-dir or OCR2WORD_DATA_DIR.`
+          : "Give this user write access to it, or choose a writable folder with --data-dir or OCR2WORD_DATA_DIR.")
   try {
     fs.mkdirSync(absolute, { recursive: true })
   } catch (cause) {
