@@ -1,11 +1,11 @@
 /**
  * What `ocr2word serve` does with a data folder it cannot trust, through the
  * real executable: a read-only data folder (a tmpfs remounted read-only, so
- * root is refused too) and a damaged key database are one clear start-up
- * error each (naming the folder or file and what to do, no stack), and the
- * damaged database is left byte for byte as it was; so is a data folder
- * path that runs through a file. The start-up sweep
- * removes the temp files of writes whose writer is dead, and nothing else.
+ * root is refused too), a data folder path that runs through a file and a
+ * damaged key database are one clear start-up error each (naming the folder
+ * or file and what to do, no stack), and the damaged database is left byte
+ * for byte as it was. The start-up sweep removes the temp files of writes
+ * whose writer is gone, and nothing else.
  */
 import { execFile, spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
