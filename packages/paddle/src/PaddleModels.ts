@@ -50,11 +50,50 @@ export const defaultPaths = (): Required<Pick<Options, "detModel" | "recModel" |
   }
 }
 
+/** The environment variable that sets the threads per inference when the options do not. */
+export const threadsVariable = "OCR2WORD_PADDLE_THREADS"
+
 /**
- * Threads per inference when not given: every core up to four. On a small
- * machine more threads than cores only adds contention.
+ * The environment variable that says how many pipelines this process runs at
+ * once (the server sets it in its OCR worker threads), so the default threads
+ * share the cores between them.
  */
-export const defaultThreads = (): number => Math.max(1, Math.min(4, os.availableParallelism()))
+export const workersVariable = "OCR2WORD_PADDLE_WORKERS"
+
+/**
+ * Threads per inference for one of `workers` pipelines running at once: the
+ * cores shared out (workers x threads = cores), at least one, at most four.
+ * More compute threads than cores only adds contention.
+ */
+export const threadsPerWorker = (workers: number, cores: number = os.availableParallelism()): number =>
+  Math.max(1, Math.min(4, Math.floor(cores / Math.max(1, workers))))
+
+const positiveVariable = (name: string): Effect.Effect<number | undefined, StageError.ModelLoadError> => {
+  const raw = process.env[name]
+  if (raw === undefined || raw === "") return Effect.succeed(undefined)
+  const n = Number(raw)
+  return Number.isInteger(n) && n >= 1 && n <= 64
+    ? Effect.succeed(n)
+    : Effect.fail(
+        new StageError.ModelLoadError({
+          reason: "Invalid",
+          message: `Expected an integer from 1 to 64 for ${name} but received ${OptionDecoding.show(raw)}: set it to a thread or worker count, or unset it`
+        })
+      )
+}
+
+/**
+ * Threads per inference when the options give none: `OCR2WORD_PADDLE_THREADS`
+ * where set, else `threadsPerWorker` of `OCR2WORD_PADDLE_WORKERS` (default 1).
+ */
+export const threadsFromEnvironment: Effect.Effect<number, StageError.ModelLoadError> = Effect.gen(function* () {
+  const threads = yield* positiveVariable(threadsVariable)
+  const workers = yield* positiveVariable(workersVariable)
+  return threads ?? threadsPerWorker(workers ?? 1)
+})
+
+/** Threads per inference for a process that runs one pipeline at a time: every core up to four. */
+export const defaultThreads = (): number => threadsPerWorker(1)
 
 /** A float tensor as returned by a session. */
 export interface Output {
@@ -167,7 +206,7 @@ export const make = Effect.fn("PaddleModels.make")(function* (options: Options =
     path: options[key] ?? defaults[key],
     isDefault: options[key] === undefined
   })
-  const threads = options.threads ?? defaultThreads()
+  const threads = options.threads ?? (yield* threadsFromEnvironment)
   const ort = yield* loadRuntime
   const det = file("detModel")
   const rec = file("recModel")

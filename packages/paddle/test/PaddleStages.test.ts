@@ -80,6 +80,43 @@ describe("PaddleModels options", () => {
     })
   )
 
+  it("shares the cores between the pipelines that run at once", () => {
+    expect(PaddleModels.threadsPerWorker(1, 2)).toBe(2)
+    expect(PaddleModels.threadsPerWorker(2, 2)).toBe(1)
+    expect(PaddleModels.threadsPerWorker(3, 2)).toBe(1)
+    expect(PaddleModels.threadsPerWorker(2, 8)).toBe(4)
+    expect(PaddleModels.threadsPerWorker(4, 8)).toBe(2)
+  })
+
+  it.effect("reads the threads and workers from the environment and names a bad value", () =>
+    Effect.gen(function* () {
+      const saved = { threads: process.env.OCR2WORD_PADDLE_THREADS, workers: process.env.OCR2WORD_PADDLE_WORKERS }
+      const restore = () => {
+        for (const [name, value] of [
+          ["OCR2WORD_PADDLE_THREADS", saved.threads],
+          ["OCR2WORD_PADDLE_WORKERS", saved.workers]
+        ] as const)
+          if (value === undefined) delete process.env[name]
+          else process.env[name] = value
+      }
+      try {
+        delete process.env.OCR2WORD_PADDLE_THREADS
+        process.env.OCR2WORD_PADDLE_WORKERS = "64"
+        expect(yield* PaddleModels.threadsFromEnvironment).toBe(1)
+        process.env.OCR2WORD_PADDLE_THREADS = "3"
+        expect(yield* PaddleModels.threadsFromEnvironment).toBe(3)
+        process.env.OCR2WORD_PADDLE_THREADS = "two"
+        const error = yield* buildModels(PaddleModels.layer)
+        expect(error).toBeInstanceOf(StageError.ModelLoadError)
+        expect((error as StageError.ModelLoadError).message).toBe(
+          'Expected an integer from 1 to 64 for OCR2WORD_PADDLE_THREADS but received "two": set it to a thread or worker count, or unset it'
+        )
+      } finally {
+        restore()
+      }
+    })
+  )
+
   it.effect("names a missing model file and says what to do", () =>
     Effect.gen(function* () {
       const error = yield* buildModels(PaddleModels.layerWith({ recModel: "/nowhere/rec.onnx" }))

@@ -194,6 +194,8 @@ const workerExecutor = (
       ...(fromSource ? { execArgv: [...process.execArgv, "--conditions=source"] } : {}),
       // The JS heap of the thread; past it V8 stops the thread (ERR_WORKER_OUT_OF_MEMORY) instead of growing the process.
       resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+      // The threads' ONNX sessions share the cores (paddle PaddleModels.workersVariable): workers x intra-op threads = cores; OCR2WORD_PADDLE_THREADS overrides.
+      env: { ...process.env, OCR2WORD_PADDLE_WORKERS: String(options.workers) },
       workerData: {
         engine: options.engine,
         docxMode: options.docxMode ?? "flow",
