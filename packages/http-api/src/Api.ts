@@ -134,7 +134,10 @@ export const PreviewResult = Schema.Struct({
 }).annotate({ identifier: "PreviewResult" })
 export type PreviewResult = typeof PreviewResult.Type
 
-/** The preview page and its recognition call. */
+/** The scripts the preview page loads from the server itself (no CDN). */
+export const PreviewAssets = ["docx-preview.min.js", "jszip.min.js"] as const
+
+/** The preview page, its recognition call and its scripts. */
 export class PreviewGroup extends HttpApiGroup.make("preview").add(
   HttpApiEndpoint.get("page", PreviewPath, {
     success: Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/html" }))
@@ -143,7 +146,15 @@ export class PreviewGroup extends HttpApiGroup.make("preview").add(
     payload,
     success: PreviewResult,
     error: [InvalidParameter, UnsupportedMediaType, RateLimitedResponse, InternalError, UpstreamError, Unavailable]
-  })
+  }),
+  HttpApiEndpoint.get("asset", `${PreviewPath}/assets/:name`, {
+    params: { name: Schema.Literals(PreviewAssets) },
+    success: Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/javascript" }))
+  }).annotateMerge(
+    OpenApi.annotations({
+      summary: "The page's scripts (docx-preview and JSZip), served from the server's own packages"
+    })
+  )
 ) {}
 
 /** Stored Word files. */

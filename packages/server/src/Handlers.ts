@@ -1,13 +1,12 @@
 /**
  * The handlers of `@ocr2word/http-api`'s `Api`: the contract endpoint, the
- * demo, the preview page, file downloads, probes and metrics. The conversion
+ * demo, the preview page (in `Preview.ts`), file downloads, probes and metrics. The conversion
  * endpoints read their bodies themselves (`handleRaw`), so that every body
  * problem is answered in the contract's envelope rather than a bare 400.
  *
  * @since 0.1.0
  */
 import * as fs from "node:fs/promises"
-import { Document } from "@ocr2word/core"
 import { Api, ApiError, Envelope } from "@ocr2word/http-api"
 import { Effect, Layer } from "effect"
 import { HttpServerResponse } from "effect/http"
@@ -20,6 +19,7 @@ import { JobQueue } from "./JobQueue.ts"
 import { KeyStore } from "./KeyStore.ts"
 import { Metrics } from "./Metrics.ts"
 import { OcrQueue } from "./OcrQueue.ts"
+import { PreviewHandlers } from "./Preview.ts"
 import { RateLimiter } from "./RateLimiter.ts"
 
 const asset = (name: string) => new URL(`../assets/${name}`, import.meta.url)
@@ -50,35 +50,6 @@ export const Ocr2WordHandlers = () =>
         .handleRaw("demo", ({ request }) => Effect.flatMap(convert(request, "demo", { sample: demoSample }), envelope))
         .handle("demoSample", ({ request }) =>
           Effect.flatMap(convert(request, "demo", { sample: demoSample }), envelope)
-        )
-    })
-  )
-
-const previewLines = (document: Document.Document) =>
-  document.pages.map((page) => ({
-    width: page.width,
-    height: page.height,
-    rotation: page.rotation,
-    lines: Document.pageLines(page).map((line) => ({
-      text: line.text,
-      confidence: line.confidence,
-      polygon: line.polygon.map((p) => [p.x, p.y] as const)
-    }))
-  }))
-
-/** The handlers of the preview page and its conversion endpoint. */
-export const PreviewHandlers = () =>
-  HttpApiBuilder.group(Api.Api, "preview", (handlers) =>
-    Effect.gen(function* () {
-      const page = yield* Effect.promise(() => fs.readFile(asset("preview.html"), "utf8"))
-      return handlers
-        .handle("page", () => Effect.succeed(page))
-        .handleRaw("recognize", ({ request }) =>
-          Effect.map(convert(request, "preview", {}), (c) => ({
-            ResultWordFileUrl: c.fileUrl,
-            text: Document.toPlainText(c.result.document),
-            pages: previewLines(c.result.document)
-          }))
         )
     })
   )
