@@ -43,6 +43,17 @@ export class ImageSource extends Context.Service<
   {
     /** Decode image bytes; `name` only improves error messages. */
     readonly decode: (bytes: Uint8Array, name?: string) => Effect.Effect<DecodedImage, ImageSourceError>
+    /**
+     * Decode page by page, handing each page to `f` before the next is
+     * decoded, so a long input (a PDF) holds one page raster at a time; an
+     * error from `f` stops the decoding. Sources without it are read with
+     * `decode`.
+     */
+    readonly forEachPage?: <A, E, R>(
+      bytes: Uint8Array,
+      f: (page: DecodedPage, index: number) => Effect.Effect<A, E, R>,
+      name?: string
+    ) => Effect.Effect<ReadonlyArray<A>, ImageSourceError | E, R>
     /** Read and decode a file. */
     readonly readFile: (path: string) => Effect.Effect<DecodedImage, ImageSourceError>
   }

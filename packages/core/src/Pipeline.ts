@@ -175,10 +175,15 @@ export const make = (options?: PipelineOptions, pageImage?: PageImage) =>
     })
 
     const run = Effect.fn("Pipeline.run")(function* (bytes: Uint8Array, runOptions?: RunOptions) {
-      const decoded = yield* source.decode(bytes, runOptions?.source)
-      const pages = yield* Effect.forEach(decoded.pages, (page, index) =>
+      const each = (page: DecodedPage, index: number) =>
         page.textLayer !== undefined ? runTextPage(page, index) : runPage(page, index)
-      )
+      // Page by page where the source can: a long PDF then holds one page raster at a time.
+      const pages =
+        source.forEachPage !== undefined
+          ? yield* source.forEachPage(bytes, each, runOptions?.source)
+          : yield* Effect.flatMap(source.decode(bytes, runOptions?.source), (decoded) =>
+              Effect.forEach(decoded.pages, each)
+            )
       return {
         pages,
         metadata: {

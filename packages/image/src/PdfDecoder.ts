@@ -13,8 +13,11 @@
  * treated as having none.
  *
  * The page count and every page's pixel size at the chosen dpi are checked
- * before any page is rendered. `SharpImageSource` sends PDFs here; use this
- * module directly to render PDFs outside a pipeline.
+ * before any page is rendered. `forEachPage` renders one page at a time and
+ * hands it on before drawing the next (the pipeline reads PDFs this way, so a
+ * long PDF holds one page raster at a time); `decode` gives every page at once.
+ * `SharpImageSource` sends PDFs here; use this module directly to render PDFs
+ * outside a pipeline.
  *
  * @since 0.1.0
  */
@@ -45,7 +48,7 @@ export interface DecodeOptions {
 /** The rendering resolution used when none is given (see the README for how it was chosen). */
 export const defaultDpi = 300
 
-/** The page limit used when none is given: every page is held as a raster until it is recognised. */
+/** The page limit used when none is given. */
 export const defaultMaxPages = 100
 
 const fail = (reason: StageError.ImageSourceError["reason"], message: string, cause?: unknown) =>
@@ -56,6 +59,7 @@ const pdfjsRoot = path.dirname(require.resolve("pdfjs-dist/package.json"))
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs")
 type Canvas = typeof import("@napi-rs/canvas")
+type NapiCanvas = import("@napi-rs/canvas").Canvas
 
 // Loaded on the first PDF: pdf.js is large, and most inputs are images.
 let modules: Promise<{ readonly pdfjs: PdfJs; readonly canvas: Canvas }> | undefined
@@ -94,132 +98,159 @@ const pixels = (side: number): number => Math.ceil(side - 1e-6)
 
 const IMAGE_OPS = ["paintImageXObject", "paintInlineImageXObject", "paintImageMaskXObject"] as const
 
-/** Render every page of a PDF; fails with `ImageSourceError` (limits, password, damage). */
-export const decode = Effect.fn("PdfDecoder.decode")(function* (bytes: Uint8Array, options: DecodeOptions) {
-  const { pdfjs, canvas } = yield* Effect.tryPromise({
-    try: loadModules,
-    catch: (e) => {
-      // A failed import is not cached: the next PDF tries again (e.g. after the fix below).
-      modules = undefined
-      return new StageError.ImageSourceError({
-        reason: "UnsupportedFormat",
-        message: `PDF input could not load its renderer (${messageOf(e)}): reinstall with \`npm install\` so that pdfjs-dist and @napi-rs/canvas (and its native package for this platform, e.g. @napi-rs/canvas-linux-x64-gnu) are there, or convert the pages to images first (\`pdftoppm -png -r 300 in.pdf page\`)`,
-        cause: e
-      })
-    }
-  })
-  const scale = options.dpi / 72
-  const minText = options.minTextCharacters ?? 20
-  return yield* Effect.acquireUseRelease(
-    Effect.try({
-      try: () =>
-        pdfjs.getDocument({
-          // pdf.js takes the buffer over and refuses a Buffer: a plain copy, so the caller keeps its bytes.
-          data: new Uint8Array(bytes),
-          cMapUrl: `${pdfjsRoot}/cmaps/`,
-          cMapPacked: true,
-          standardFontDataUrl: `${pdfjsRoot}/standard_fonts/`,
-          wasmUrl: `${pdfjsRoot}/wasm/`,
-          iccUrl: `${pdfjsRoot}/iccs/`,
-          useSystemFonts: false,
-          verbosity: pdfjs.VerbosityLevel.ERRORS
-        }),
-      catch: openFailure
-    }),
-    (task) =>
-      Effect.gen(function* () {
-        const pdf = yield* Effect.tryPromise({ try: () => task.promise, catch: openFailure })
-        const count = pdf.numPages
-        if (count === 0) return yield* fail("Empty", "The PDF has no pages: export the document again")
-        if (count > options.maxPages) {
-          return yield* fail(
-            "TooManyPages",
-            `The PDF has ${count} pages, over the limit of ${options.maxPages}: split it (e.g. \`qpdf --split-pages=${options.maxPages}\`) or raise maxPages`
-          )
-        }
-        const pages = yield* Effect.forEach(
-          Array.from({ length: count }, (_, i) => i + 1),
-          (n) => Effect.tryPromise({ try: () => pdf.getPage(n), catch: openFailure })
-        )
-        // Every size is checked before any page is drawn.
-        for (const page of pages) {
-          const viewport = page.getViewport({ scale })
-          const width = pixels(viewport.width)
-          const height = pixels(viewport.height)
-          if (width * height > options.maxPixels) {
-            const fits = Math.floor(options.dpi * Math.sqrt(options.maxPixels / (width * height)))
+/**
+ * Render the pages of a PDF one at a time, handing each to `f` before the
+ * next is drawn, so a long PDF holds one page raster at a time. Fails with
+ * `ImageSourceError` (limits, password, damage) or with `f`'s error, which
+ * stops the rendering.
+ */
+export const forEachPage = <A, E, R>(
+  bytes: Uint8Array,
+  options: DecodeOptions,
+  f: (page: ImageSource.DecodedPage, index: number) => Effect.Effect<A, E, R>
+): Effect.Effect<ReadonlyArray<A>, StageError.ImageSourceError | E, R> =>
+  Effect.gen(function* () {
+    const { pdfjs, canvas } = yield* Effect.tryPromise({
+      try: loadModules,
+      catch: (e) => {
+        // A failed import is not cached: the next PDF tries again (e.g. after the fix below).
+        modules = undefined
+        return new StageError.ImageSourceError({
+          reason: "UnsupportedFormat",
+          message: `PDF input could not load its renderer (${messageOf(e)}): reinstall with \`npm install\` so that pdfjs-dist and @napi-rs/canvas (and its native package for this platform, e.g. @napi-rs/canvas-linux-x64-gnu) are there, or convert the pages to images first (\`pdftoppm -png -r 300 in.pdf page\`)`,
+          cause: e
+        })
+      }
+    })
+    const scale = options.dpi / 72
+    const minText = options.minTextCharacters ?? 20
+    return yield* Effect.acquireUseRelease(
+      Effect.try({
+        try: () =>
+          pdfjs.getDocument({
+            // pdf.js takes the buffer over and refuses a Buffer: a plain copy, so the caller keeps its bytes.
+            data: new Uint8Array(bytes),
+            cMapUrl: `${pdfjsRoot}/cmaps/`,
+            cMapPacked: true,
+            standardFontDataUrl: `${pdfjsRoot}/standard_fonts/`,
+            wasmUrl: `${pdfjsRoot}/wasm/`,
+            iccUrl: `${pdfjsRoot}/iccs/`,
+            useSystemFonts: false,
+            verbosity: pdfjs.VerbosityLevel.ERRORS
+          }),
+        catch: openFailure
+      }),
+      (task) =>
+        Effect.gen(function* () {
+          const pdf = yield* Effect.tryPromise({ try: () => task.promise, catch: openFailure })
+          const count = pdf.numPages
+          if (count === 0) return yield* fail("Empty", "The PDF has no pages: export the document again")
+          if (count > options.maxPages) {
             return yield* fail(
-              "TooManyPixels",
-              `Page ${page.pageNumber} of ${count} is ${Math.round(viewport.width / scale)}x${Math.round(viewport.height / scale)} pt, ${width}x${height} pixels at ${options.dpi} dpi, over the limit of ${options.maxPixels} pixels: render at ${fits} dpi or less, or raise maxPixels`
+              "TooManyPages",
+              `The PDF has ${count} pages, over the limit of ${options.maxPages}: split it (e.g. \`qpdf --split-pages=${options.maxPages}\`) or raise maxPages`
             )
           }
-        }
-        const decoded: Array<ImageSource.DecodedPage> = []
-        for (const page of pages) {
-          const viewport = page.getViewport({ scale })
-          let textLayer: ReadonlyArray<ImageSource.TextLayerLine> | undefined
-          if (options.text !== "ocr") {
-            const content = yield* Effect.tryPromise({
-              try: () => page.getTextContent(),
-              catch: (e) => openFailure(e)
-            })
-            const items = content.items.flatMap((item) => ("str" in item ? [item as PdfTextItem] : []))
-            const lines = textLayerOf(items, content.styles, viewport.transform, pdfjs.Util.transform)
-            const characters = lines.reduce((n, l) => n + [...l.text.text.replace(/\s+/gu, "")].length, 0)
-            let usable = characters > 0
-            if (usable && options.text === "auto" && characters < minText) {
-              const ops = yield* Effect.tryPromise({ try: () => page.getOperatorList(), catch: openFailure })
-              const imageOps = new Set(IMAGE_OPS.map((name) => pdfjs.OPS[name]))
-              usable = !ops.fnArray.some((op) => imageOps.has(op))
-            }
-            if (usable) textLayer = lines
-            else if (options.text === "text") {
+          const pages = yield* Effect.forEach(
+            Array.from({ length: count }, (_, i) => i + 1),
+            (n) => Effect.tryPromise({ try: () => pdf.getPage(n), catch: openFailure })
+          )
+          // Every size is checked before any page is drawn.
+          for (const page of pages) {
+            const viewport = page.getViewport({ scale })
+            const width = pixels(viewport.width)
+            const height = pixels(viewport.height)
+            if (width * height > options.maxPixels) {
+              const fits = Math.floor(options.dpi * Math.sqrt(options.maxPixels / (width * height)))
               return yield* fail(
-                "UnsupportedFormat",
-                `Page ${page.pageNumber} of ${count} has no text layer (it is a scan or a drawing): use pdfText "auto" to OCR such pages, or "ocr" for every page`
+                "TooManyPixels",
+                `Page ${page.pageNumber} of ${count} is ${Math.round(viewport.width / scale)}x${Math.round(viewport.height / scale)} pt, ${width}x${height} pixels at ${options.dpi} dpi, over the limit of ${options.maxPixels} pixels: render at ${fits} dpi or less, or raise maxPixels`
               )
             }
           }
-          const width = pixels(viewport.width)
-          const height = pixels(viewport.height)
-          const surface = canvas.createCanvas(width, height)
-          const context = surface.getContext("2d")
-          context.fillStyle = "#ffffff"
-          context.fillRect(0, 0, width, height)
-          yield* Effect.tryPromise({
-            try: () =>
-              // @napi-rs/canvas stands in for the DOM canvas pdf.js is typed against.
-              page.render({
-                canvas: surface,
-                canvasContext: context,
-                viewport,
-                background: "#ffffff"
-              } as unknown as Parameters<typeof page.render>[0]).promise,
-            catch: (e) =>
-              new StageError.ImageSourceError({
-                reason: "Corrupt",
-                message: `Page ${page.pageNumber} of ${count} of the PDF could not be drawn (${messageOf(e)}): re-export the PDF, or convert the page to an image first`,
-                cause: e
+          const results: Array<A> = []
+          let shared: NapiCanvas | undefined
+          for (const page of pages) {
+            const viewport = page.getViewport({ scale })
+            let textLayer: ReadonlyArray<ImageSource.TextLayerLine> | undefined
+            if (options.text !== "ocr") {
+              const content = yield* Effect.tryPromise({
+                try: () => page.getTextContent(),
+                catch: (e) => openFailure(e)
               })
-          })
-          const rgba = context.getImageData(0, 0, width, height).data
-          const rgb = new Uint8Array(width * height * 3)
-          for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
-            rgb[j] = rgba[i]!
-            rgb[j + 1] = rgba[i + 1]!
-            rgb[j + 2] = rgba[i + 2]!
+              const items = content.items.flatMap((item) => ("str" in item ? [item as PdfTextItem] : []))
+              const lines = textLayerOf(items, content.styles, viewport.transform, pdfjs.Util.transform)
+              const characters = lines.reduce((n, l) => n + [...l.text.text.replace(/\s+/gu, "")].length, 0)
+              let usable = characters > 0
+              if (usable && options.text === "auto" && characters < minText) {
+                const ops = yield* Effect.tryPromise({ try: () => page.getOperatorList(), catch: openFailure })
+                const imageOps = new Set(IMAGE_OPS.map((name) => pdfjs.OPS[name]))
+                usable = !ops.fnArray.some((op) => imageOps.has(op))
+              }
+              if (usable) textLayer = lines
+              else if (options.text === "text") {
+                return yield* fail(
+                  "UnsupportedFormat",
+                  `Page ${page.pageNumber} of ${count} has no text layer (it is a scan or a drawing): use pdfText "auto" to OCR such pages, or "ocr" for every page`
+                )
+              }
+            }
+            const width = pixels(viewport.width)
+            const height = pixels(viewport.height)
+            // One canvas for the whole PDF: its native memory is not seen by the garbage collector,
+            // so a canvas per page piled up (3 GB for 40 pages at 300 dpi).
+            shared ??= canvas.createCanvas(width, height)
+            const surface = shared
+            if (surface.width !== width || surface.height !== height) {
+              surface.width = width
+              surface.height = height
+            }
+            const context = surface.getContext("2d")
+            context.setTransform(1, 0, 0, 1, 0, 0)
+            context.fillStyle = "#ffffff"
+            context.fillRect(0, 0, width, height)
+            yield* Effect.tryPromise({
+              try: () =>
+                // @napi-rs/canvas stands in for the DOM canvas pdf.js is typed against.
+                page.render({
+                  canvas: surface,
+                  canvasContext: context,
+                  viewport,
+                  background: "#ffffff"
+                } as unknown as Parameters<typeof page.render>[0]).promise,
+              catch: (e) =>
+                new StageError.ImageSourceError({
+                  reason: "Corrupt",
+                  message: `Page ${page.pageNumber} of ${count} of the PDF could not be drawn (${messageOf(e)}): re-export the PDF, or convert the page to an image first`,
+                  cause: e
+                })
+            })
+            const rgba = context.getImageData(0, 0, width, height).data
+            const rgb = new Uint8Array(width * height * 3)
+            for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
+              rgb[j] = rgba[i]!
+              rgb[j + 1] = rgba[i + 1]!
+              rgb[j + 2] = rgba[i + 2]!
+            }
+            page.cleanup()
+            const decoded: ImageSource.DecodedPage = {
+              width,
+              height,
+              channels: 3,
+              data: rgb,
+              ...(textLayer !== undefined ? { textLayer } : {})
+            }
+            results.push(yield* f(decoded, page.pageNumber - 1))
           }
-          page.cleanup()
-          decoded.push({
-            width,
-            height,
-            channels: 3,
-            data: rgb,
-            ...(textLayer !== undefined ? { textLayer } : {})
-          })
-        }
-        return decoded as ReadonlyArray<ImageSource.DecodedPage>
-      }),
-    (task) => Effect.promise(() => task.destroy())
-  )
-})
+          return results as ReadonlyArray<A>
+        }),
+      (task) => Effect.promise(() => task.destroy())
+    )
+  }).pipe(Effect.withSpan("PdfDecoder.forEachPage"))
+
+/** Render every page of a PDF; fails with `ImageSourceError` (limits, password, damage). */
+export const decode = (
+  bytes: Uint8Array,
+  options: DecodeOptions
+): Effect.Effect<ReadonlyArray<ImageSource.DecodedPage>, StageError.ImageSourceError> =>
+  forEachPage(bytes, options, (page) => Effect.succeed(page)).pipe(Effect.withSpan("PdfDecoder.decode"))

@@ -162,32 +162,55 @@ const makeWith = (options: Required<Options>): ImageSource.ImageSource["Service"
     return pages
   })
 
+  /** The format of accepted bytes, after the size checks; fails on anything not decoded. */
+  const accepted = Effect.fnUntraced(function* (bytes: Uint8Array) {
+    if (bytes.length === 0) {
+      return yield* fail("Empty", "The input is empty (0 bytes): pass the contents of an image file")
+    }
+    if (bytes.length > maxBytes) return yield* fail("TooLarge", byteLimitMessage(bytes.length, maxBytes))
+    const format = ImageFormat.sniff(bytes)
+    if (format === undefined) {
+      return yield* fail(
+        "UnsupportedFormat",
+        `The input is not an image in an accepted format (it starts with ${ImageFormat.describeStart(bytes)}): accepted formats are ${acceptedFormats}`
+      )
+    }
+    const rejected = REJECTED[format]
+    if (rejected !== undefined)
+      return yield* fail("UnsupportedFormat", `${rejected}; accepted formats are ${acceptedFormats}`)
+    return format
+  })
+
+  const pdfOptions = { dpi: pdfDpi, maxPages, maxPixels, text: pdfText }
+
   const decode = Effect.fn("SharpImageSource.decode")(function* (bytes: Uint8Array, name?: string) {
     const run = Effect.gen(function* () {
-      if (bytes.length === 0) {
-        return yield* fail("Empty", "The input is empty (0 bytes): pass the contents of an image file")
-      }
-      if (bytes.length > maxBytes) return yield* fail("TooLarge", byteLimitMessage(bytes.length, maxBytes))
-      const format = ImageFormat.sniff(bytes)
-      if (format === undefined) {
-        return yield* fail(
-          "UnsupportedFormat",
-          `The input is not an image in an accepted format (it starts with ${ImageFormat.describeStart(bytes)}): accepted formats are ${acceptedFormats}`
-        )
-      }
-      const rejected = REJECTED[format]
-      if (rejected !== undefined)
-        return yield* fail("UnsupportedFormat", `${rejected}; accepted formats are ${acceptedFormats}`)
+      const format = yield* accepted(bytes)
       const pages =
         format === "bmp"
           ? [yield* BmpDecoder.decode(bytes, { maxPixels })]
           : format === "pdf"
-            ? yield* PdfDecoder.decode(bytes, { dpi: pdfDpi, maxPages, maxPixels, text: pdfText })
+            ? yield* PdfDecoder.decode(bytes, pdfOptions)
             : yield* decodeWithSharp(bytes, format)
       return { format: format as ImageSource.ImageFormat, pages } satisfies ImageSource.DecodedImage
     })
     return yield* Effect.mapError(run, withName(name))
   })
+
+  // PDFs page by page (one raster at a time); other formats are decoded whole, then visited.
+  const forEachPage = <A, E, R>(
+    bytes: Uint8Array,
+    f: (page: ImageSource.DecodedPage, index: number) => Effect.Effect<A, E, R>,
+    name?: string
+  ): Effect.Effect<ReadonlyArray<A>, StageError.ImageSourceError | E, R> =>
+    Effect.gen(function* () {
+      const format = yield* Effect.mapError(accepted(bytes), withName(name))
+      if (format !== "pdf") return yield* Effect.forEach((yield* decode(bytes, name)).pages, f)
+      const named = withName(name)
+      return yield* Effect.mapError(PdfDecoder.forEachPage(bytes, pdfOptions, f), (e) =>
+        e instanceof StageError.ImageSourceError ? named(e) : e
+      )
+    }).pipe(Effect.withSpan("SharpImageSource.forEachPage"))
 
   const readFile = Effect.fn("SharpImageSource.readFile")(function* (path: string) {
     const info = yield* Effect.tryPromise({ try: () => fs.stat(path), catch: (e) => fileError(path, e) })
@@ -199,7 +222,7 @@ const makeWith = (options: Required<Options>): ImageSource.ImageSource["Service"
     return yield* decode(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length), path)
   })
 
-  return ImageSource.ImageSource.of({ decode, readFile })
+  return ImageSource.ImageSource.of({ decode, forEachPage, readFile })
 }
 
 const fileError = (path: string, error: unknown): StageError.ImageSourceError => {

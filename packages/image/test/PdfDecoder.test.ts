@@ -105,6 +105,32 @@ describe("PDF input through SharpImageSource", () => {
     })
   )
 
+  it.effect("forEachPage hands the pages over one by one, in order, and stops at the first failure", () =>
+    Effect.gen(function* () {
+      const pdf = yield* Effect.promise(() => scannedPdf([...scans, scans[0]!], 150))
+      const source = yield* SharpImageSource.make({ pdfDpi: 72 })
+      const whole = (yield* source.decode(pdf)).pages
+      const seen = yield* source.forEachPage!(pdf, (page, index) => Effect.succeed({ index, page }))
+      expect(seen.map((s) => s.index)).toEqual([0, 1, 2])
+      expect(seen.map((s) => s.page)).toEqual(whole)
+      const visited: Array<number> = []
+      const stopped = yield* Effect.flip(
+        source.forEachPage!(pdf, (_, index) => {
+          visited.push(index)
+          return index === 1 ? Effect.fail("stop here" as const) : Effect.void
+        })
+      )
+      expect(stopped).toBe("stop here")
+      expect(visited).toEqual([0, 1])
+      // Other formats are decoded whole and visited the same way.
+      const png = new Uint8Array(yield* Effect.promise(() => sharp(scans[0]!).png().toBuffer()))
+      expect((yield* source.forEachPage!(png, (page) => Effect.succeed(page.width))).length).toBe(1)
+      expect((yield* failure(source.forEachPage!(new Uint8Array(0), () => Effect.void, "empty.pdf"))).message).toBe(
+        "empty.pdf: The input is empty (0 bytes): pass the contents of an image file"
+      )
+    })
+  )
+
   it.effect("pdfText: ocr leaves the text layer out; text refuses a page without one", () =>
     Effect.gen(function* () {
       const text = yield* Effect.promise(() =>
