@@ -105,6 +105,24 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
       Effect.gen(function* () {
         const s = yield* TestServer.TestServer
         const b = yield* browser
+        // The page's scripts come from the server itself; only the listed ones are served.
+        const assets = yield* Effect.promise(async () => {
+          const known = await Promise.all(
+            ["docx-preview.min.js", "jszip.min.js"].map(async (name) => {
+              const r = await fetch(`${s.url}/preview/ocr2word/assets/${name}`)
+              return { status: r.status, type: r.headers.get("content-type"), size: (await r.text()).length }
+            })
+          )
+          const unknown = await fetch(`${s.url}/preview/ocr2word/assets/..%2Fpackage.json`)
+          return { known, unknown: unknown.status }
+        })
+        for (const a of assets.known) {
+          assert.strictEqual(a.status, 200)
+          assert.match(a.type ?? "", /^text\/javascript/)
+          assert.isAbove(a.size, 10_000)
+        }
+        assert.isAtLeast(assets.unknown, 400)
+        assert.isBelow(assets.unknown, 500)
         const result = yield* Effect.promise(async () => {
           const context = await b.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
           const outside: Array<string> = []
@@ -140,7 +158,10 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
           const afterPdf = await page.locator("#files li").count()
 
           await page.setInputFiles("#file", english.file)
-          await dropFiles(page, [{ name: "chinese.png", type: "image/png", bytes: fs.readFileSync(chinese.file) }])
+          await dropFiles(page, [
+            { name: "chinese.png", type: "image/png", bytes: fs.readFileSync(chinese.file) },
+            { name: "notes.png", type: "image/png", bytes: Buffer.from("these are notes, not a picture\n") }
+          ])
 
           // Each file's state, sampled until both are done.
           const seen = new Set<string>()
@@ -148,7 +169,7 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
           for (;;) {
             const states = await page.$$eval("#files li", (lis) => lis.map((li: any) => li.dataset.state as string))
             for (const state of states) seen.add(state)
-            if (states.length === 2 && states.every((x) => x === "done" || x === "failed")) break
+            if (states.length === 3 && states.every((x) => x === "done" || x === "failed")) break
             if (Date.now() > deadline) throw new Error(`files still not finished: ${states.join(", ")}`)
             await page.waitForTimeout(150)
           }
@@ -161,9 +182,10 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
               error: li.querySelector(".state").title as string
             }))
           )
+          const broken = final.pop()
           const failed = final.filter((f) => f.state !== "done")
           if (failed.length > 0) throw new Error(`files failed: ${failed.map((f) => f.error).join("; ")}`)
-          await page.waitForSelector("#docx section.docx")
+          await page.waitForSelector("#view[data-rendered]")
           const first = await shown(page)
 
           fs.mkdirSync(path.dirname(screenshot), { recursive: true })
@@ -213,16 +235,16 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
           )
           await page.keyboard.press("Enter")
           await page.waitForFunction(
-            (n) => (globalThis as any).document.getElementById("view").dataset.file === String(n),
+            (n) => (globalThis as any).document.getElementById("view").dataset.rendered === String(n),
             other
           )
-          await page.waitForFunction(() => (globalThis as any).document.getElementById("docx").textContent.length > 0)
           const second = await shown(page)
 
           const downloads = [await download(page, 0), await download(page, 1)]
           await context.close()
           return {
             unlabelled,
+            broken,
             pdfStatus,
             afterPdf,
             seen,
@@ -248,12 +270,17 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
         )
         assert.strictEqual(result.afterPdf, 0)
 
-        // Progress: both files went through recognising and reached done, their bars full.
+        // A file that is not an image fails on its own row with the server's reason; the others go on.
+        assert.strictEqual(result.broken?.state, "failed")
+        assert.match(result.broken?.error ?? "", /not an image in a supported format/)
+        assert.strictEqual(result.broken?.progress, 0)
+
+        // Progress: both images went through recognising and reached done, their bars full.
         assert.isTrue(result.seen.has("recognising"), [...result.seen].join(","))
         for (const f of result.final) {
           assert.strictEqual(f.state, "done", `${f.text}: ${f.error}`)
           assert.strictEqual(f.progress, 1)
-          assert.match(f.text, /Done: \d+ lines/)
+          assert.match(f.text, /Done: \d+ lines?/)
         }
 
         // The file shown first (whichever finished first): its Word text rendered by docx-preview, one box per line.
