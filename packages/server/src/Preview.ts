@@ -27,6 +27,27 @@ const assetFiles: Record<(typeof Api.PreviewAssets)[number], string> = {
   "jszip.min.js": require.resolve("jszip/dist/jszip.min.js")
 }
 
+/**
+ * The page may load scripts, styles and fonts from this server only, and talk
+ * to nothing else; images may also come from an imageurl the person typed
+ * (and blob: URLs of the files they dropped).
+ */
+const pageHeaders = {
+  "content-security-policy": [
+    "default-src 'self'",
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' blob: data: http: https:",
+    "font-src 'self' blob: data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'"
+  ].join("; "),
+  "cache-control": "no-cache"
+}
+
 const previewLines = (document: Document.Document) =>
   document.pages.map((page) => ({
     width: page.width,
@@ -52,7 +73,11 @@ export const PreviewHandlers = () =>
         return new Map(entries)
       })
       return handlers
-        .handle("page", () => Effect.succeed(page))
+        .handle("page", () =>
+          Effect.succeed(
+            HttpServerResponse.text(page, { contentType: "text/html; charset=utf-8", headers: pageHeaders })
+          )
+        )
         .handle("asset", ({ params }) =>
           Effect.succeed(
             HttpServerResponse.text(scripts.get(params.name) ?? "", {

@@ -135,13 +135,18 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
           const page = await context.newPage()
           const errors: Array<string> = []
           page.on("pageerror", (e) => errors.push(String(e)))
+          // A script or style the page's Content-Security-Policy refuses is reported on the console.
+          page.on("console", (m) => {
+            if (/Content Security Policy|Refused to/.test(m.text())) errors.push(m.text())
+          })
           const answers = new Map<string, number>()
           page.on("response", async (r) => {
             if (!r.url().endsWith("/preview/ocr2word/recognize") || r.status() !== 200) return
             const json = await r.json()
             answers.set(json.ResultWordFileUrl, json.pages[0].lines.length)
           })
-          await page.goto(`${s.url}/preview/ocr2word`)
+          const response = await page.goto(`${s.url}/preview/ocr2word`)
+          const policy = (await response?.allHeaders())?.["content-security-policy"] ?? ""
 
           // Every control has a name a screen reader can read.
           const unlabelled = await page.evaluate(() =>
@@ -244,6 +249,7 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
           await context.close()
           return {
             unlabelled,
+            policy,
             broken,
             pdfStatus,
             afterPdf,
@@ -263,6 +269,8 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
         assert.deepStrictEqual(result.errors, [])
         assert.deepStrictEqual(result.outside, [], "the page asked for something outside the server")
         assert.deepStrictEqual(result.unlabelled, [])
+        assert.include(result.policy, "default-src 'self'")
+        assert.include(result.policy, "connect-src 'self'")
 
         assert.match(
           result.pdfStatus,
