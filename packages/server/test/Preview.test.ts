@@ -164,7 +164,8 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
 
           await page.setInputFiles("#file", english.file)
           await dropFiles(page, [
-            { name: "chinese.png", type: "image/png", bytes: fs.readFileSync(chinese.file) },
+            // No type, as some systems drag files: the page goes by the name's extension.
+            { name: "chinese.png", type: "", bytes: fs.readFileSync(chinese.file) },
             { name: "notes.png", type: "image/png", bytes: Buffer.from("these are notes, not a picture\n") }
           ])
 
