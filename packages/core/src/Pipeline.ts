@@ -5,7 +5,9 @@
  * go straight to layout. The layout returns the page's blocks and the
  * pipeline builds the page record around them (`PageBuilder`), with the line
  * counts of every stage and, when built with a PNG encoder (`PageImage`), the
- * upright page image for writers that draw it. It holds no backend of its
+ * upright page image for writers that draw it. The line classifier first
+ * votes on the page's longest lines and classifies the others only when that
+ * early vote leaves the page's orientation in doubt. It holds no backend of its
  * own; provide a layer for each stage service and it composes them, so any
  * detector can be paired with any recogniser. Every stage call is a span
  * (`Effect.fn`), which is where the benchmark's per-stage timings come from.
@@ -17,14 +19,20 @@ import type { Document, Line, Page } from "./Document.ts"
 import { type Quad, rotatePoint } from "./Geometry.ts"
 import { type DecodedPage, ImageSource } from "./ImageSource.ts"
 import { assembleLine } from "./internal/line-assembly.ts"
-import { disagreesWithPage, pageUpsideDown } from "./internal/line-orientation.ts"
+import {
+  clearVote,
+  disagreesWithPage,
+  pageUpsideDown,
+  voteSample,
+  voteSampleSize
+} from "./internal/line-orientation.ts"
 import { LayoutAnalyzer } from "./LayoutAnalyzer.ts"
 import * as OptionDecoding from "./OptionDecoding.ts"
 import * as PageBuilder from "./PageBuilder.ts"
 import { Preprocessor } from "./Preprocessor.ts"
 import * as Raster from "./Raster.ts"
 import type { PipelineError } from "./StageError.ts"
-import { TextClassifier } from "./TextClassifier.ts"
+import { type LineOrientation, TextClassifier } from "./TextClassifier.ts"
 import { cropLines } from "./TextCrop.ts"
 import { TextDetector } from "./TextDetector.ts"
 import { normalizeRecognized } from "./TextNormalization.ts"
@@ -120,14 +128,43 @@ export const make = (options?: PipelineOptions, pageImage?: PageImage) =>
       })
     })
 
+    /**
+     * The lines' orientations and the page's. The classifier first reads an
+     * early vote (the longest lines); where the vote is clear the other lines
+     * are not classified and follow the page (confidence 0, so none is read
+     * both ways); where the page is in doubt every line is classified.
+     */
+    const orient = Effect.fnUntraced(function* (crops: ReadonlyArray<Raster.Raster>) {
+      if (crops.length <= voteSampleSize) {
+        const orientations = yield* classifier.classify(crops)
+        return { orientations, turned: pageUpsideDown(crops, orientations, opts.flipConfidence) }
+      }
+      const sample = voteSample(crops)
+      const voted = yield* classifier.classify(sample.map((i) => crops[i]!))
+      const vote = clearVote(
+        sample.map((i) => crops[i]!),
+        voted,
+        opts.flipConfidence
+      )
+      const inSample = new Map(sample.map((line, k) => [line, voted[k]!]))
+      if (vote !== undefined) {
+        const follows: LineOrientation = { angle: vote ? 180 : 0, confidence: 0 }
+        return { orientations: crops.map((_, i) => inSample.get(i) ?? follows), turned: vote }
+      }
+      const rest = crops.flatMap((_, i) => (inSample.has(i) ? [] : [i]))
+      const restVoted = yield* classifier.classify(rest.map((i) => crops[i]!))
+      const inRest = new Map(rest.map((line, k) => [line, restVoted[k]!]))
+      const orientations = crops.map((_, i) => inSample.get(i) ?? inRest.get(i)!)
+      return { orientations, turned: pageUpsideDown(crops, orientations, opts.flipConfidence) }
+    })
+
     const runPage = Effect.fn("Pipeline.runPage")(function* (input: Raster.Raster, index: number) {
       const pre = yield* preprocessor.process(input)
       let image = pre.image
       let rotation = pre.rotation
       let quads = (yield* detector.detect(image)).map((d) => d.polygon)
       let crops = cropLines(image, quads)
-      const orientations = yield* classifier.classify(crops)
-      const turned = pageUpsideDown(crops, orientations, opts.flipConfidence)
+      const { orientations, turned } = yield* orient(crops)
       if (turned) {
         // Most of the text is upside down: the page is, so turn it (reading order follows).
         const { width, height } = image

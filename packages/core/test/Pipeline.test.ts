@@ -29,6 +29,8 @@ interface Fakes {
   readonly read?: (crop: Raster.Raster, i: number) => RecognizedText
   /** How pages keep their image; none by default. */
   readonly pageImage?: Pipeline.PageImage
+  /** The classifier's answer for the i-th crop of a call, instead of `angles` and `sure`. */
+  readonly orient?: (i: number) => { readonly angle: 0 | 180; readonly confidence: number }
 }
 
 const twoLines: ReadonlyArray<Box> = [
@@ -41,6 +43,7 @@ const markFirst = (crop: Raster.Raster): boolean => crop.data.subarray(0, crop.d
 
 const stages = (angles: ReadonlyArray<0 | 180>, confidences: ReadonlyArray<number>, fakes: Fakes = {}) => {
   const seen: Array<Raster.Raster> = []
+  const classified: Array<number> = []
   const boxes = fakes.boxes ?? twoLines
   const layer = Layer.mergeAll(
     Layer.succeed(
@@ -62,8 +65,12 @@ const stages = (angles: ReadonlyArray<0 | 180>, confidences: ReadonlyArray<numbe
       TextClassifier,
       TextClassifier.of({
         name: "fake",
-        classify: (crops) =>
-          Effect.succeed(crops.map((_, i) => ({ angle: angles[i]!, confidence: fakes.sure?.[i] ?? 0.99 })))
+        classify: (crops) => {
+          classified.push(crops.length)
+          return Effect.succeed(
+            crops.map((_, i) => fakes.orient?.(i) ?? { angle: angles[i]!, confidence: fakes.sure?.[i] ?? 0.99 })
+          )
+        }
       })
     ),
     Layer.succeed(
@@ -90,7 +97,7 @@ const stages = (angles: ReadonlyArray<0 | 180>, confidences: ReadonlyArray<numbe
       })
     )
   )
-  return { layer: Pipeline.layer(undefined, fakes.pageImage).pipe(Layer.provide(layer)), seen }
+  return { layer: Pipeline.layer(undefined, fakes.pageImage).pipe(Layer.provide(layer)), seen, classified }
 }
 
 describe("Pipeline", () => {
@@ -226,6 +233,44 @@ describe("Pipeline", () => {
       const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
       expect(doc.pages[0]!.rotation).toBe(180)
     }).pipe(Effect.provide(layer))
+  })
+
+  describe("the early orientation vote over the longest lines", () => {
+    const twelve = Array.from({ length: 12 }, (_, i) => ({ x: 0, y: i * 3, width: 100, height: 2 }))
+    const run = (orient: NonNullable<Fakes["orient"]>) => {
+      const { layer, classified, seen } = stages([], [], {
+        boxes: twelve,
+        orient,
+        read: (_, i) => ({ text: `line ${i}`, confidence: 0.9 })
+      })
+      return Effect.gen(function* () {
+        const doc = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1))
+        return { rotation: doc.pages[0]!.rotation, classified, seen: seen.length }
+      }).pipe(Effect.provide(layer))
+    }
+
+    it.effect("classifies only the sample when it says the page is upright", () =>
+      Effect.gen(function* () {
+        const r = yield* run(() => ({ angle: 0, confidence: 0.99 }))
+        expect(r).toEqual({ rotation: 0, classified: [8], seen: 12 })
+      })
+    )
+
+    it.effect("turns the page from the sample when it says the page is upside down", () =>
+      Effect.gen(function* () {
+        const r = yield* run(() => ({ angle: 180, confidence: 0.99 }))
+        expect(r).toEqual({ rotation: 180, classified: [8], seen: 12 })
+      })
+    )
+
+    it.effect("classifies every line when the sample is in doubt", () =>
+      Effect.gen(function* () {
+        // Half of each call's lines upside down: the sample is split, so the other four are classified too.
+        const r = yield* run((i) => ({ angle: i % 2 === 0 ? 0 : 180, confidence: 0.99 }))
+        expect(r.classified).toEqual([8, 4])
+        expect(r.rotation).toBe(0)
+      })
+    )
   })
 
   it.effect("an unsure classifier neither turns the page nor a line", () => {

@@ -24,12 +24,12 @@ const lengthOf = (crop: CropSize): number => crop.width / Math.max(1, crop.heigh
 /** True when a line is confidently upside down. */
 const down = (o: LineOrientation, flipConfidence: number): boolean => o.angle === 180 && o.confidence >= flipConfidence
 
-/** True when the confidently upside-down lines hold more than half of the page's text length. */
-export const pageUpsideDown = (
+/** The text length of the lines, and of those confidently upside down. */
+const lengths = (
   crops: ReadonlyArray<CropSize>,
   orientations: ReadonlyArray<LineOrientation>,
   flipConfidence: number
-): boolean => {
+): { readonly total: number; readonly turned: number } => {
   let total = 0
   let turned = 0
   crops.forEach((crop, i) => {
@@ -37,6 +37,16 @@ export const pageUpsideDown = (
     total += length
     if (down(orientations[i]!, flipConfidence)) turned += length
   })
+  return { total, turned }
+}
+
+/** True when the confidently upside-down lines hold more than half of the page's text length. */
+export const pageUpsideDown = (
+  crops: ReadonlyArray<CropSize>,
+  orientations: ReadonlyArray<LineOrientation>,
+  flipConfidence: number
+): boolean => {
+  const { total, turned } = lengths(crops, orientations, flipConfidence)
   return turned * 2 > total
 }
 
@@ -50,3 +60,32 @@ export const disagreesWithPage = (
   pageTurned: boolean,
   flipConfidence: number
 ): Array<boolean> => orientations.map((o) => o.confidence >= flipConfidence && (o.angle === 180) !== pageTurned)
+
+/** Lines in the early vote: the longest lines, since the classifier is surest on long crops. */
+export const voteSampleSize = 8
+
+/** The indices of the `size` longest crops (by text length), in page order. */
+export const voteSample = (crops: ReadonlyArray<CropSize>, size = voteSampleSize): Array<number> =>
+  crops
+    .map((crop, i) => ({ i, length: lengthOf(crop) }))
+    .sort((a, b) => b.length - a.length || a.i - b.i)
+    .slice(0, size)
+    .map((s) => s.i)
+    .sort((a, b) => a - b)
+
+/**
+ * The page's 0/180 decision from the early vote where the vote is clear: the
+ * confidently upside-down lines hold at most a tenth of the sample's text
+ * (upright, `false`) or at least nine tenths (turned, `true`); `undefined`
+ * when the page is in doubt and every line should be classified.
+ */
+export const clearVote = (
+  crops: ReadonlyArray<CropSize>,
+  orientations: ReadonlyArray<LineOrientation>,
+  flipConfidence: number
+): boolean | undefined => {
+  const { total, turned } = lengths(crops, orientations, flipConfidence)
+  if (total <= 0) return undefined
+  const share = turned / total
+  return share <= 0.1 ? false : share >= 0.9 ? true : undefined
+}
