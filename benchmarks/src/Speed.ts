@@ -65,6 +65,20 @@ export interface OnnxTimer {
   readonly ms: () => number
   /** `run` calls so far. */
   readonly calls: () => number
+  /** Milliseconds per model so far (each call's own duration), told apart by the output's shape. */
+  readonly byModel: () => Readonly<Record<ModelKind, number>>
+}
+
+/** Which PP-OCR model a session is, from its first output's shape. */
+export type ModelKind = "detection" | "classification" | "recognition"
+
+/** The model a PP-OCR output belongs to: [N, 2] orientation classes, [N, T, classes] CTC, else a probability map. */
+export const modelOf = (dims: ReadonlyArray<number>): ModelKind =>
+  dims.length === 2 ? "classification" : dims.length === 3 ? "recognition" : "detection"
+
+const firstDims = (result: unknown): ReadonlyArray<number> => {
+  const outputs = Object.values((result ?? {}) as Record<string, { readonly dims?: ReadonlyArray<number> }>)
+  return outputs[0]?.dims ?? []
 }
 
 /**
@@ -82,6 +96,7 @@ export const wrapOnnx = async (): Promise<OnnxTimer> => {
   let active = 0
   let since = 0
   let calls = 0
+  const byModel: Record<ModelKind, number> = { detection: 0, classification: 0, recognition: 0 }
   const enter = () => {
     calls++
     if (active++ === 0) since = performance.now()
@@ -91,6 +106,7 @@ export const wrapOnnx = async (): Promise<OnnxTimer> => {
   }
   proto.run = function (this: unknown, ...args: Array<unknown>) {
     enter()
+    const t0 = performance.now()
     let result: Promise<unknown>
     try {
       result = original.apply(this, args)
@@ -98,9 +114,18 @@ export const wrapOnnx = async (): Promise<OnnxTimer> => {
       leave()
       throw error
     }
-    return result.finally(leave)
+    return result
+      .then((out) => {
+        byModel[modelOf(firstDims(out))] += performance.now() - t0
+        return out
+      })
+      .finally(leave)
   }
-  return { ms: () => busy + (active > 0 ? performance.now() - since : 0), calls: () => calls }
+  return {
+    ms: () => busy + (active > 0 ? performance.now() - since : 0),
+    calls: () => calls,
+    byModel: () => ({ ...byModel })
+  }
 }
 
 /** One timed page. */
@@ -123,6 +148,8 @@ export interface EngineRun {
   readonly warmupMs: number
   readonly peakRssMb: number
   readonly pages: ReadonlyArray<PageTime>
+  /** ONNX ms per model over the timed passes. */
+  readonly onnxByModel?: Readonly<Record<ModelKind, number>>
   readonly error?: string
 }
 
@@ -144,6 +171,7 @@ export const measure = async (
   for (const [i, page] of set.entries()) await runner.run(bytes[i]!, page.path)
   const warmupMs = performance.now() - warm
   const times: Array<PageTime> = []
+  const models0 = timer.byModel()
   for (let round = 0; round < rounds; round++) {
     for (const [i, page] of set.entries()) {
       const onnx0 = timer.ms()
@@ -162,8 +190,14 @@ export const measure = async (
       })
     }
   }
+  const models1 = timer.byModel()
   await runner.close()
   return {
+    onnxByModel: {
+      detection: models1.detection - models0.detection,
+      classification: models1.classification - models0.classification,
+      recognition: models1.recognition - models0.recognition
+    },
     engine,
     description: runner.description,
     threads: runner.threads,
@@ -324,6 +358,12 @@ export const markdown = (
     `| page | class | ${runs.map((r) => r.engine).join(" | ")} |`
   )
   out.push(`| --- | --- | ${runs.map(() => "---").join(" | ")} |`)
+  const byModel = runs.filter((r) => r.onnxByModel !== undefined)
+  const modelRows = byModel.map((r) => {
+    const m = r.onnxByModel!
+    const per = (ms: number) => f0(ms / Math.max(1, r.pages.length))
+    return `| ${r.engine} | ${per(m.detection)} | ${per(m.classification)} | ${per(m.recognition)} |`
+  })
   for (const page of set) {
     const cells = runs.map((r) => {
       const ps = r.pages.filter((p) => p.id === page.id)
@@ -334,6 +374,15 @@ export const markdown = (
     out.push(`| ${page.id} | ${page.class} | ${cells.join(" | ")} |`)
   }
   out.push("")
+  if (modelRows.length > 0)
+    out.push(
+      "## ONNX time by model (ms per timed item, lines and pages, each call's own duration)",
+      "",
+      "| engine | detection | classification | recognition |",
+      "| --- | --- | --- | --- |",
+      ...modelRows,
+      ""
+    )
   for (const [engine, rows] of Object.entries(profiles)) {
     out.push(
       `## Top self time: ${engine}`,
