@@ -93,6 +93,11 @@ Fs.mkdirSync(out, { recursive: true })
 const scratch = Fs.mkdtempSync(Path.join(Os.tmpdir(), "ocr2word-speed-"))
 const profileDir = Path.join(scratch, "profiles")
 const loadBefore = Os.loadavg()
+// The commit the engines ran at: read before they start, since the tree may move during a long run.
+const commit = ChildProcess.spawnSync("git", ["rev-parse", "--short", "HEAD"], {
+  cwd: root,
+  encoding: "utf8"
+}).stdout.trim()
 const runs: Array<Speed.EngineRun> = []
 const profiles: Record<string, ReadonlyArray<Speed.SelfTime>> = {}
 for (const engine of selected) {
@@ -129,7 +134,7 @@ const machine: Speed.MachineNote = {
   loadBefore,
   loadAfter: Os.loadavg(),
   node: process.version,
-  commit: ChildProcess.spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).stdout.trim()
+  commit
 }
 const command = `npm run speed -w benchmarks -- ${process.argv.slice(2).join(" ")}`.trim()
 Fs.writeFileSync(Path.join(out, "report.md"), Speed.markdown(runs, set, machine, command, rounds, profiles))
