@@ -16,7 +16,7 @@
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import { Conversion, type Document } from "@ocr2word/core"
-import { Effect, Exit, ManagedRuntime, type Redacted } from "effect"
+import { Effect, Exit, type Layer, ManagedRuntime, type Redacted } from "effect"
 import * as Baselines from "./Baselines.ts"
 import * as Manifest from "./Manifest.ts"
 import * as Metrics from "./Metrics.ts"
@@ -70,6 +70,34 @@ const threadsNow = (): number => {
   }
 }
 
+/**
+ * A runner over any `Conversion` layer (your own stages composed with `Pipeline.layer` and
+ * `Conversion.layer`, or `Engines.conversionLayer`): built, its models loaded, once; each item is
+ * converted through it and scored on the document's text, with its span times.
+ */
+export const conversionRunner = async <E>(
+  name: string,
+  description: string,
+  layer: Layer.Layer<Conversion.Conversion, E>
+): Promise<Runner> => {
+  const runtime = ManagedRuntime.make(layer)
+  const exit = await runtime.runPromiseExit(Effect.void)
+  if (Exit.isFailure(exit)) {
+    await runtime.dispose()
+    throw new Error(String(exit.cause))
+  }
+  return {
+    name,
+    description,
+    threads: Os.availableParallelism(),
+    run: (bytes, path) =>
+      runtime
+        .runPromise(Effect.flatMap(Conversion.Conversion, (conversion) => conversion.convert(bytes, { source: path })))
+        .then(({ document, spans }) => ({ text: Score.documentText(document), document, spans })),
+    close: () => runtime.dispose()
+  }
+}
+
 /** A runner from an Engines selection: the engines' `Conversion` to docx, built once, which also gives each item's span times. */
 export const pipelineRunner = async (name: string, remote?: RemoteService): Promise<Runner> => {
   // Imported here so the outside baseline still runs when a backend package fails to load.
@@ -80,22 +108,11 @@ export const pipelineRunner = async (name: string, remote?: RemoteService): Prom
       ? { remoteUrl: remote.url, ...(remote.appkey !== undefined ? { appkey: remote.appkey } : {}) }
       : {}
   const selection = recognizer !== undefined ? { detector: detector!, recognizer } : { engine: name, ...remoteOptions }
-  const runtime = ManagedRuntime.make(Engines.conversionLayer({ pipeline: selection, format: "docx" }))
-  const exit = await runtime.runPromiseExit(Effect.void)
-  if (Exit.isFailure(exit)) {
-    await runtime.dispose()
-    throw new Error(String(exit.cause))
-  }
-  return {
+  return conversionRunner(
     name,
-    description: `ocr2word ${JSON.stringify(selection)} -> docx`,
-    threads: Os.availableParallelism(),
-    run: (bytes, path) =>
-      runtime
-        .runPromise(Effect.flatMap(Conversion.Conversion, (conversion) => conversion.convert(bytes, { source: path })))
-        .then(({ document, spans }) => ({ text: Score.documentText(document), document, spans })),
-    close: () => runtime.dispose()
-  }
+    `ocr2word ${JSON.stringify(selection)} -> docx`,
+    Engines.conversionLayer({ pipeline: selection, format: "docx" })
+  )
 }
 
 /** The per-stage line counts of a document, summed over its pages; undefined when no page has them. */
@@ -160,7 +177,10 @@ export interface RemoteService {
 
 /** Options of a run. */
 export interface BenchOptions {
+  /** Engines names, baselines' names, or names of `runners`. */
   readonly pipelines: ReadonlyArray<string>
+  /** Pipelines of your own by name (e.g. `Bench.conversionRunner` over your stages), loaded when their turn comes. */
+  readonly runners?: Readonly<Record<string, () => Promise<Runner>>>
   /** Where the `remote` pipeline sends the images. */
   readonly remote?: RemoteService
   readonly datasets: ReadonlyArray<Manifest.Dataset>
@@ -183,9 +203,14 @@ export const run = async (options: BenchOptions): Promise<Array<PipelineRun>> =>
     const started = performance.now()
     let runner: Runner
     try {
-      runner = Baselines.isBaseline(name)
-        ? await Baselines.baselines[name]!()
-        : await pipelineRunner(name, options.remote)
+      const own =
+        options.runners !== undefined && Object.hasOwn(options.runners, name) ? options.runners[name] : undefined
+      runner =
+        own !== undefined
+          ? await own()
+          : Baselines.isBaseline(name)
+            ? await Baselines.baselines[name]!()
+            : await pipelineRunner(name, options.remote)
     } catch (e) {
       const message = (e as Error).message
       options.onNote?.(`pipeline ${name} skipped: ${message}`)

@@ -2,7 +2,7 @@
  * The programs in examples/ run as a user would run them (`npx node examples/<name>.ts`), on a
  * real image, and read it: the text that comes out is scored against the image's ground truth.
  */
-import { execFile, execFileSync } from "node:child_process"
+import { execFile, execFileSync, spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -26,6 +26,52 @@ const hasTesseractCli = (() => {
     return false
   }
 })()
+
+/** Starts examples/embed-server.ts on a free port of 127.0.0.1 and reads its URL and development key. */
+const embedded = (dataDir: string) =>
+  new Promise<{ base: string; key: string; stop: () => Promise<void> }>((resolve, reject) => {
+    const child = spawn(process.execPath, [Path.join(root, "examples/embed-server.ts"), "0", dataDir], { cwd: root })
+    let out = ""
+    const exited = new Promise<void>((done) => child.on("exit", () => done()))
+    child.stderr.on("data", (chunk) => {
+      out += chunk
+    })
+    child.stdout.on("data", (chunk) => {
+      out += chunk
+      const base = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1]
+      const key = out.match(/Development key[^\n]*: (\S+)\n/)?.[1]
+      const stop = () => {
+        child.kill("SIGTERM")
+        return exited
+      }
+      if (base !== undefined && key !== undefined) resolve({ base, key, stop })
+    })
+    child.on("exit", (code) => reject(new Error(`embed-server.ts exited with ${code}: ${out}`)))
+  })
+
+/** Three real-dev items (two kinds) copied into a folder of their own, with their manifest lines. */
+const ownImages = (ids: ReadonlyArray<string>) => {
+  const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "ocr2word-example-"))
+  const folder = Path.join(dir, "my-scans")
+  Fs.mkdirSync(Path.join(folder, "images"), { recursive: true })
+  const lines = Fs.readFileSync(Path.join(root, "datasets/real-dev/manifest.jsonl"), "utf8").split("\n")
+  const items = ids.map((id) => {
+    const item = JSON.parse(lines.find((line) => line.includes(`"id": "${id}"`))!)
+    const image = `images/${Path.basename(item.image)}`
+    Fs.copyFileSync(Path.join(root, "datasets/real-dev", item.image), Path.join(folder, image))
+    return {
+      id,
+      image,
+      lang: item.lang,
+      kind: item.kind,
+      text: item.text as string,
+      quality: "exact",
+      source: `ocr2word real-dev (${item.source})`
+    }
+  })
+  Fs.writeFileSync(Path.join(folder, "manifest.jsonl"), items.map((item) => JSON.stringify(item)).join("\n"))
+  return { dir, folder, items }
+}
 
 describe("examples", () => {
   it("custom-pipeline.ts: Tesseract detection + Paddle recognition, written as text", async () => {
@@ -57,5 +103,71 @@ describe("examples", () => {
     } finally {
       server.stop()
     }
+  })
+
+  it("embed-server.ts: your own route and the contract's endpoint on one server", async () => {
+    const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "ocr2word-example-"))
+    const server = await embedded(Path.join(dir, "data"))
+    try {
+      const bytes = Fs.readFileSync(image)
+      const own = await fetch(`${server.base}/my/text?appkey=${server.key}`, {
+        method: "POST",
+        headers: { "content-type": "image/png" },
+        body: bytes
+      })
+      expect(own.status).toBe(200)
+      const text = await own.text()
+      expect(text).toContain("Reduce your risk of coronavirus infection")
+      expect(Metrics.cer(truth, text)).toBeLessThan(0.05)
+
+      const refused = await fetch(`${server.base}/my/text?appkey=o2w_000000000000_wrong`, {
+        method: "POST",
+        body: bytes
+      })
+      expect(refused.status).toBe(401)
+      expect(await refused.text()).toMatch(/not a valid key/)
+
+      const converted = await fetch(`${server.base}/imagerecognition/ocr2word?appkey=${server.key}`, {
+        method: "POST",
+        body: new URLSearchParams({ imagebase64: bytes.toString("base64") })
+      })
+      expect(converted.status).toBe(200)
+      const envelope = await converted.json()
+      expect(envelope.DataStatus.StatusCode).toBe(100)
+      const word = await fetch(envelope.Data.ResultWordFileUrl)
+      expect(word.headers.get("content-type")).toContain("wordprocessingml")
+      expect(Metrics.cer(truth, docxText(new Uint8Array(await word.arrayBuffer())))).toBeLessThan(0.05)
+      expect((await fetch(`${server.base}/healthz`)).status).toBe(200)
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it("bench-backend.ts: a backend of your own scored on your own images, per kind", async () => {
+    const { dir, folder, items } = ownImages(["cnocr_helloworld", "rapid_en_rec", "cnocr_multiline_cn1"])
+    const out = Path.join(dir, "results")
+    const { stdout } = await example("bench-backend.ts", folder, out, "paddle")
+    const results = JSON.parse(Fs.readFileSync(Path.join(out, "results.json"), "utf8"))
+    expect(results.pipelines.map((p: { pipeline: string }) => p.pipeline)).toEqual(["mine", "paddle"])
+    for (const run of results.pipelines) {
+      expect(run.error).toBeUndefined()
+      expect(run.items.map((i: { id: string }) => i.id)).toEqual(items.map((i) => i.id))
+      for (const kind of ["line", "screenshot"]) {
+        const ofKind = items.filter((i) => i.kind === kind)
+        const texts = ofKind.map((i) => run.items.find((r: { id: string }) => r.id === i.id).text as string)
+        // The reported CER is the kind's summed edits over its summed truth length, recomputed here.
+        const direct = Metrics.rate(Metrics.sumCounts(ofKind.map((i, n) => Metrics.characterErrors(i.text, texts[n]!))))
+        const reported = run.byKind[`my-scans/${kind}`]
+        expect(reported.items).toBe(ofKind.length)
+        expect(reported.cer).toBeCloseTo(direct, 10)
+        expect(direct).toBeGreaterThanOrEqual(0)
+        // Sane: these are easy pages; the built-in engine reads them almost exactly, the pair nearly as well.
+        expect(direct).toBeLessThan(run.pipeline === "paddle" ? 0.05 : 0.25)
+        // The printed per-kind table says the same (the best of the kind in bold).
+        const row = stdout.split("\n").find((line) => line.startsWith(`| my-scans | ${kind} | ${run.pipeline} |`))
+        expect(row?.split(" | ")[4]?.replaceAll("*", "")).toBe(`${(direct * 100).toFixed(1)}%`)
+      }
+    }
+    expect(Fs.readFileSync(Path.join(out, "report.md"), "utf8")).toContain("| my-scans | screenshot | mine |")
   })
 })
