@@ -178,7 +178,10 @@ const openSession = (
             intraOpNumThreads: threads,
             interOpNumThreads: 1,
             executionMode: "sequential",
-            graphOptimizationLevel: "all"
+            graphOptimizationLevel: "all",
+            // The arena keeps the largest buffers of every input shape seen (2233 MiB peak RSS over the
+            // 12 speed pages, benchmarks/results/speed-2026-12-02-b); without it 1556 MiB, ONNX 20.4 s/page against 19.9.
+            enableCpuMemArena: false
           }),
         catch: (cause) =>
           new StageError.ModelLoadError({
