@@ -20,6 +20,7 @@ import { ready, serve } from "./fixtures/serve.ts"
 const published = Fs.readdirSync(Path.join(root, "packages"))
   .filter((name) => Fs.existsSync(Path.join(root, "packages", name, "tsconfig.lib.json")))
   .map((name) => ({ name, dir: Path.join(root, "packages", name) }))
+  .concat([{ name: "benchmarks", dir: Path.join(root, "benchmarks") }])
   .filter(({ dir }) => JSON.parse(Fs.readFileSync(Path.join(dir, "package.json"), "utf8")).private !== true)
 
 // npm and the outside project's node run on this Node 24; the outside project resolves dist/,
@@ -112,6 +113,21 @@ describe("published packages", () => {
     const text = docxText(Fs.readFileSync(Path.join(outside, "scan.docx")))
     expect(text).toContain("Reduce your risk of coronavirus infection")
     expect(Metrics.cer(truth, text)).toBeLessThan(0.05)
+  })
+
+  it("examples/bench-backend.ts runs from the tarballs on a folder of the user's own images", async () => {
+    const folder = Path.join(outside, "my-scans")
+    Fs.mkdirSync(folder)
+    Fs.copyFileSync(image, Path.join(folder, "scan.png"))
+    const item = { id: "scan", image: "scan.png", lang: "en", kind: "screenshot", text: truth, quality: "exact" }
+    Fs.writeFileSync(Path.join(folder, "manifest.jsonl"), `${JSON.stringify({ ...item, source: "real-dev" })}\n`)
+    Fs.copyFileSync(Path.join(root, "examples/bench-backend.ts"), Path.join(outside, "bench-backend.ts"))
+    const { stdout } = await run(process.execPath, ["bench-backend.ts", "my-scans", "results", ""], { cwd: outside })
+    const [mine] = JSON.parse(Fs.readFileSync(Path.join(outside, "results/results.json"), "utf8")).pipelines
+    const cer = Metrics.cer(truth, mine.items[0].text)
+    expect(mine.byKind["my-scans/screenshot"].cer).toBeCloseTo(cer, 10)
+    expect(cer).toBeLessThan(0.1)
+    expect(stdout).toContain(`| my-scans | screenshot | mine | 1 | ${(cer * 100).toFixed(1)}%`)
   })
 
   it("the installed ocr2word prints its versions and serves a conversion through its worker thread", async () => {
