@@ -80,10 +80,11 @@ export const publicModules = (packageDir: string): ReadonlyArray<string> => {
   return [index, ...modules]
 }
 
-/** The undocumented public API of every published package under `root/packages`. */
+/** The undocumented public API of every published package under `root/packages`, and of `root/benchmarks`. */
 export const check = (root: string): ReadonlyArray<Missing> =>
   Fs.readdirSync(Path.join(root, "packages"))
     .map((name) => Path.join(root, "packages", name))
+    .concat([Path.join(root, "benchmarks")])
     .filter(
       (dir) => Fs.existsSync(Path.join(dir, "tsconfig.lib.json")) && Fs.existsSync(Path.join(dir, "src/index.ts"))
     )
