@@ -12,13 +12,14 @@
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Document } from "@ocr2word/core"
 import { KeyStore, OcrQueue, Server, ServerConfig } from "@ocr2word/server"
-import { Console, Context, Effect, Layer } from "effect"
-import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { ByteSize, Console, Context, Effect, Layer } from "effect"
+import { HttpIncomingMessage, HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 
 const [port = "8080", dataDir = "./data"] = process.argv.slice(2)
 
-// Your route: the body is the image; the appkey, in the query string, is checked and counted
-// like the contract's (a failed conversion gives the call back).
+// Your route: the body is the image, at most the server's maxImageBytes (a larger one gets the
+// contract's 413 envelope); the appkey, in the query string, is checked and counted like the
+// contract's (a failed conversion gives the call back).
 const TextRoute = HttpRouter.add(
   "POST",
   "/my/text",
@@ -26,11 +27,15 @@ const TextRoute = HttpRouter.add(
     const request = yield* HttpServerRequest.HttpServerRequest
     const keys = yield* KeyStore.KeyStore
     const queue = yield* OcrQueue.OcrQueue
+    const settings = yield* ServerConfig.Settings
     const appkey = new URL(request.url, "http://localhost").searchParams.get("appkey") ?? undefined
     const key = yield* keys.authorize(appkey)
-    const bytes = new Uint8Array(yield* request.arrayBuffer)
+    const body = yield* request.arrayBuffer.pipe(
+      Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(settings.maxImageBytes)),
+      Effect.tapError(() => keys.refund(key.id))
+    )
     const result = yield* queue
-      .submit(bytes, { source: "my/text", timeoutMs: 60_000 })
+      .submit(new Uint8Array(body), { source: "my/text", timeoutMs: settings.timeoutMs })
       .pipe(Effect.tapError(() => keys.refund(key.id)))
     return HttpServerResponse.text(`${Document.toPlainText(result.document)}\n`)
   }).pipe(
@@ -47,7 +52,13 @@ const TextRoute = HttpRouter.add(
 )
 
 const program = Effect.gen(function* () {
-  const config = yield* ServerConfig.decode({ port: Number(port), host: "127.0.0.1", dataDir })
+  // OCR2WORD_* variables set the rest (ServerConfig's table); this app listens on 127.0.0.1 unless OCR2WORD_HOST says otherwise.
+  const config = yield* ServerConfig.decode({
+    host: "127.0.0.1",
+    ...ServerConfig.fromEnv(process.env),
+    port: Number(port),
+    dataDir
+  })
   const App = HttpRouter.serve(Layer.mergeAll(Server.routesLayer(), TextRoute), {
     // The default logger prints each request's URL, appkey included.
     disableLogger: true,

@@ -30,7 +30,11 @@ const hasTesseractCli = (() => {
 /** Starts examples/embed-server.ts on a free port of 127.0.0.1 and reads its URL and development key. */
 const embedded = (dataDir: string) =>
   new Promise<{ base: string; key: string; stop: () => Promise<void> }>((resolve, reject) => {
-    const child = spawn(process.execPath, [Path.join(root, "examples/embed-server.ts"), "0", dataDir], { cwd: root })
+    const child = spawn(process.execPath, [Path.join(root, "examples/embed-server.ts"), "0", dataDir], {
+      cwd: root,
+      // Its settings come from the environment too: a 2 MB image limit here.
+      env: { ...process.env, OCR2WORD_MAX_IMAGE_BYTES: String(2 * 1024 * 1024) }
+    })
     let out = ""
     const exited = new Promise<void>((done) => child.on("exit", () => done()))
     child.stderr.on("data", (chunk) => {
@@ -126,6 +130,13 @@ describe("examples", () => {
       })
       expect(refused.status).toBe(401)
       expect(await refused.text()).toMatch(/not a valid key/)
+
+      const tooLarge = await fetch(`${server.base}/my/text?appkey=${server.key}`, {
+        method: "POST",
+        body: new Uint8Array(3 * 1024 * 1024)
+      })
+      expect(tooLarge.status).toBe(413)
+      expect((await tooLarge.json()).DataStatus.StatusDescription).toMatch(/too large; send a smaller image/)
 
       const converted = await fetch(`${server.base}/imagerecognition/ocr2word?appkey=${server.key}`, {
         method: "POST",
