@@ -2,7 +2,7 @@
  * The programs in examples/ run as a user would run them (`npx node examples/<name>.ts`), on a
  * real image, and read it: the text that comes out is scored against the image's ground truth.
  */
-import { execFile, execFileSync, spawn } from "node:child_process"
+import { execFile, execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -29,28 +29,11 @@ const hasTesseractCli = (() => {
 
 /** Starts examples/embed-server.ts on a free port of 127.0.0.1 and reads its URL and development key. */
 const embedded = (dataDir: string) =>
-  new Promise<{ base: string; key: string; stop: () => Promise<void> }>((resolve, reject) => {
-    const child = spawn(process.execPath, [Path.join(root, "examples/embed-server.ts"), "0", dataDir], {
-      cwd: root,
-      // Its settings come from the environment too: a 2 MB image limit here.
-      env: { ...process.env, OCR2WORD_MAX_IMAGE_BYTES: String(2 * 1024 * 1024) }
-    })
-    let out = ""
-    const exited = new Promise<void>((done) => child.on("exit", () => done()))
-    child.stderr.on("data", (chunk) => {
-      out += chunk
-    })
-    child.stdout.on("data", (chunk) => {
-      out += chunk
-      const base = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)?.[1]
-      const key = out.match(/Development key[^\n]*: (\S+)\n/)?.[1]
-      const stop = () => {
-        child.kill("SIGTERM")
-        return exited
-      }
-      if (base !== undefined && key !== undefined) resolve({ base, key, stop })
-    })
-    child.on("exit", (code) => reject(new Error(`embed-server.ts exited with ${code}: ${out}`)))
+  serve(Path.join(root, "examples/embed-server.ts"), dataDir, {
+    cwd: root,
+    // Its settings come from the environment too: a 2 MB image limit here.
+    env: { ...process.env, OCR2WORD_MAX_IMAGE_BYTES: String(2 * 1024 * 1024) },
+    args: ["0", dataDir]
   })
 
 /** Three real-dev items (two kinds) copied into a folder of their own, with their manifest lines. */
@@ -113,6 +96,7 @@ describe("examples", () => {
     const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "ocr2word-example-"))
     const server = await embedded(Path.join(dir, "data"))
     try {
+      expect(server.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       const bytes = Fs.readFileSync(image)
       const own = await fetch(`${server.base}/my/text?appkey=${server.key}`, {
         method: "POST",

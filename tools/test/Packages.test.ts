@@ -130,6 +130,22 @@ describe("published packages", () => {
     expect(stdout).toContain(`| my-scans | screenshot | mine | 1 | ${(cer * 100).toFixed(1)}%`)
   })
 
+  it("examples/embed-server.ts runs from the tarballs: its own route reads the image", async () => {
+    Fs.copyFileSync(Path.join(root, "examples/embed-server.ts"), Path.join(outside, "embed-server.ts"))
+    const data = Path.join(outside, "embed-data")
+    const server = await serve(Path.join(outside, "embed-server.ts"), data, { cwd: outside, env, args: ["0", data] })
+    try {
+      const reply = await fetch(`${server.base}/my/text?appkey=${server.key}`, {
+        method: "POST",
+        body: Fs.readFileSync(image)
+      })
+      expect(reply.status).toBe(200)
+      expect(Metrics.cer(truth, await reply.text())).toBeLessThan(0.05)
+    } finally {
+      await server.stop()
+    }
+  })
+
   it("the installed ocr2word prints its versions and serves a conversion through its worker thread", async () => {
     const bin = Path.join(outside, "node_modules/.bin/ocr2word")
     const { stdout } = await run(process.execPath, [bin, "--version"], { cwd: outside })
