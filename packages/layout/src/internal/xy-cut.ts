@@ -266,8 +266,8 @@ const tableLike = (
   const r = nearest(right, (i) => -items[i]!.box.x)
   const width = (side: ReadonlyArray<number>) => median(side.map((i) => items[i]!.box.width))
   const units = (side: ReadonlyArray<number>) => median(side.map((i) => items[i]!.units ?? Infinity))
-  // Few characters on a piece no wider than two short ones: wider pieces with so few are letter-spaced
-  // headings or lines read only in part.
+  // Few characters, and enough of them for the piece's width (a Latin character width per body height at
+  // least): pieces with fewer are letter-spaced headings or lines read only in part.
   const shortText = (side: ReadonlyArray<number>) =>
     units(side) < SHORT_UNITS && units(side) * options.bodyHeight >= width(side)
   // Short text on one side counts beside clearly longer pieces only (labels beside their values):
