@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --pipeline paddle,tesseract-cli --dataset real-dev,synth-docs [--limit N] [--json] [--out dir]`
+ * `npm run bench -- --pipeline paddle,tesseract-cli --dataset real-dev,synth-docs [--kind form,ticket] [--limit N] [--json] [--out dir]`
  * `npm run bench -- --pipeline paddle,remote --remote-url https://api.gugudata.com` (key from --appkey or OCR2WORD_APPKEY)
  * `npm run bench -- --pipeline paddle,ppu-paddle-ocr,gutenye,tesseract-cli --dataset real-dev,real-dev-2,synth-docs`
  *
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     pipeline: { type: "string", default: "paddle,tesseract-cli" },
     dataset: { type: "string", default: "real-dev,synth-docs" },
     limit: { type: "string" },
+    kind: { type: "string" },
     json: { type: "boolean", default: false },
     out: { type: "string", default: Path.join(root, "benchmarks/results") },
     "remote-url": { type: "string" },
@@ -55,7 +56,11 @@ const remote =
     : undefined
 if (pipelines.includes("remote") && remote === undefined)
   fail("The remote pipeline needs --remote-url (e.g. https://api.gugudata.com) and usually --appkey or OCR2WORD_APPKEY")
-const datasets = await Effect.runPromise(
+const kinds = values.kind
+  ?.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean)
+const loaded = await Effect.runPromise(
   Effect.forEach(
     values.dataset
       .split(",")
@@ -64,6 +69,17 @@ const datasets = await Effect.runPromise(
     (name) => Manifest.load(name, Path.join(root, "datasets"))
   ).pipe(Effect.catch((e) => Effect.sync(() => fail(e.message))))
 )
+// `--kind` keeps the items of those kinds (a set without any of them is left out).
+const datasets =
+  kinds === undefined
+    ? loaded
+    : loaded
+        .map((d) => ({ ...d, items: d.items.filter((i) => kinds.includes(i.kind)) }))
+        .filter((d) => d.items.length > 0)
+if (datasets.length === 0)
+  fail(
+    `Expected item kinds found in the datasets for --kind but received ${OptionDecoding.show(values.kind)}. Kinds: ${[...new Set(loaded.flatMap((d) => d.items.map((i) => i.kind)))].join(", ")}`
+  )
 
 const selected = pipelines.filter((p) => {
   if (p === "tesseract-cli" && !Baselines.hasTesseractCli()) {
