@@ -1,21 +1,21 @@
 /**
  * Overload and soak test of the real server, loopback only and bounded:
  *
- *   npx node packages/server/scripts/soak.ts [--duration 600] [--factor 2] [--workers 2] [--queue-size 8] [--calibrate 15]
+ *   npx node packages/server/scripts/soak.ts [--duration 600] [--warmup 0] [--factor 2] [--workers 2] [--queue-size 8] [--calibrate 15]
  *
  * Starts `ocr2word serve` (embedded defaults, a throwaway data folder) on a
  * free 127.0.0.1 port, measures its capacity (conversions per second with
  * one client per worker thread, small synth-lines images), then sends
  * conversions at `factor` times that rate, open loop, from 256 client
  * addresses (X-Forwarded-For through a trusted proxy) for `duration`
- * seconds, sampling the server's RSS and open file descriptors
+ * seconds (after `--warmup` seconds of the same load), sampling the server's RSS and open file descriptors
  * (/proc/<pid>) and its queue depth (/metrics) every second. It passes when:
  *   - every answer is 200, or 429/102 with Retry-After: never a 5xx, never
  *     another status, never a cut connection;
  *   - the queue depth never exceeds --queue-size;
  *   - the p99 latency of the 200s is within the conversion time limit;
- *   - RSS is flat over the last half (least-squares growth across it under
- *     max(32 MB, 5%));
+ *   - RSS is flat over the last half of the measured window (least-squares
+ *     growth across it under max(32 MB, 5%));
  *   - file descriptors do not grow (the last quarter's peak at most 8 above
  *     the second quarter's, and back to the idle count +8 once idle).
  * Prints the figures and one PASS/FAIL line per check, then the report as
@@ -31,6 +31,13 @@ import * as path from "node:path"
 export interface SoakOptions {
   /** Seconds at `factor` x capacity. */
   readonly durationS: number
+  /**
+   * Seconds at `factor` x capacity before the measured `durationS`: their
+   * answers are checked like the rest, but RSS and file descriptors are
+   * judged over the measured window only (the heaps of the server and its
+   * threads grow for the first few hundred conversions, then level off).
+   */
+  readonly warmupS?: number
   readonly factor?: number
   readonly workers?: number
   readonly queueSize?: number
@@ -50,6 +57,7 @@ export interface SoakReport {
   readonly capacityPerS: number
   readonly offeredPerS: number
   readonly durationS: number
+  readonly warmupS: number
   readonly sent: number
   readonly outcomes: Readonly<Record<string, number>>
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number }
@@ -62,6 +70,8 @@ export interface SoakReport {
     readonly lastHalfStart: number
     readonly lastHalfEnd: number
     readonly lastHalfGrowth: number
+    /** RSS every 5 s of the run, in MB. */
+    readonly every5s: ReadonlyArray<number>
   }
   readonly fds: {
     readonly idle: number
@@ -220,6 +230,7 @@ const queueDepth = (server: Server) =>
 export const soak = async (options: SoakOptions): Promise<SoakReport> => {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const durationS = Math.min(Math.max(options.durationS, 10), 3600)
+  const warmupS = Math.min(Math.max(options.warmupS ?? 0, 0), 3600)
   const factor = options.factor ?? 2
   const workers = options.workers ?? 2
   const queueSize = options.queueSize ?? 8
@@ -242,7 +253,9 @@ export const soak = async (options: SoakOptions): Promise<SoakReport> => {
     )
     const capacityPerS = done / ((performance.now() - t0) / 1000)
     const offeredPerS = capacityPerS * factor
-    log(`capacity ${capacityPerS.toFixed(2)} conversions/s; offering ${offeredPerS.toFixed(2)}/s for ${durationS} s`)
+    log(
+      `capacity ${capacityPerS.toFixed(2)} conversions/s; offering ${offeredPerS.toFixed(2)}/s for ${warmupS > 0 ? `${warmupS} s of warm-up and ` : ""}${durationS} s`
+    )
     await sleep(2_000)
     const idleRss = rssMbOf(pid)
     const idleFds = fdsOf(pid)
@@ -266,7 +279,7 @@ export const soak = async (options: SoakOptions): Promise<SoakReport> => {
     }, 1000)
     const interval = 1000 / offeredPerS
     let lastProgress = start
-    while (performance.now() - start < durationS * 1000) {
+    while (performance.now() - start < (warmupS + durationS) * 1000) {
       const due = start + sent * interval
       const wait = due - performance.now()
       if (wait > 0) await sleep(wait)
@@ -304,7 +317,7 @@ export const soak = async (options: SoakOptions): Promise<SoakReport> => {
       p99: Math.round(quantile(sorted, 0.99)),
       max: Math.round(sorted.at(-1) ?? 0)
     }
-    const half = samples.filter((s) => s.t >= durationS / 2)
+    const half = samples.filter((s) => s.t >= warmupS + durationS / 2)
     const growthPerS = slope(
       half.map((s) => s.t),
       half.map((s) => s.rss)
@@ -313,7 +326,7 @@ export const soak = async (options: SoakOptions): Promise<SoakReport> => {
     const lastHalfGrowth = growthPerS * halfSpan
     const lastHalfStart = half[0]?.rss ?? 0
     const quarter = (from: number, to: number) =>
-      samples.filter((s) => s.t >= (durationS * from) / 4 && s.t < (durationS * to) / 4)
+      samples.filter((s) => s.t >= warmupS + (durationS * from) / 4 && s.t < warmupS + (durationS * to) / 4)
     const maxOf = (values: ReadonlyArray<number>) => values.reduce((a, b) => Math.max(a, b), 0)
     const fds = {
       idle: idleFds,
@@ -328,7 +341,8 @@ export const soak = async (options: SoakOptions): Promise<SoakReport> => {
       max: Math.round(maxOf(samples.map((s) => s.rss))),
       lastHalfStart: Math.round(lastHalfStart),
       lastHalfEnd: Math.round(half.at(-1)?.rss ?? 0),
-      lastHalfGrowth: Math.round(lastHalfGrowth)
+      lastHalfGrowth: Math.round(lastHalfGrowth),
+      every5s: samples.filter((_, i) => i % 5 === 4).map((s) => Math.round(s.rss))
     }
     const allowed = (label: string) => label === "200" || label === "429/102+Retry-After"
     const unexpected = [...outcomes.entries()].filter(([label]) => !allowed(label))
@@ -369,6 +383,7 @@ export const soak = async (options: SoakOptions): Promise<SoakReport> => {
       capacityPerS: Math.round(capacityPerS * 100) / 100,
       offeredPerS: Math.round(offeredPerS * 100) / 100,
       durationS,
+      warmupS,
       sent,
       outcomes: Object.fromEntries(outcomes),
       latencyMs,
@@ -388,7 +403,7 @@ export const soak = async (options: SoakOptions): Promise<SoakReport> => {
 /** The report as lines for a terminal or a test log. */
 export const describeReport = (report: SoakReport) =>
   [
-    `soak: ${report.durationS} s at ${report.offeredPerS}/s (${(report.offeredPerS / report.capacityPerS).toFixed(1)}x the measured ${report.capacityPerS} conversions/s), ${report.sent} requests`,
+    `soak: ${report.warmupS > 0 ? `${report.warmupS} s of warm-up, then ` : ""}${report.durationS} s at ${report.offeredPerS}/s (${(report.offeredPerS / report.capacityPerS).toFixed(1)}x the measured ${report.capacityPerS} conversions/s), ${report.sent} requests`,
     ...report.checks.map((c) => `  ${c.ok ? "PASS" : "FAIL"} ${c.name}: ${c.detail}`)
   ].join("\n")
 
@@ -402,6 +417,7 @@ if (import.meta.main) {
   process.once("SIGINT", () => setTimeout(() => process.exit(130), 1_000))
   const report = await soak({
     durationS: arg("duration", 600),
+    warmupS: arg("warmup", 0),
     factor: arg("factor", 2),
     workers: arg("workers", 2),
     queueSize: arg("queue-size", 8),
