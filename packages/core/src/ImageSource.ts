@@ -46,12 +46,13 @@ export class ImageSource extends Context.Service<
     /**
      * Decode page by page, handing each page to `f` before the next is
      * decoded, so a long input (a PDF) holds one page raster at a time; an
-     * error from `f` stops the decoding. Sources without it are read with
-     * `decode`.
+     * error from `f` stops the decoding. `f` is told the input's page count
+     * too (known before the first page is drawn). Sources without it are
+     * read with `decode`.
      */
     readonly forEachPage?: <A, E, R>(
       bytes: Uint8Array,
-      f: (page: DecodedPage, index: number) => Effect.Effect<A, E, R>,
+      f: (page: DecodedPage, index: number, count: number) => Effect.Effect<A, E, R>,
       name?: string
     ) => Effect.Effect<ReadonlyArray<A>, ImageSourceError | E, R>
     /** Read and decode a file. */

@@ -66,6 +66,14 @@ export class PipelineOptionsError extends Schema.TaggedError<PipelineOptionsErro
 export interface RunOptions {
   /** File name or URL of the input, recorded in the document's metadata. */
   readonly source?: string
+  /** Told as each page starts, with the input's page count (a server's progress: "page 2 of 5"). */
+  readonly onPage?: (progress: PageProgress) => Effect.Effect<void>
+}
+
+/** Which page a run is at: `index` from 0, of `count` pages. */
+export interface PageProgress {
+  readonly index: number
+  readonly count: number
 }
 
 /** The OCR pipeline: image bytes in, a `Document` out, through whichever stage layers it was built with. */
@@ -212,14 +220,18 @@ export const make = (options?: PipelineOptions, pageImage?: PageImage) =>
     })
 
     const run = Effect.fn("Pipeline.run")(function* (bytes: Uint8Array, runOptions?: RunOptions) {
-      const each = (page: DecodedPage, index: number) =>
-        page.textLayer !== undefined ? runTextPage(page, index) : runPage(page, index)
+      const onPage = runOptions?.onPage
+      const each = (page: DecodedPage, index: number, count: number) =>
+        Effect.andThen(
+          onPage !== undefined ? onPage({ index, count }) : Effect.void,
+          page.textLayer !== undefined ? runTextPage(page, index) : runPage(page, index)
+        )
       // Page by page where the source can: a long PDF then holds one page raster at a time.
       const pages =
         source.forEachPage !== undefined
           ? yield* source.forEachPage(bytes, each, runOptions?.source)
           : yield* Effect.flatMap(source.decode(bytes, runOptions?.source), (decoded) =>
-              Effect.forEach(decoded.pages, each)
+              Effect.forEach(decoded.pages, (page, index) => each(page, index, decoded.pages.length))
             )
       return {
         pages,

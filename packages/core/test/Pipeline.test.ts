@@ -133,6 +133,18 @@ describe("Pipeline", () => {
     })
   })
 
+  it.effect("tells onPage as each page starts, with the page count, before the page is read", () => {
+    const { layer, seen } = stages([0, 0], [0.9, 0.9])
+    return Effect.gen(function* () {
+      const told: Array<{ index: number; count: number; recognisedBefore: number }> = []
+      const document = yield* (yield* Pipeline.Pipeline).run(new Uint8Array(1), {
+        onPage: ({ index, count }) => Effect.sync(() => told.push({ index, count, recognisedBefore: seen.length }))
+      })
+      expect(document.pages).toHaveLength(1)
+      expect(told).toEqual([{ index: 0, count: 1, recognisedBefore: 0 }])
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("turns the page when most lines are upside down", () => {
     const { layer, seen } = stages([180, 180], [0.9, 0.9])
     return Effect.gen(function* () {

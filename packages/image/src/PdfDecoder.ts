@@ -99,15 +99,16 @@ const pixels = (side: number): number => Math.ceil(side - 1e-6)
 const IMAGE_OPS = ["paintImageXObject", "paintInlineImageXObject", "paintImageMaskXObject"] as const
 
 /**
- * Render the pages of a PDF one at a time, handing each to `f` before the
- * next is drawn, so a long PDF holds one page raster at a time. Fails with
+ * Render the pages of a PDF one at a time, handing each to `f` (with its
+ * index and the page count) before the next is drawn, so a long PDF holds
+ * one page raster at a time. Fails with
  * `ImageSourceError` (limits, password, damage) or with `f`'s error, which
  * stops the rendering.
  */
 export const forEachPage = <A, E, R>(
   bytes: Uint8Array,
   options: DecodeOptions,
-  f: (page: ImageSource.DecodedPage, index: number) => Effect.Effect<A, E, R>
+  f: (page: ImageSource.DecodedPage, index: number, count: number) => Effect.Effect<A, E, R>
 ): Effect.Effect<ReadonlyArray<A>, StageError.ImageSourceError | E, R> =>
   Effect.gen(function* () {
     const { pdfjs, canvas } = yield* Effect.tryPromise({
@@ -240,7 +241,7 @@ export const forEachPage = <A, E, R>(
               data: rgb,
               ...(textLayer !== undefined ? { textLayer } : {})
             }
-            results.push(yield* f(decoded, page.pageNumber - 1))
+            results.push(yield* f(decoded, page.pageNumber - 1, count))
           }
           return results as ReadonlyArray<A>
         }),

@@ -200,12 +200,15 @@ const makeWith = (options: Required<Options>): ImageSource.ImageSource["Service"
   // PDFs page by page (one raster at a time); other formats are decoded whole, then visited.
   const forEachPage = <A, E, R>(
     bytes: Uint8Array,
-    f: (page: ImageSource.DecodedPage, index: number) => Effect.Effect<A, E, R>,
+    f: (page: ImageSource.DecodedPage, index: number, count: number) => Effect.Effect<A, E, R>,
     name?: string
   ): Effect.Effect<ReadonlyArray<A>, StageError.ImageSourceError | E, R> =>
     Effect.gen(function* () {
       const format = yield* Effect.mapError(accepted(bytes), withName(name))
-      if (format !== "pdf") return yield* Effect.forEach((yield* decode(bytes, name)).pages, f)
+      if (format !== "pdf") {
+        const { pages } = yield* decode(bytes, name)
+        return yield* Effect.forEach(pages, (page, index) => f(page, index, pages.length))
+      }
       const named = withName(name)
       return yield* Effect.mapError(PdfDecoder.forEachPage(bytes, pdfOptions, f), (e) =>
         e instanceof StageError.ImageSourceError ? named(e) : e

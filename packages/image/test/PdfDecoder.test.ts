@@ -110,8 +110,9 @@ describe("PDF input through SharpImageSource", () => {
       const pdf = yield* Effect.promise(() => scannedPdf([...scans, scans[0]!], 150))
       const source = yield* SharpImageSource.make({ pdfDpi: 72 })
       const whole = (yield* source.decode(pdf)).pages
-      const seen = yield* source.forEachPage!(pdf, (page, index) => Effect.succeed({ index, page }))
+      const seen = yield* source.forEachPage!(pdf, (page, index, count) => Effect.succeed({ index, count, page }))
       expect(seen.map((s) => s.index)).toEqual([0, 1, 2])
+      expect(seen.map((s) => s.count)).toEqual([3, 3, 3])
       expect(seen.map((s) => s.page)).toEqual(whole)
       const visited: Array<number> = []
       const stopped = yield* Effect.flip(
@@ -124,7 +125,7 @@ describe("PDF input through SharpImageSource", () => {
       expect(visited).toEqual([0, 1])
       // Other formats are decoded whole and visited the same way.
       const png = new Uint8Array(yield* Effect.promise(() => sharp(scans[0]!).png().toBuffer()))
-      expect((yield* source.forEachPage!(png, (page) => Effect.succeed(page.width))).length).toBe(1)
+      expect(yield* source.forEachPage!(png, (_, index, count) => Effect.succeed([index, count]))).toEqual([[0, 1]])
       expect((yield* failure(source.forEachPage!(new Uint8Array(0), () => Effect.void, "empty.pdf"))).message).toBe(
         "empty.pdf: The input is empty (0 bytes): pass the contents of an image file"
       )
