@@ -22,7 +22,7 @@ import {
   UnsupportedMediaType,
   UpstreamError
 } from "./ApiError.ts"
-import { Ocr2WordResponse } from "./Envelope.ts"
+import { DataStatus, Ocr2WordResponse } from "./Envelope.ts"
 import { JobJson, JobResponse, JobsPath } from "./Jobs.ts"
 
 /** MIME type of the Word files. */
@@ -134,8 +134,36 @@ export const PreviewResult = Schema.Struct({
 }).annotate({ identifier: "PreviewResult" })
 export type PreviewResult = typeof PreviewResult.Type
 
-/** The scripts the preview page loads from the server itself (no CDN). */
-export const PreviewAssets = ["docx-preview.min.js", "jszip.min.js"] as const
+/**
+ * One line of the preview's streamed answer (`application/x-ndjson`, one
+ * JSON object a line, in this order): `queued` once the input was read and
+ * checked, `page` as each page starts converting (`page` from 1, of
+ * `pages`: an image is one page, a PDF one per page), then exactly one of
+ * `done` (the result: one Word file for the whole input) or `error` (the
+ * HTTP status the plain endpoint would have answered, the envelope's
+ * `DataStatus`, and for 429/503 when to retry).
+ */
+export const PreviewEvent = Schema.Union([
+  Schema.Struct({ event: Schema.Literal("queued") }),
+  Schema.Struct({ event: Schema.Literal("page"), page: Schema.Int, pages: Schema.Int }),
+  Schema.Struct({ event: Schema.Literal("done"), result: PreviewResult }),
+  Schema.Struct({
+    event: Schema.Literal("error"),
+    status: Schema.Int,
+    DataStatus,
+    retryAfterSeconds: Schema.optionalKey(Schema.Int)
+  })
+]).annotate({ identifier: "PreviewEvent" })
+export type PreviewEvent = typeof PreviewEvent.Type
+
+/** Media type of the preview's streamed answer. */
+export const PreviewEventsMediaType = "application/x-ndjson"
+
+/**
+ * The scripts the preview page loads from the server itself (no CDN):
+ * docx-preview and JSZip, and pdf.js (with its worker) to show PDF pages.
+ */
+export const PreviewAssets = ["docx-preview.min.js", "jszip.min.js", "pdf.min.mjs", "pdf.worker.min.mjs"] as const
 
 /** The preview page, its recognition call and its scripts. */
 export class PreviewGroup extends HttpApiGroup.make("preview").add(
@@ -146,13 +174,27 @@ export class PreviewGroup extends HttpApiGroup.make("preview").add(
     payload,
     success: PreviewResult,
     error: [InvalidParameter, UnsupportedMediaType, RateLimitedResponse, InternalError, UpstreamError, Unavailable]
-  }),
+  }).annotateMerge(
+    OpenApi.annotations({
+      summary: "Recognise an image or a PDF for the preview page: the lines' geometry, the text and the Word file"
+    })
+  ),
+  HttpApiEndpoint.post("recognizeEvents", `${PreviewPath}/recognize/events`, {
+    payload,
+    success: Schema.String.pipe(HttpApiSchema.asText({ contentType: PreviewEventsMediaType }))
+  }).annotateMerge(
+    OpenApi.annotations({
+      summary: "The same recognition, answered as it runs: one PreviewEvent a line (NDJSON)",
+      description:
+        "Always 200: queued, then page (page of pages) as each page starts, then done (the PreviewResult) or error (the status and DataStatus the recognize endpoint would have answered, and retryAfterSeconds for 429/503)."
+    })
+  ),
   HttpApiEndpoint.get("asset", `${PreviewPath}/assets/:name`, {
     params: { name: Schema.Literals(PreviewAssets) },
     success: Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/javascript" }))
   }).annotateMerge(
     OpenApi.annotations({
-      summary: "The page's scripts (docx-preview and JSZip), served from the server's own packages"
+      summary: "The page's scripts (docx-preview, JSZip and pdf.js), served from the server's own packages"
     })
   )
 ) {}

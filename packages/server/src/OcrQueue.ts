@@ -57,14 +57,20 @@ export interface QueueStats {
   readonly queueSize: number
 }
 
+/** What a conversion is submitted with. */
+export interface SubmitOptions {
+  /** File name or URL of the input, recorded in the document. */
+  readonly source?: string
+  readonly timeoutMs: number
+  /** Called as each page starts converting: `page` from 1, of `pages` (queues that cannot tell may never call it). */
+  readonly onPage?: (page: number, pages: number) => void
+}
+
 /** The bounded queue the handlers submit conversions to, with its readiness and load. */
 export class OcrQueue extends Context.Service<
   OcrQueue,
   {
-    readonly submit: (
-      bytes: Uint8Array,
-      options: { readonly source?: string; readonly timeoutMs: number }
-    ) => Effect.Effect<OcrResult, OcrError>
+    readonly submit: (bytes: Uint8Array, options: SubmitOptions) => Effect.Effect<OcrResult, OcrError>
     readonly stats: Effect.Effect<QueueStats>
     /** Whether the queue's backend answers, for /readyz. */
     readonly check: Effect.Effect<Dependency.Status>
@@ -74,6 +80,8 @@ export class OcrQueue extends Context.Service<
 interface Input {
   readonly bytes: Uint8Array
   readonly source?: string
+  /** Stays on this side of the thread boundary: the worker's progress messages are handed to it. */
+  readonly onPage?: (page: number, pages: number) => void
 }
 interface Output {
   readonly document: Document.Document
@@ -117,10 +125,7 @@ const toOcrError = (error: unknown, pool: WorkPool<Input, Output>): OcrError => 
 
 const makeQueue = (pool: WorkPool<Input, Output>, readyWorkers: () => number, queueSize: number) =>
   OcrQueue.of({
-    submit: Effect.fn("OcrQueue.submit")(function* (
-      bytes: Uint8Array,
-      options: { readonly source?: string; readonly timeoutMs: number }
-    ) {
+    submit: Effect.fn("OcrQueue.submit")(function* (bytes: Uint8Array, options: SubmitOptions) {
       const queued = performance.now()
       let started = queued
       // Aborted only at the time limit: a worker thread is then terminated and replaced,
@@ -128,7 +133,11 @@ const makeQueue = (pool: WorkPool<Input, Output>, readyWorkers: () => number, qu
       const stop = new AbortController()
       const output = yield* Effect.tryPromise({
         try: (signal) => {
-          const input: Input = options.source !== undefined ? { bytes, source: options.source } : { bytes }
+          const input: Input = {
+            bytes,
+            ...(options.source !== undefined ? { source: options.source } : {}),
+            ...(options.onPage !== undefined ? { onPage: options.onPage } : {})
+          }
           return pool.run(input, signal, stop.signal).then((o) => o)
         },
         catch: (error) => toOcrError(error, pool)
@@ -178,7 +187,10 @@ const workerExecutor = (
   onReady: (ready: boolean) => void
 ): Executor<Input, Output> & { terminate: () => Promise<number> } => {
   let nextId = 1
-  const pending = new Map<number, { resolve: (o: Output) => void; reject: (e: unknown) => void }>()
+  const pending = new Map<
+    number,
+    { resolve: (o: Output) => void; reject: (e: unknown) => void; onPage?: Input["onPage"] }
+  >()
   let worker: Worker
   let failure: JobFailure | undefined
   /** Why the running thread died while converting: fails its jobs, then it is replaced. */
@@ -215,6 +227,7 @@ const workerExecutor = (
       }
       const job = pending.get(message.id)
       if (job === undefined) return
+      if (message.type === "progress") return job.onPage?.(message.page, message.pages)
       pending.delete(message.id)
       if (message.type === "done")
         job.resolve({ document: message.document, bytes: message.bytes, timings: message.timings })
@@ -256,7 +269,7 @@ const workerExecutor = (
           )
         }
         const id = nextId++
-        pending.set(id, { resolve, reject })
+        pending.set(id, { resolve, reject, ...(input.onPage !== undefined ? { onPage: input.onPage } : {}) })
         const copy = input.bytes.slice()
         worker.postMessage({ id, bytes: copy, source: input.source }, [copy.buffer])
         // Past its time limit the job is stopped by terminating the thread: the exit handler
@@ -327,7 +340,12 @@ export const layerInline = (options: { readonly concurrency: number; readonly qu
       const executor: Executor<Input, Output> = {
         run: (input) =>
           Effect.runPromiseExit(
-            conversion.convert(input.bytes, input.source !== undefined ? { source: input.source } : undefined)
+            conversion.convert(input.bytes, {
+              ...(input.source !== undefined ? { source: input.source } : {}),
+              ...(input.onPage !== undefined
+                ? { onPage: ({ index, count }) => Effect.sync(() => input.onPage?.(index + 1, count)) }
+                : {})
+            })
           ).then((exit) =>
             Exit.isSuccess(exit)
               ? {

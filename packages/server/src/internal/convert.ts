@@ -3,6 +3,8 @@
  * rate limit -> body -> key -> exactly one image -> bytes (fetch or decode) ->
  * sniff -> queue -> store. Every failure becomes an `ApiError` with the
  * contract's status and custom code and a description a client can act on.
+ * The preview alone also takes PDFs (one Word file, a section per page) and
+ * can be told when its input is queued and as each page starts.
  */
 import { DocumentWriter, ImageFormat } from "@ocr2word/core"
 import { ApiError, Envelope } from "@ocr2word/http-api"
@@ -30,6 +32,8 @@ export interface Converted {
 const docxType = DocumentWriter.DocxMediaType
 
 const unaccepted: ReadonlySet<ImageFormat.SniffedFormat> = new Set(["pdf", "ico", "psd", "jxl"])
+/** The preview reads PDFs too (the CLI's PDF input: its page and pixel limits, its errors). */
+const unacceptedInPreview: ReadonlySet<ImageFormat.SniffedFormat> = new Set(["ico", "psd", "jxl"])
 
 /** `ResponseDateTime` for now. */
 export const now: Effect.Effect<string, never, Settings> = Effect.gen(function* () {
@@ -182,8 +186,8 @@ export const refund = (key: KeyInfo) =>
       )
   )
 
-/** Refuse bytes that are empty, over the limit or not an image in a supported format. */
-export const checkImage = (bytes: Uint8Array, maxImage: number, what = "the image") =>
+/** Refuse bytes that are empty, over the limit or not an image (or, with `pdf`, a PDF) in a supported format. */
+export const checkImage = (bytes: Uint8Array, maxImage: number, what = "the image", pdf = false) =>
   Effect.gen(function* () {
     if (bytes.byteLength === 0)
       return yield* fail(ApiError.InvalidParameter, `${what} is empty (0 bytes); send the image's content.`)
@@ -195,10 +199,10 @@ export const checkImage = (bytes: Uint8Array, maxImage: number, what = "the imag
     }
     const format = ImageFormat.sniff(bytes)
     // PDFs and the formats the decoder names but cannot read are refused here, before queueing.
-    if (format === undefined || unaccepted.has(format)) {
+    if (format === undefined || (pdf ? unacceptedInPreview : unaccepted).has(format)) {
       return yield* fail(
         ApiError.InvalidParameter,
-        `${what === "the image" ? "the data" : what} is not an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF/HEIF); check that you sent the image's bytes, not a web page or text.`
+        `${what === "the image" ? "the data" : what} is not ${pdf ? "a PDF or " : ""}an image in a supported format (JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF/HEIF); check that you sent the image's bytes, not a web page or text.`
       )
     }
   })
@@ -252,10 +256,16 @@ const oneOfConcurrent = <A, E, R>(request: HttpServerRequest.HttpServerRequest, 
     )
   })
 
-/** The key given in the query string, and the image used when none is sent (demo). */
+/** Where a conversion is: checked and queued, or at page `page` (from 1) of `pages`. */
+export type Progress =
+  | { readonly stage: "queued" }
+  | { readonly stage: "page"; readonly page: number; readonly pages: number }
+
+/** The key given in the query string, the image used when none is sent (demo), and who hears of the progress. */
 export interface ConvertOptions {
   readonly queryKey?: string | undefined
   readonly sample?: Effect.Effect<Uint8Array>
+  readonly onProgress?: (progress: Progress) => void
 }
 
 /** Run a conversion of the request's image. `sample` is used when no image is given (demo). */
@@ -277,7 +287,7 @@ const convertRequest = (request: HttpServerRequest.HttpServerRequest, mode: Mode
       )
     )
 
-    if (mode !== "api") return yield* convertImage(request, fields, maxImage, options)
+    if (mode !== "api") return yield* convertImage(request, fields, maxImage, { ...options, pdf: mode === "preview" })
     const key = yield* authorize(
       options.queryKey !== undefined && options.queryKey !== "" ? options.queryKey : fields.appkey,
       request
@@ -292,7 +302,7 @@ const convertImage = (
   request: HttpServerRequest.HttpServerRequest,
   fields: Fields,
   maxImage: number,
-  options: { readonly sample?: Effect.Effect<Uint8Array> }
+  options: Omit<ConvertOptions, "queryKey"> & { readonly pdf?: boolean }
 ) =>
   Effect.gen(function* () {
     const settings = yield* Settings
@@ -331,10 +341,16 @@ const convertImage = (
         "no image was given: send imageurl (an http(s) URL) or imagebase64 (the image bytes in base64) as a form field, or upload a file part named file."
       )
     }
-    yield* checkImage(bytes, maxImage)
+    yield* checkImage(bytes, maxImage, "the image", options.pdf === true)
 
+    const onProgress = options.onProgress
+    onProgress?.({ stage: "queued" })
     const result = yield* queue
-      .submit(bytes, { ...(source !== undefined ? { source } : {}), timeoutMs: settings.timeoutMs })
+      .submit(bytes, {
+        ...(source !== undefined ? { source } : {}),
+        timeoutMs: settings.timeoutMs,
+        ...(onProgress !== undefined ? { onPage: (page, pages) => onProgress({ stage: "page", page, pages }) } : {})
+      })
       .pipe(
         Effect.catchTag("OcrError", (e) => {
           switch (e.reason) {

@@ -1,7 +1,8 @@
 /**
  * Worker-thread entry: builds the engines' `Conversion` (pipeline and .docx
  * writer) once, so the models load here, off the server's event loop; says
- * "ready", then converts one job at a time. Each result carries the
+ * "ready", then converts one job at a time, saying as each page starts
+ * ("page 2 of 5"). Each result carries the
  * conversion's stage timings (its spans, as everywhere else); each failure
  * its typed error, encoded (see worker-protocol.ts).
  */
@@ -38,7 +39,11 @@ try {
       runtime
         .runPromiseExit(
           Effect.flatMap(Conversion.Conversion, (conversion) =>
-            conversion.convert(job.bytes, job.source !== undefined ? { source: job.source } : undefined)
+            conversion.convert(job.bytes, {
+              ...(job.source !== undefined ? { source: job.source } : {}),
+              onPage: ({ index, count }) =>
+                Effect.sync(() => post({ type: "progress", id: job.id, page: index + 1, pages: count }))
+            })
           )
         )
         .then((exit) =>

@@ -60,10 +60,11 @@ export interface Job {
   readonly source?: string
 }
 
-/** A worker thread's message: ready, could not start, or one job's outcome. */
+/** A worker thread's message: ready, could not start, a job's progress (page `page` of `pages`, from 1, started), or its outcome. */
 export type Message =
   | { readonly type: "ready" }
   | { readonly type: "failed"; readonly error: unknown }
+  | { readonly type: "progress"; readonly id: number; readonly page: number; readonly pages: number }
   | {
       readonly type: "done"
       readonly id: number
