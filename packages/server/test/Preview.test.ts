@@ -8,7 +8,9 @@
  * pages (made here), an image and a damaged PDF: the PDF's row counts its
  * pages as they convert, its one .docx has a section per page with that
  * page's text, each page is drawn (by pdf.js) with its lines, and the
- * damaged PDF fails on its row saying what is wrong. Every request that
+ * damaged PDF fails on its row saying what is wrong. Over plain HTTP, the
+ * events call answers its NDJSON in order, and the contract endpoint and the
+ * demo still refuse PDFs. Every request that
  * leaves the loopback is blocked and must not happen. The screenshots
  * (out/server/preview-ocr2word*.png) are checked pixel by pixel: the overlay
  * colour lies on every line box and nowhere else, and the page images, the
@@ -596,5 +598,67 @@ layer(TestServer.layer(), { timeout: 400_000, excludeTestServices: true })("prev
           console.info(`preview PDF screenshot: ${pdfScreenshot}`)
         })
       )
+  )
+  it.effect("the events call over HTTP: NDJSON in order; the contract endpoint still refuses PDFs", () =>
+    Effect.gen(function* () {
+      const s = yield* TestServer.TestServer
+      const hello = chinese
+      const pdf = yield* Effect.promise(() => scannedPdf([hello.file]))
+      const lines = (text: string) =>
+        text
+          .split("\n")
+          .filter((l) => l !== "")
+          .map((l) => JSON.parse(l))
+      // The preview shares the demo's per-IP rate: a refusal says when to come back, and the call is sent again then.
+      const post = (url: string, name: string, bytes: Uint8Array) =>
+        Effect.promise(async () => {
+          for (let attempt = 1; ; attempt++) {
+            const body = new FormData()
+            body.append("file", new Blob([bytes]), name)
+            const r = await fetch(url, { method: "POST", body })
+            const answer = { status: r.status, type: r.headers.get("content-type") ?? "", text: await r.text() }
+            const last = answer.type.startsWith("application/x-ndjson") ? lines(answer.text).at(-1) : undefined
+            const limited = r.status === 429 || last?.status === 429
+            if (!limited || attempt === 10) return answer
+            const wait = last?.retryAfterSeconds ?? Number(r.headers.get("retry-after") ?? 1)
+            await new Promise((resolve) => setTimeout(resolve, Math.max(1, wait) * 1000))
+          }
+        })
+      const good = yield* post(`${s.url}/preview/ocr2word/recognize/events`, "hello.pdf", pdf)
+      assert.strictEqual(good.status, 200)
+      assert.match(good.type, /^application\/x-ndjson/)
+      const events = lines(good.text)
+      assert.deepStrictEqual(
+        events.map((e) => e.event),
+        ["queued", "page", "done"]
+      )
+      assert.deepStrictEqual(events[1], { event: "page", page: 1, pages: 1 })
+      assert.lengthOf(events[2].result.pages, 1)
+      assert.isAtMost(Metrics.cer(strip(hello.truth), strip(events[2].result.text)), 0.4, events[2].result.text)
+
+      const damaged = yield* post(
+        `${s.url}/preview/ocr2word/recognize/events`,
+        "damaged.pdf",
+        Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >>\n")
+      )
+      const failed = lines(damaged.text)
+      assert.deepStrictEqual(
+        failed.map((e) => e.event),
+        ["queued", "error"]
+      )
+      assert.strictEqual(failed[1].status, 400)
+      assert.strictEqual(failed[1].DataStatus.StatusCode, 101)
+      assert.match(failed[1].DataStatus.StatusDescription, /The PDF is damaged or cut short .*re-export it/)
+
+      // The keyed contract endpoint and the demo take images only, as the contract says.
+      for (const url of [
+        `${s.url}/imagerecognition/ocr2word?appkey=${s.key}`,
+        `${s.url}/imagerecognition/ocr2word/demo`
+      ]) {
+        const refused = yield* post(url, "hello.pdf", pdf)
+        assert.strictEqual(refused.status, 400, url)
+        assert.match(JSON.parse(refused.text).DataStatus.StatusDescription, /is not an image in a supported format/)
+      }
+    })
   )
 })
