@@ -233,9 +233,5 @@ export const docxOptions = (config: Pick<ServerConfig, "docxMode" | "docxBackgro
   backgroundImage: config.docxMode === "exact" && config.docxBackground
 })
 
-/** Whether the layout stage must keep the page image (exact mode with the image behind the text). */
-export const keepPageImage = (config: Pick<ServerConfig, "docxMode" | "docxBackground">) =>
-  config.docxMode === "exact" && config.docxBackground
-
 /** The decoded configuration, as a service for the handlers. */
 export class Settings extends Context.Service<Settings, ServerConfig>()("@ocr2word/server/Settings") {}

@@ -103,18 +103,15 @@ describe("ServerConfig", () => {
       assert.strictEqual(defaults.docxMode, "flow")
       assert.strictEqual(defaults.docxBackground, false)
       assert.deepStrictEqual(ServerConfig.docxOptions(defaults), { mode: "flow", backgroundImage: false })
-      assert.isFalse(ServerConfig.keepPageImage(defaults))
       const exact = yield* ServerConfig.decode(
         ServerConfig.fromEnv({ OCR2WORD_DOCX_MODE: "exact", OCR2WORD_DOCX_BACKGROUND: "true" })
       )
       assert.strictEqual(exact.docxMode, "exact")
       assert.strictEqual(exact.docxBackground, true)
       assert.deepStrictEqual(ServerConfig.docxOptions(exact), { mode: "exact", backgroundImage: true })
-      assert.isTrue(ServerConfig.keepPageImage(exact))
       // The background only applies in exact mode.
       const flow = yield* ServerConfig.decode({ docxBackground: true })
       assert.deepStrictEqual(ServerConfig.docxOptions(flow), { mode: "flow", backgroundImage: false })
-      assert.isFalse(ServerConfig.keepPageImage(flow))
       assert.strictEqual(
         (yield* ServerConfig.decode(ServerConfig.fromEnv({ OCR2WORD_DOCX_BACKGROUND: "0" }))).docxBackground,
         false
