@@ -46,6 +46,25 @@ describe("UnruledTables", () => {
     expect(UnruledTables.find(lines)).toEqual([])
   })
 
+  it("does not take page columns whose justified lines the detector split at word gaps for a table", () => {
+    // Three narrow columns of prose; each line came out as two pieces of a few words, split at a
+    // different word gap on every row, so the pieces are short (under 12 characters) and fill only part
+    // of their column, while each row of a column, joined, is a line of prose (20 characters).
+    const words = "abcdefghijklmnopqrst"
+    const lines = [0, 1, 2, 3, 4, 5].flatMap((r) =>
+      [0, 1, 2].flatMap((c) => {
+        const x = 40 + c * 250
+        const split = 6 + (r % 4) * 2
+        const first = (split / 20) * 230
+        return [
+          line(words.slice(0, split), x, 40 + r * 30, first - 10),
+          line(words.slice(split), x + first, 40 + r * 30, 230 - first)
+        ]
+      })
+    )
+    expect(UnruledTables.find(lines)).toEqual([])
+  })
+
   it("does not take two columns or single lines for a table", () => {
     const lines = [0, 1, 2, 3].flatMap((r) => [line("Key", 40, 40 + r * 30, 40), line("Value", 300, 40 + r * 30, 60)])
     expect(UnruledTables.find(lines)).toEqual([])

@@ -5,7 +5,7 @@
  */
 import { type Document, Geometry, PageBuilder } from "@ocr2word/core"
 import { listMarker } from "../BlockRoles.ts"
-import { bodyHeight, coreSpan, lineHeight, median } from "./line-metrics.ts"
+import { bodyHeight, coreSpan, lineHeight, median, textUnits, uprightBox } from "./line-metrics.ts"
 import { alignmentOf, type ColumnRun, splitParagraphs } from "./paragraphs.ts"
 import { mergePieces } from "./visual-lines.ts"
 import { xyCut } from "./xy-cut.ts"
@@ -119,7 +119,7 @@ export const layoutPage = (
   const leaves = xyCut(
     [
       ...lines.map((l) => ({
-        box: l.box,
+        box: uprightBox(l),
         height: lineHeight(l),
         vertical: l.direction === "vertical",
         units: textUnits(l.text),
@@ -208,12 +208,3 @@ const hasTextBeside = (box: Geometry.Box, lines: ReadonlyArray<Document.Line>): 
     const beside = l.box.x + l.box.width <= box.x || l.box.x >= box.x + box.width
     return beside && c0 >= box.y && c1 <= box.y + box.height
   })
-
-/** Length of a text in Latin character widths: wide (Han, kana, hangul, full-width) characters count two. */
-const textUnits = (text: string): number => {
-  let n = 0
-  for (const ch of text.replace(/\s+/gu, "")) n += WIDE.test(ch) ? 2 : 1
-  return n
-}
-
-const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff01-\uff60]/u
