@@ -6,6 +6,7 @@ import { SharpImageSource } from "@ocr2word/image"
 import { Effect, Layer } from "effect"
 import sharp from "sharp"
 import * as Paddle from "../src/Paddle.ts"
+import { distance } from "./text-distance.ts"
 
 const images = path.resolve(import.meta.dirname, "../../../datasets/real-dev/images")
 const manifest = new Map(
@@ -19,19 +20,6 @@ const manifest = new Map(
 
 const squash = (s: string) => s.normalize("NFKC").replace(/\s+/gu, "")
 
-/** Levenshtein distance over code points. */
-const distance = (a: string, b: string): number => {
-  const x = [...a]
-  const y = [...b]
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= x.length; i++) {
-    const cur = [i]
-    for (let j = 1; j <= y.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1))
-    prev = cur
-  }
-  return prev[y.length]!
-}
 const cer = (hyp: string, ref: string) => distance(squash(hyp), squash(ref)) / [...squash(ref)].length
 
 /** Detect, classify (turning upside-down lines), recognise; lines top to bottom. */
