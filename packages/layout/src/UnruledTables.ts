@@ -40,11 +40,17 @@ export const defaultOptions: Options = { minRows: 3, minColumns: 3 }
  */
 const PROSE_CELL_UNITS = 16
 
+/** Whether a piece's middle falls in the column `[s, e]`. */
+const inColumn = (piece: Row[number], [s, e]: readonly [number, number]): boolean => {
+  const middle = piece.box.x + piece.box.width / 2
+  return middle >= s && middle <= e
+}
+
 /** Text lengths of the non-empty cells: the pieces of each row whose middle falls in each column, joined. */
 const cellUnits = (rows: ReadonlyArray<Row>, columns: ReadonlyArray<readonly [number, number]>): Array<number> =>
   rows.flatMap((row) =>
-    columns.flatMap(([s, e]) => {
-      const inside = row.filter((l) => l.box.x + l.box.width / 2 >= s && l.box.x + l.box.width / 2 <= e)
+    columns.flatMap((column) => {
+      const inside = row.filter((l) => inColumn(l, column))
       return inside.length === 0 ? [] : [inside.reduce((n, l) => n + textUnits(l.text), 0)]
     })
   )
@@ -54,7 +60,7 @@ const tableLike = (rows: ReadonlyArray<Row>, columns: ReadonlyArray<readonly [nu
   if (columns.length < minColumns) return false
   const pieces = rows.flat()
   const fills = pieces.map((l) => {
-    const col = columns.find(([s, e]) => l.box.x + l.box.width / 2 >= s && l.box.x + l.box.width / 2 <= e)
+    const col = columns.find((column) => inColumn(l, column))
     return col === undefined ? 1 : l.box.width / Math.max(1, col[1] - col[0])
   })
   const lengths = pieces.map((l) => [...l.text].length)
