@@ -24,6 +24,7 @@ import {
   failureOf,
   JobFailure,
   type Message,
+  type ToWorker,
   type WorkerData,
   WorkerError
 } from "./internal/worker-protocol.ts"
@@ -181,6 +182,33 @@ export const busyMs = (timings: Readonly<Record<string, number>>) =>
 /** Whether this module runs from its TypeScript source (the workspace) or from dist/ (installed). */
 const fromSource = import.meta.url.endsWith(".ts")
 
+/**
+ * A thread that is still in JavaScript after this long, once asked to stop,
+ * is terminated from outside. Generous: a single ONNX Runtime call on the
+ * largest detector input takes a few seconds on a loaded machine.
+ */
+const STOP_GRACE_MS = 30_000
+
+/**
+ * Stop a worker thread and resolve with its exit code. It is asked first and
+ * exits itself between two of its tasks (internal/ocr-worker.ts):
+ * `worker.terminate()` while the thread is inside a synchronous native call
+ * (ONNX Runtime's `run`) aborts the whole process ("terminate called after
+ * throwing an instance of 'Napi::Error'", seen when a conversion's time
+ * limit or a shutdown fell inside a detection). Only a thread that does not
+ * answer within `STOP_GRACE_MS` (stuck in JavaScript) is terminated.
+ */
+const stopThread = (worker: Worker): Promise<number> =>
+  new Promise((resolve) => {
+    if (worker.threadId === -1) return resolve(0)
+    const timer = setTimeout(() => void worker.terminate(), STOP_GRACE_MS)
+    worker.once("exit", (code) => {
+      clearTimeout(timer)
+      resolve(code)
+    })
+    worker.postMessage({ type: "stop" } satisfies ToWorker)
+  })
+
 /** A worker thread running the pipeline; respawned if it dies. */
 const workerExecutor = (
   options: WorkerOptions,
@@ -272,19 +300,19 @@ const workerExecutor = (
         pending.set(id, { resolve, reject, ...(input.onPage !== undefined ? { onPage: input.onPage } : {}) })
         const copy = input.bytes.slice()
         worker.postMessage({ id, bytes: copy, source: input.source }, [copy.buffer])
-        // Past its time limit the job is stopped by terminating the thread: the exit handler
+        // Past its time limit the job is stopped by stopping the thread: the exit handler
         // rejects it and spawns a fresh worker (models reloaded) in its place.
         stop?.addEventListener(
           "abort",
           () => {
-            if (pending.has(id)) void worker.terminate()
+            if (pending.has(id)) void stopThread(worker)
           },
           { once: true }
         )
       }),
     terminate: () => {
       stopping = true
-      return worker.terminate()
+      return stopThread(worker)
     }
   }
 }

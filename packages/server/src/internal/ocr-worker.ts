@@ -10,12 +10,29 @@ import { parentPort, workerData } from "node:worker_threads"
 import { Conversion } from "@ocr2word/core"
 import { Cause, Effect, Exit, ManagedRuntime, Redacted } from "effect"
 import { docxOptions } from "../ServerConfig.ts"
-import { encodeCause, type Job, type Message, type WorkerData } from "./worker-protocol.ts"
+import { encodeCause, type Job, type Message, type ToWorker, type WorkerData } from "./worker-protocol.ts"
 
 const port = parentPort!
 const data = workerData as WorkerData
 const post = (message: Message, transfer?: ReadonlyArray<ArrayBuffer>) =>
   port.postMessage(message, transfer as Array<ArrayBuffer> | undefined)
+
+/** Converts a job, once the models are loaded; jobs that come before wait. */
+let convert: ((job: Job) => void) | undefined
+const waiting: Array<Job> = []
+// Asked to stop (a conversion past its time limit, or the server closing): exit here, between two
+// tasks. Terminated from outside while inside a synchronous native call (ONNX Runtime's run), the
+// thread would abort the whole process (see OcrQueue's stopThread).
+const onMessage = (message: ToWorker) => {
+  if (!("type" in message)) return convert !== undefined ? convert(message) : void waiting.push(message)
+  if (message.type === "stop") process.exit(0)
+}
+port.on("message", onMessage)
+/** A thread that could not start says why and ends: nothing listens any more. */
+const fail = (error: unknown) => {
+  post({ type: "failed", error })
+  port.off("message", onMessage)
+}
 
 try {
   // Imported here so a backend that fails to load is reported as a start failure.
@@ -33,9 +50,9 @@ try {
   )
   const started = await runtime.runPromiseExit(Effect.void)
   if (Exit.isFailure(started)) {
-    post({ type: "failed", error: encodeCause(started.cause) })
+    fail(encodeCause(started.cause))
   } else {
-    port.on("message", (job: Job) => {
+    convert = (job) => {
       runtime
         .runPromiseExit(
           Effect.flatMap(Conversion.Conversion, (conversion) =>
@@ -57,9 +74,10 @@ try {
               })
             : post({ type: "error", id: job.id, error: encodeCause(exit.cause) })
         )
-    })
+    }
+    for (const job of waiting.splice(0)) convert(job)
     post({ type: "ready" })
   }
 } catch (error) {
-  post({ type: "failed", error: encodeCause(Cause.die(error)) })
+  fail(encodeCause(Cause.die(error)))
 }

@@ -60,6 +60,9 @@ export interface Job {
   readonly source?: string
 }
 
+/** What the main thread posts to a worker thread: a job, or the request to exit between two tasks. */
+export type ToWorker = Job | { readonly type: "stop" }
+
 /** A worker thread's message: ready, could not start, a job's progress (page `page` of `pages`, from 1, started), or its outcome. */
 export type Message =
   | { readonly type: "ready" }
